@@ -1,0 +1,7 @@
+# HAPAIR_SANITIZE builds everything (tests included) with ASan + UBSan, and
+# makes UBSan findings fatal so CTest sees them as failures.
+if(HAPAIR_SANITIZE)
+  set(_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_compile_options(${_san})
+  add_link_options(${_san})
+endif()

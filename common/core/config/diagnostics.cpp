@@ -1,0 +1,22 @@
+#include "common/core/config/diagnostics.h"
+
+#include <fmt/format.h>
+
+namespace common::config {
+
+std::string Diagnostic::to_string() const {
+  const char* kind = severity == Severity::Error ? "error" : "warning";
+  if (where.line > 0) return fmt::format("{}:{}: {}: {}", where.file, where.line, kind, message);
+  return fmt::format("{}: {}: {}", where.file, kind, message);
+}
+
+void Diagnostics::error(Location where, std::string message) {
+  items_.push_back({Severity::Error, std::move(where), std::move(message)});
+  ++errors_;
+}
+
+void Diagnostics::warning(Location where, std::string message) {
+  items_.push_back({Severity::Warning, std::move(where), std::move(message)});
+}
+
+}  // namespace common::config

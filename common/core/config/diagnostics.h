@@ -1,0 +1,40 @@
+// Configuration diagnostics: every problem found while loading a file, each
+// tied to file:line, so one run of `-c` reports them all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace common::config {
+
+struct Location {
+  std::string file;
+  int line = 0;  // 0: the file as a whole
+};
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  Location where;
+  std::string message;
+
+  // "etc/proxyd.ini:12: error: key 'maxconn': expected ..."
+  std::string to_string() const;
+};
+
+class Diagnostics {
+ public:
+  void error(Location where, std::string message);
+  void warning(Location where, std::string message);
+
+  bool has_errors() const { return errors_ != 0; }
+  std::size_t error_count() const { return errors_; }
+  const std::vector<Diagnostic>& all() const { return items_; }
+
+ private:
+  std::vector<Diagnostic> items_;
+  std::size_t errors_ = 0;
+};
+
+}  // namespace common::config

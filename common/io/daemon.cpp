@@ -1,0 +1,66 @@
+#include "common/io/daemon.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "common/io/log_sinks.h"
+#include "common/io/udp_syslog_logger.h"
+
+namespace common::io {
+namespace {
+
+// Owns the sinks a TeeLogger writes to.
+class OwningTee final : public log::Logger {
+ public:
+  OwningTee(std::unique_ptr<log::Logger> a, std::unique_ptr<log::Logger> b) : a_(std::move(a)), b_(std::move(b)) {
+    set_threshold(log::Level::Debug);
+  }
+
+ protected:
+  void write(log::Level level, std::string_view message) override {
+    a_->log(level, message);
+    b_->log(level, message);
+  }
+
+ private:
+  std::unique_ptr<log::Logger> a_;
+  std::unique_ptr<log::Logger> b_;
+};
+
+}  // namespace
+
+void print_diagnostics(const config::Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics.all()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+}
+
+std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::string_view program, bool debug) {
+  const std::string tag = settings.tag.empty() ? std::string(program) : settings.tag;
+  std::unique_ptr<log::Logger> sink;
+  switch (settings.target) {
+    case log::LogSettings::Target::Syslog:
+      sink = std::make_unique<SyslogLogger>(tag, settings.facility);
+      break;
+    case log::LogSettings::Target::Stderr:
+      sink = std::make_unique<StderrLogger>(tag);
+      break;
+    case log::LogSettings::Target::Udp:
+      sink = std::make_unique<UdpSyslogLogger>(settings.udp, settings.facility, tag);
+      break;
+  }
+  if (!debug) return sink;
+  if (settings.target == log::LogSettings::Target::Stderr) {
+    sink->set_threshold(log::Level::Debug);
+    return sink;
+  }
+  auto console = std::make_unique<StderrLogger>(tag);
+  console->set_threshold(log::Level::Debug);
+  return std::make_unique<OwningTee>(std::move(sink), std::move(console));
+}
+
+void notify_systemd(const std::string& state) {
+  (void)::sd_notify(0, state.c_str());
+}
+
+}  // namespace common::io

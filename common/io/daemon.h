@@ -1,0 +1,47 @@
+// What both daemons do the same way around their core: command line, loading
+// and checking the configuration file, building the logger, pidfile and the
+// systemd notification protocol.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/core/cli.h"
+#include "common/core/config/diagnostics.h"
+#include "common/core/config/ini_document.h"
+#include "common/core/log/log_settings.h"
+#include "common/core/log/logger.h"
+#include "common/io/files.h"
+
+namespace common::io {
+
+// Reads and builds a configuration file with <build>
+// (Config build(const IniDocument&, Diagnostics&)). Every problem lands in
+// <diagnostics>; the result is empty when any of them is an error.
+template <class Config, class Build>
+std::optional<Config> load_config_file(const std::string& path, Build build, config::Diagnostics& diagnostics) {
+  auto text = read_file(path);
+  if (!text) {
+    diagnostics.error({path, 0}, text.error().describe());
+    return std::nullopt;
+  }
+  const auto doc = config::parse_ini(*text, path, diagnostics);
+  Config built = build(doc, diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
+  return built;
+}
+
+// Prints every diagnostic to stderr, one per line.
+void print_diagnostics(const config::Diagnostics& diagnostics);
+
+// The logger a daemon runs with: its configured sink, plus stderr with -d
+// (and then at debug level).
+std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::string_view program, bool debug);
+
+// sd_notify(3) when started by systemd (NOTIFY_SOCKET set); a no-op otherwise.
+void notify_systemd(const std::string& state);
+
+}  // namespace common::io

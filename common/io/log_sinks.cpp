@@ -1,0 +1,40 @@
+#include "common/io/log_sinks.h"
+
+#include <fmt/format.h>
+#include <sys/time.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace common::io {
+
+SyslogLogger::SyslogLogger(std::string ident, int facility_code) : ident_(std::move(ident)) {
+  ::openlog(ident_.c_str(), LOG_PID | LOG_NDELAY, facility_code << 3);
+}
+
+SyslogLogger::~SyslogLogger() {
+  ::closelog();
+}
+
+void SyslogLogger::write(log::Level level, std::string_view message) {
+  ::syslog(static_cast<int>(level), "%.*s", static_cast<int>(message.size()), message.data());
+}
+
+StderrLogger::StderrLogger(std::string ident) : ident_(std::move(ident)) {}
+
+void StderrLogger::write(log::Level level, std::string_view message) {
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  tm local{};
+  ::localtime_r(&tv.tv_sec, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+  const auto line = fmt::format("{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, ::getpid(),
+                                log::level_name(level), message);
+  // One write(2) per line so concurrent writers do not interleave.
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+}  // namespace common::io

@@ -1,0 +1,276 @@
+#include "proxyd/core/config/proxy_config.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "common/core/config/config_table.h"
+#include "common/core/log/syslog_facility.h"
+#include "common/core/text.h"
+
+namespace proxyd::config {
+namespace cfg = common::config;
+using common::fail;
+using common::Result;
+using common::Status;
+
+namespace {
+
+template <class T>
+using Choices = std::vector<std::pair<std::string_view, T>>;
+
+const Choices<Mode> kModes{{"tcp", Mode::Tcp}, {"http", Mode::Http}};
+const Choices<Balance> kBalances{{"roundrobin", Balance::RoundRobin}, {"static-rr", Balance::StaticRr},
+                                 {"leastconn", Balance::LeastConn},   {"source", Balance::Source},
+                                 {"first", Balance::First},           {"random", Balance::Random}};
+const Choices<CheckKind> kChecks{{"none", CheckKind::None}, {"tcp", CheckKind::Tcp}};
+
+template <class T>
+auto choice(const Choices<T>& choices) {
+  return [&choices](std::string_view v) { return cfg::parse_choice(v, choices); };
+}
+
+auto optional_duration() {
+  return [](std::string_view v) -> Result<std::optional<Duration>> {
+    auto d = cfg::parse_duration(v);
+    if (!d) return tl::unexpected(d.error());
+    return std::optional<Duration>(*d);
+  };
+}
+
+Result<std::uint32_t> parse_threads(std::string_view v) {
+  if (common::text::iequals(common::text::trim(v), "auto")) return 0u;
+  auto n = cfg::parse_uint(v, 1, 64);
+  if (!n) return fail("expected a thread count from 1 to 64, or auto");
+  return static_cast<std::uint32_t>(*n);
+}
+
+// Proxy keys, shared by [defaults], [frontend], [backend] and [listen]. The
+// defaults here are those of a [defaults] section absent from the file.
+cfg::KeyTable<ProxySettings> proxy_keys() {
+  using S = ProxySettings;
+  return {
+      cfg::field("mode", &S::mode, choice(kModes), "tcp"),
+      cfg::field("timeout_connect", &S::timeout_connect, cfg::parse_duration, "5s"),
+      cfg::field("timeout_client", &S::timeout_client, cfg::parse_duration, "60s"),
+      cfg::field("timeout_server", &S::timeout_server, cfg::parse_duration, "60s"),
+      cfg::field("timeout_queue", &S::timeout_queue, optional_duration()),
+      cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
+      cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
+      cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
+      cfg::field("dontlognull", &S::dontlognull, cfg::parse_bool, "true"),
+      cfg::field("maxconn", &S::maxconn, cfg::uint_in<std::uint32_t>(0, 10'000'000), "0"),
+      cfg::field("balance", &S::balance, choice(kBalances), "roundrobin"),
+      cfg::field("check", &S::check, choice(kChecks), "none"),
+      cfg::field("check_interval", &S::check_interval, cfg::parse_duration, "2s"),
+      cfg::field("check_timeout", &S::check_timeout, optional_duration()),
+      cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
+      cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 1000), "3"),
+  };
+}
+
+cfg::KeyTable<Global> global_keys() {
+  using G = Global;
+  return {
+      cfg::field("user", &G::user,
+                 [](std::string_view v) -> Result<std::optional<std::string>> {
+                   auto n = cfg::parse_account_name(v);
+                   if (!n) return tl::unexpected(n.error());
+                   return std::optional<std::string>(*n);
+                 }),
+      cfg::field("group", &G::group,
+                 [](std::string_view v) -> Result<std::optional<std::string>> {
+                   auto n = cfg::parse_account_name(v);
+                   if (!n) return tl::unexpected(n.error());
+                   return std::optional<std::string>(*n);
+                 }),
+      cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/proxyd.pid"),
+      cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
+      cfg::field("threads", &G::threads, parse_threads, "1"),
+      cfg::custom<G>(
+          "log", [](G& g, std::string_view v) { return common::log::parse_log_target(v, g.log); }, "syslog"),
+      cfg::custom<G>(
+          "log_facility",
+          [](G& g, std::string_view v) -> Status {
+            auto f = common::log::parse_syslog_facility(v);
+            if (!f) return tl::unexpected(f.error());
+            g.log.facility = *f;
+            return {};
+          },
+          "local0"),
+      cfg::custom<G>(
+          "log_tag",
+          [](G& g, std::string_view v) -> Status {
+            auto t = cfg::parse_word(v);
+            if (!t) return tl::unexpected(t.error());
+            g.log.tag = *t;
+            return {};
+          },
+          "proxyd"),
+      cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
+  };
+}
+
+// Everything a [frontend], [backend] or [listen] section can hold.
+struct ProxySection {
+  ProxySettings settings;
+  std::vector<Bind> binds;
+  std::string backend;
+  std::vector<Server> servers;
+};
+
+cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend) {
+  auto keys = cfg::nested(proxy, &ProxySection::settings);
+  if (frontend) {
+    keys.push_back(cfg::list("bind", &ProxySection::binds, parse_bind));
+    keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
+  }
+  if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
+  return keys;
+}
+
+void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics& diagnostics) {
+  std::set<std::string> backend_names;
+  for (const auto& b : config.backends) backend_names.insert(b.name);
+  for (const auto& f : config.frontends) {
+    if (f.binds.empty()) diagnostics.error(doc.at(f.line), fmt::format("frontend '{}' has no 'bind'", f.name));
+    if (f.backend.empty()) {
+      diagnostics.error(doc.at(f.line), fmt::format("frontend '{}' has no 'backend'", f.name));
+    } else if (!backend_names.contains(f.backend)) {
+      std::vector<std::string_view> names(backend_names.begin(), backend_names.end());
+      const auto guess = common::text::closest_match(f.backend, names);
+      diagnostics.error(
+          doc.at(f.line),
+          guess ? fmt::format("frontend '{}' uses unknown backend '{}' (did you mean '{}'?)", f.name, f.backend, *guess)
+                : fmt::format("frontend '{}' uses unknown backend '{}'", f.name, f.backend));
+    }
+    if (f.settings.mode == Mode::Http) {
+      diagnostics.error(doc.at(f.line), fmt::format("frontend '{}': mode http is not available yet", f.name));
+    }
+  }
+  std::map<common::net::Endpoint, std::string> bound;
+  for (const auto& f : config.frontends) {
+    for (const auto& b : f.binds) {
+      const auto [it, fresh] = bound.emplace(b.address, f.name);
+      if (!fresh) {
+        diagnostics.error(doc.at(b.line), fmt::format("address {} is already bound by frontend '{}'",
+                                                      b.address.to_string(), it->second));
+      }
+    }
+  }
+  for (const auto& b : config.backends) {
+    std::set<std::string> names;
+    for (const auto& s : b.servers) {
+      if (!names.insert(s.name).second) {
+        diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
+      }
+      if (s.address.port == 0) diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+    }
+    if (b.settings.rise == 0 || b.settings.fall == 0) {
+      diagnostics.error(doc.at(b.line), fmt::format("backend '{}': rise and fall must be at least 1", b.name));
+    }
+  }
+}
+
+}  // namespace
+
+const Backend* ProxyConfig::find_backend(std::string_view name) const {
+  for (const auto& b : backends) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+
+Result<Bind> parse_bind(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.empty()) return fail("expected ADDRESS:PORT [accept_proxy]");
+  Bind bind;
+  auto address = cfg::parse_endpoint(words[0]);
+  if (!address) return tl::unexpected(address.error());
+  bind.address = *address;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (words[i] == "accept_proxy") {
+      bind.accept_proxy = true;
+    } else {
+      return fail("unknown bind option '{}' (expected accept_proxy)", words[i]);
+    }
+  }
+  return bind;
+}
+
+Result<Server> parse_server(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.size() < 2) return fail("expected NAME ADDRESS:PORT [weight=N] [maxconn=N] [backup] [send_proxy=v1|v2]");
+  Server server;
+  server.name = std::string(words[0]);
+  auto address = cfg::parse_endpoint(words[1]);
+  if (!address) return tl::unexpected(address.error());
+  server.address = *address;
+  for (std::size_t i = 2; i < words.size(); ++i) {
+    const auto word = words[i];
+    const auto eq = word.find('=');
+    const auto option = word.substr(0, eq);
+    const auto arg = eq == std::string_view::npos ? std::string_view{} : word.substr(eq + 1);
+    if (option == "weight" && eq != std::string_view::npos) {
+      auto w = cfg::parse_uint(arg, 0, 256);
+      if (!w) return fail("server option weight: expected 0 to 256");
+      server.weight = static_cast<std::uint32_t>(*w);
+    } else if (option == "maxconn" && eq != std::string_view::npos) {
+      auto m = cfg::parse_uint(arg, 0, 10'000'000);
+      if (!m) return fail("server option maxconn: expected 0 to 10000000");
+      server.maxconn = static_cast<std::uint32_t>(*m);
+    } else if (word == "backup") {
+      server.backup = true;
+    } else if (word == "no_check") {
+      server.checked = false;
+    } else if (word == "disabled") {
+      server.disabled = true;
+    } else if (option == "send_proxy" && (arg == "v1" || arg == "v2")) {
+      server.send_proxy = arg == "v1" ? ProxyProtocol::V1 : ProxyProtocol::V2;
+    } else {
+      return fail(
+          "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, "
+          "send_proxy=v1|v2)",
+          word);
+    }
+  }
+  return server;
+}
+
+ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
+  static constexpr cfg::SectionRule kRules[] = {
+      {"global", false, true},  {"defaults", false, true}, {"frontend", true, false},
+      {"backend", true, false}, {"listen", true, false},
+  };
+  ProxyConfig config;
+  config.source = doc.file;
+  const auto sections = cfg::check_sections(doc, kRules, diagnostics);
+  const auto proxy = proxy_keys();
+  const auto globals = global_keys();
+
+  cfg::apply_defaults(globals, config.global);
+  cfg::apply_defaults(proxy, config.defaults);
+  for (const auto* s : sections) {
+    if (s->kind == "global") cfg::load_section(doc, *s, globals, config.global, diagnostics);
+    if (s->kind == "defaults") cfg::load_section(doc, *s, proxy, config.defaults, diagnostics);
+  }
+
+  // Sections inherit [defaults]: seed from it, apply no table defaults.
+  const cfg::LoadOptions inherit{false};
+  for (const auto* s : sections) {
+    const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
+    const bool is_backend = s->kind == "backend" || s->kind == "listen";
+    if (!is_frontend && !is_backend) continue;
+    ProxySection section{config.defaults, {}, {}, {}};
+    cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
+    if (is_frontend) {
+      if (s->kind == "listen" && section.backend.empty()) section.backend = s->name;
+      config.frontends.push_back({s->name, section.settings, std::move(section.binds), section.backend, s->line});
+    }
+    if (is_backend) config.backends.push_back({s->name, section.settings, std::move(section.servers), s->line});
+  }
+  validate(doc, config, diagnostics);
+  return config;
+}
+
+}  // namespace proxyd::config

@@ -1,0 +1,143 @@
+// Both daemons' command line against the shipped examples and broken files.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <regex>
+
+#include "support/daemon_runner.h"
+#include "support/netns_lab.h"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kBin = HAPAIR_BIN_DIR;
+const std::string kSource = HAPAIR_SOURCE_DIR;
+
+struct Output {
+  int exit_code;
+  std::string text;
+};
+
+Output run_daemon(const std::vector<std::string>& argv) {
+  testing::TempDir dir;
+  testing::DaemonRunner d(argv, dir.file("out"));
+  const auto status = d.wait_exit(20s);
+  REQUIRE(status);
+  REQUIRE(WIFEXITED(*status));
+  return {WEXITSTATUS(*status), d.log()};
+}
+
+std::size_t count_matches(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  return static_cast<std::size_t>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("the shipped example configurations are valid") {
+  for (const auto& daemon : {"proxyd", "vrrpd"}) {
+    const auto out = run_daemon({kBin + "/" + daemon, "-c", "-f", kSource + "/etc/" + daemon + ".ini"});
+    INFO(out.text);
+    CHECK(out.exit_code == 0);
+    CHECK(out.text.find("Configuration file is valid") != std::string::npos);
+  }
+}
+
+TEST_CASE("proxyd -c prints every mistake as file:line and exits 1") {
+  testing::TempDir dir;
+  const auto path = dir.write("bad.ini",
+                              "[global]\n"
+                              "maxconn = lots\n"
+                              "[frontend www]\n"
+                              "bind = 10.0.0.10:80\n"
+                              "backend = app_pol\n"
+                              "[backend app_pool]\n"
+                              "timout_server = 5s\n"
+                              "server = web1 10.0.0.21:80\n");
+  const auto out = run_daemon({kBin + "/proxyd", "-c", "-f", path});
+  INFO(out.text);
+  CHECK(out.exit_code == 1);
+  CHECK(count_matches(out.text, path + ":[0-9]+: error: ") == 3);
+  CHECK(out.text.find(path + ":2: error: key 'maxconn'") != std::string::npos);
+  CHECK(out.text.find(path + ":3: error: frontend 'www' uses unknown backend 'app_pol'") != std::string::npos);
+  CHECK(out.text.find(path + ":7: error: unknown key 'timout_server' in [backend app_pool] (did you mean "
+                             "'timeout_server'?)") != std::string::npos);
+}
+
+TEST_CASE("vrrpd -c prints every mistake as file:line and exits 1") {
+  testing::TempDir dir;
+  const auto path = dir.write("bad.ini",
+                              "[instance VI_1]\n"
+                              "interface = eth1\n"
+                              "virtual_router_id = 300\n"
+                              "priorty = 100\n"
+                              "advert_int = soon\n");
+  const auto out = run_daemon({kBin + "/vrrpd", "-c", "-f", path});
+  INFO(out.text);
+  CHECK(out.exit_code == 1);
+  CHECK(count_matches(out.text, path + ":[0-9]+: error: ") == 3);
+  CHECK(out.text.find(path + ":3: error: key 'virtual_router_id': expected an integer from 1 to 255, got '300'") !=
+        std::string::npos);
+  CHECK(out.text.find(path + ":4: error: unknown key 'priorty' in [instance VI_1] (did you mean 'priority'?)") !=
+        std::string::npos);
+  CHECK(out.text.find(path + ":5: error: key 'advert_int': expected a duration") != std::string::npos);
+}
+
+TEST_CASE("version, help, a missing file and a bad option") {
+  for (const auto& daemon : {"proxyd", "vrrpd"}) {
+    const auto bin = kBin + "/" + daemon;
+    CHECK(run_daemon({bin, "-V"}).text.find(std::string(daemon) + " 0.") == 0);
+    const auto help = run_daemon({bin, "-h"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.text.find("-c, --check") != std::string::npos);
+    const auto missing = run_daemon({bin, "-c", "-f", "/nonexistent.ini"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.text.find("/nonexistent.ini: error: cannot open /nonexistent.ini: No such file or directory") !=
+          std::string::npos);
+    CHECK(run_daemon({bin, "--bogus"}).exit_code == 2);
+  }
+}
+
+TEST_CASE("a daemon runs in the foreground, refuses a broken reload, stops on SIGTERM") {
+  struct Case {
+    std::string daemon;
+    std::string config;
+    std::string broken;
+  };
+  const Case cases[] = {
+      {"proxyd", "[global]\nlog = stderr\npidfile = /x\n[listen l]\nbind = 127.0.0.1:1\nserver = s 127.0.0.1:2\n",
+       "[global]\nlog = stderr\nmaxconn = 0\n"},
+      {"vrrpd", "[global]\nlog = stderr\n[instance VI_1]\ninterface = lo\nvirtual_router_id = 9\n",
+       "[instance VI_1]\ninterface = lo\n"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.daemon);
+    testing::TempDir dir;
+    const auto config = dir.write("d.ini", c.config);
+    const auto pidfile = dir.file("d.pid");
+    testing::DaemonRunner d({kBin + "/" + c.daemon, "-f", config, "-p", pidfile}, dir.file("log"));
+    REQUIRE(d.wait_for_log("started", 10s));
+    CHECK(std::filesystem::exists(pidfile));
+
+    dir.write("d.ini", c.broken);
+    d.signal(SIGHUP);
+    REQUIRE(d.wait_for_log("refused", 10s));
+    CHECK(d.log().find("the running configuration is unchanged") != std::string::npos);
+    CHECK(d.running());
+
+    dir.write("d.ini", c.config);
+    d.signal(SIGHUP);
+    REQUIRE(d.wait_for_log("configuration reloaded", 10s));
+
+    d.signal(SIGTERM);
+    const auto status = d.wait_exit(10s);
+    REQUIRE(status);
+    CHECK(WIFEXITED(*status));
+    CHECK(WEXITSTATUS(*status) == 0);
+    CHECK_FALSE(std::filesystem::exists(pidfile));
+  }
+}

@@ -1,0 +1,123 @@
+#include "vrrpd/core/config/vrrp_config.h"
+
+#include <catch2/catch.hpp>
+
+using namespace vrrpd::config;
+using namespace std::chrono_literals;
+using common::config::Diagnostics;
+
+namespace {
+
+VrrpConfig load(const std::string& text, Diagnostics& d) {
+  return load_vrrp_config(common::config::parse_ini(text, "v.ini", d), d);
+}
+
+std::string all(const Diagnostics& d) {
+  std::string out;
+  for (const auto& x : d.all()) out += x.to_string() + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an instance with every key") {
+  Diagnostics d;
+  const auto c = load(
+      "[global]\nrouter_id = lb01\n"
+      "[instance VI_1]\ninterface = eth1\nstate = MASTER\npriority = 200\nvirtual_router_id = 51\nversion = 3\n"
+      "advert_int = 100ms\npreempt = false\npreempt_delay = 2s\nunicast_src_ip = 10.0.0.11\n"
+      "unicast_peer = 10.0.0.12\nunicast_peer = 10.0.0.13\n"
+      "vip = 10.0.0.10/24 dev eth1 label eth1:vip\nvip = 10.0.0.20\n"
+      "garp_master_delay = 1s\ngarp_master_repeat = 3\ngarp_master_refresh = 60s\n",
+      d);
+  INFO(all(d));
+  REQUIRE(d.error_count() == 0);
+  REQUIRE(c.instances.size() == 1);
+  const auto& in = c.instances[0];
+  CHECK(c.global.router_id == "lb01");
+  CHECK(in.state == InitialState::Master);
+  CHECK(in.priority == 200);
+  CHECK(in.vrid == 51);
+  CHECK(in.version == 3);
+  CHECK(in.advert_interval == 100ms);
+  CHECK_FALSE(in.preempt);
+  CHECK(in.unicast());
+  CHECK(in.unicast_peers.size() == 2);
+  REQUIRE(in.vips.size() == 2);
+  CHECK(in.vips[0].to_string() == "10.0.0.10/24 dev eth1 label eth1:vip");
+  CHECK(in.vips[1].address.prefix_length == 32);
+  CHECK(in.garp_master_refresh == 60s);
+}
+
+TEST_CASE("defaults follow keepalived") {
+  Diagnostics d;
+  const auto c = load("[instance VI_1]\ninterface = eth0\nvirtual_router_id = 1\n", d);
+  REQUIRE_FALSE(d.has_errors());
+  const auto& in = c.instances[0];
+  CHECK(in.state == InitialState::Backup);
+  CHECK(in.priority == 100);
+  CHECK(in.version == 2);
+  CHECK(in.advert_interval == 1s);
+  CHECK(in.preempt);
+  CHECK(in.garp_master_delay == 5s);
+  CHECK(in.garp_master_repeat == 5);
+  CHECK(in.vips.empty());  // zero VIPs is valid (cloud setups)
+  CHECK(c.global.pidfile == "/run/vrrpd.pid");
+}
+
+TEST_CASE("protocol constraints are checked") {
+  Diagnostics d;
+  load(
+      "[instance a]\ninterface = eth0\nvirtual_router_id = 1\nversion = 2\nadvert_int = 100ms\n"
+      "[instance b]\ninterface = eth0\nvirtual_router_id = 1\nversion = 3\nadvert_int = 15ms\n"
+      "[instance c]\ninterface = eth0\nvirtual_router_id = 2\nversion = 3\nauth_type = PASS\nauth_pass = x\n"
+      "[instance d]\ninterface = eth0\nvirtual_router_id = 3\nvip = 10.0.0.1\nvip = 2001:db8::1\n"
+      "[instance e]\ninterface = eth0\nvirtual_router_id = 4\nversion = 2\nvip = 2001:db8::1\n"
+      "[instance f]\ninterface = eth0\nvirtual_router_id = 256\npriority = 0\n",
+      d);
+  const auto text = all(d);
+  INFO(text);
+  CHECK(text.find("VRRPv2 advert_int must be whole seconds") != std::string::npos);
+  CHECK(text.find("VRRPv3 advert_int must be a multiple of 10ms") != std::string::npos);
+  CHECK(text.find("virtual_router_id 1 on eth0 is already used by instance 'a'") != std::string::npos);
+  CHECK(text.find("auth_type PASS exists only in VRRPv2") != std::string::npos);
+  CHECK(text.find("mixes IPv4 and IPv6") != std::string::npos);
+  CHECK(text.find("IPv6 needs version = 3") != std::string::npos);
+  CHECK(text.find("key 'virtual_router_id': expected an integer from 1 to 255") != std::string::npos);
+  CHECK(text.find("key 'priority': expected an integer from 1 to 255") != std::string::npos);
+}
+
+TEST_CASE("risky but valid settings are warnings") {
+  Diagnostics d;
+  load(
+      "[instance a]\ninterface = eth0\nvirtual_router_id = 1\nauth_type = PASS\nauth_pass = longerthan8\n"
+      "unicast_peer = 10.0.0.2\npriority = 255\n",
+      d);
+  const auto text = all(d);
+  INFO(text);
+  CHECK_FALSE(d.has_errors());
+  CHECK(text.find("warning: instance 'a': auth_pass is longer than 8 characters; only 'longerth' is used") !=
+        std::string::npos);
+  CHECK(text.find("warning: instance 'a': unicast_peer without unicast_src_ip") != std::string::npos);
+  CHECK(text.find("warning: instance 'a': priority 255 means address owner") != std::string::npos);
+}
+
+TEST_CASE("sync groups reference existing instances, once each") {
+  Diagnostics d;
+  load(
+      "[instance a]\ninterface = eth0\nvirtual_router_id = 1\n"
+      "[sync_group g1]\ninstances = a missing\n[sync_group g2]\ninstances = a\n",
+      d);
+  const auto text = all(d);
+  INFO(text);
+  CHECK(text.find("sync_group 'g1': unknown instance 'missing'") != std::string::npos);
+  CHECK(text.find("instance 'a' is in sync_group 'g1' and 'g2'") != std::string::npos);
+}
+
+TEST_CASE("VIP lines") {
+  CHECK(parse_virtual_address("10.0.0.10/24 scope link")->scope == "link");
+  CHECK_FALSE(parse_virtual_address("10.0.0.10/24 dev"));
+  CHECK_FALSE(parse_virtual_address("10.0.0.10/24 color blue"));
+  CHECK_FALSE(parse_virtual_address("2001:db8::1 label x"));
+  CHECK_FALSE(parse_virtual_address("10.0.0.10/24 label waytoolonglabel0"));
+}

@@ -1,0 +1,14 @@
+// vrrpd's wiring: command line, configuration, logger, signals, event loop.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace vrrpd {
+
+inline constexpr std::string_view kDefaultConfig = "/etc/vrrpd/vrrpd.ini";
+
+// The whole program; returns the exit status.
+int run(std::span<const std::string_view> args);
+
+}  // namespace vrrpd

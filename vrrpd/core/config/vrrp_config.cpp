@@ -1,0 +1,284 @@
+#include "vrrpd/core/config/vrrp_config.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "common/core/config/config_table.h"
+#include "common/core/log/syslog_facility.h"
+#include "common/core/text.h"
+
+namespace vrrpd::config {
+namespace cfg = common::config;
+using common::fail;
+using common::Result;
+using common::Status;
+
+namespace {
+
+template <class T>
+using Choices = std::vector<std::pair<std::string_view, T>>;
+
+const Choices<InitialState> kStates{{"BACKUP", InitialState::Backup}, {"MASTER", InitialState::Master}};
+const Choices<AuthType> kAuthTypes{{"none", AuthType::None}, {"PASS", AuthType::Pass}};
+
+cfg::KeyTable<Global> global_keys() {
+  using G = Global;
+  return {
+      cfg::field("router_id", &G::router_id, cfg::parse_word),
+      cfg::custom<G>(
+          "log", [](G& g, std::string_view v) { return common::log::parse_log_target(v, g.log); }, "syslog"),
+      cfg::custom<G>(
+          "log_facility",
+          [](G& g, std::string_view v) -> Status {
+            auto f = common::log::parse_syslog_facility(v);
+            if (!f) return tl::unexpected(f.error());
+            g.log.facility = *f;
+            return {};
+          },
+          "daemon"),
+      cfg::custom<G>(
+          "log_tag",
+          [](G& g, std::string_view v) -> Status {
+            auto t = cfg::parse_word(v);
+            if (!t) return tl::unexpected(t.error());
+            g.log.tag = *t;
+            return {};
+          },
+          "vrrpd"),
+      cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/vrrpd.pid"),
+      cfg::field("status_file", &G::status_file, cfg::parse_path, "/run/vrrpd/status.json"),
+  };
+}
+
+cfg::KeyTable<Instance> instance_keys() {
+  using I = Instance;
+  return {
+      cfg::required(cfg::field("interface", &I::interface, cfg::parse_word)),
+      cfg::field(
+          "state", &I::state, [](std::string_view v) { return cfg::parse_choice(v, kStates); }, "BACKUP"),
+      cfg::field("priority", &I::priority, cfg::uint_in<std::uint32_t>(1, 255), "100"),
+      cfg::required(cfg::field("virtual_router_id", &I::vrid, cfg::uint_in<std::uint32_t>(1, 255))),
+      cfg::field("version", &I::version, cfg::uint_in<std::uint32_t>(2, 3), "2"),
+      cfg::field("advert_int", &I::advert_interval, cfg::parse_duration, "1s"),
+      cfg::field("preempt", &I::preempt, cfg::parse_bool, "true"),
+      cfg::field("preempt_delay", &I::preempt_delay, cfg::parse_duration, "0s"),
+      cfg::field("unicast_src_ip", &I::unicast_source,
+                 [](std::string_view v) -> Result<std::optional<common::net::IpAddress>> {
+                   auto ip = cfg::parse_ip(v);
+                   if (!ip) return tl::unexpected(ip.error());
+                   return std::optional(*ip);
+                 }),
+      cfg::list("unicast_peer", &I::unicast_peers, cfg::parse_ip),
+      cfg::field(
+          "auth_type", &I::auth_type, [](std::string_view v) { return cfg::parse_choice(v, kAuthTypes); }, "none"),
+      cfg::field("auth_pass", &I::auth_pass, cfg::parse_text),
+      cfg::list("vip", &I::vips, parse_virtual_address),
+      cfg::field("garp_master_delay", &I::garp_master_delay, cfg::parse_duration, "5s"),
+      cfg::field("garp_master_repeat", &I::garp_master_repeat, cfg::uint_in<std::uint32_t>(1, 255), "5"),
+      cfg::field("garp_master_refresh", &I::garp_master_refresh, cfg::parse_duration, "0s"),
+  };
+}
+
+cfg::KeyTable<SyncGroup> sync_group_keys() {
+  return {cfg::required(cfg::custom<SyncGroup>("instances", [](SyncGroup& g, std::string_view v) -> Status {
+    for (const auto word : common::text::split_words(v)) g.instances.emplace_back(word);
+    if (g.instances.empty()) return fail("expected instance names");
+    return {};
+  }))};
+}
+
+void validate_timing(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  const auto ms = in.advert_interval.count();
+  if (in.version == 2 && (ms % 1000 != 0 || ms < 1000 || ms > 255'000)) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': VRRPv2 advert_int must be whole seconds from 1s "
+                                                   "to 255s (RFC 3768 5.3.7), got {}",
+                                                   in.name, common::format_duration(in.advert_interval)));
+  }
+  if (in.version == 3 && (ms % 10 != 0 || ms < 10 || ms > 40'950)) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': VRRPv3 advert_int must be a multiple of 10ms "
+                                                   "from 10ms to 40.95s (RFC 5798 5.2.7), got {}",
+                                                   in.name, common::format_duration(in.advert_interval)));
+  }
+  if (in.preempt_delay > Duration(1'000'000)) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': preempt_delay is at most 1000s", in.name));
+  }
+}
+
+void validate_addresses(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  const auto family = in.family();
+  for (const auto& vip : in.vips) {
+    if (vip.address.network.family() != family) {
+      diagnostics.error(doc.at(vip.line), fmt::format("instance '{}': VIP {} mixes IPv4 and IPv6 in one instance",
+                                                      in.name, vip.address.to_string()));
+    }
+  }
+  if (family == common::net::Family::V6 && in.version != 3) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': IPv6 needs version = 3", in.name));
+  }
+  for (const auto& peer : in.unicast_peers) {
+    if (peer.family() != family) {
+      diagnostics.error(doc.at(in.line), fmt::format("instance '{}': unicast_peer {} is not of the instance's "
+                                                     "address family",
+                                                     in.name, peer.to_string()));
+    }
+  }
+  if (in.unicast_source && in.unicast_source->family() != family) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': unicast_src_ip is not of the instance's address "
+                                                   "family",
+                                                   in.name));
+  }
+  if (in.unicast() && !in.unicast_source) {
+    diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': unicast_peer without unicast_src_ip: the "
+                                                     "interface's primary address is used as source",
+                                                     in.name));
+  }
+  if (in.unicast_source && !in.unicast()) {
+    diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': unicast_src_ip without unicast_peer is "
+                                                     "ignored (multicast mode)",
+                                                     in.name));
+  }
+}
+
+void validate_auth(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  if (in.auth_type == AuthType::Pass) {
+    if (in.version != 2) {
+      diagnostics.error(doc.at(in.line), fmt::format("instance '{}': auth_type PASS exists only in VRRPv2 "
+                                                     "(RFC 5798 removed authentication); set version = 2",
+                                                     in.name));
+    }
+    if (in.auth_pass.empty()) {
+      diagnostics.error(doc.at(in.line), fmt::format("instance '{}': auth_type PASS needs auth_pass", in.name));
+    } else if (in.auth_pass.size() > 8) {
+      diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': auth_pass is longer than 8 characters; only "
+                                                       "'{}' is used (as keepalived does)",
+                                                       in.name, in.auth_pass.substr(0, 8)));
+    }
+  } else if (!in.auth_pass.empty()) {
+    diagnostics.warning(doc.at(in.line),
+                        fmt::format("instance '{}': auth_pass is ignored without auth_type = PASS", in.name));
+  }
+}
+
+void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagnostics& diagnostics) {
+  std::map<std::tuple<std::string, std::uint32_t, common::net::Family>, std::string> vrids;
+  for (const auto& in : config.instances) {
+    validate_timing(doc, in, diagnostics);
+    validate_addresses(doc, in, diagnostics);
+    validate_auth(doc, in, diagnostics);
+    if (in.priority == 255 && in.state == InitialState::Backup) {
+      diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': priority 255 means address owner: it becomes "
+                                                       "MASTER at once whatever 'state' says",
+                                                       in.name));
+    }
+    if (!in.preempt && in.state == InitialState::Master) {
+      diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': preempt = false with state = MASTER: the node "
+                                                       "still takes over at start; use state = BACKUP",
+                                                       in.name));
+    }
+    const auto [it, fresh] = vrids.emplace(std::tuple{in.interface, in.vrid, in.family()}, in.name);
+    if (!fresh) {
+      diagnostics.error(doc.at(in.line), fmt::format("instance '{}': virtual_router_id {} on {} is already used by "
+                                                     "instance '{}'",
+                                                     in.name, in.vrid, in.interface, it->second));
+    }
+  }
+  std::map<std::string, std::string> member_of;
+  for (const auto& group : config.sync_groups) {
+    for (const auto& name : group.instances) {
+      if (config.find_instance(name) == nullptr) {
+        diagnostics.error(doc.at(group.line), fmt::format("sync_group '{}': unknown instance '{}'", group.name, name));
+      } else if (const auto [it, fresh] = member_of.emplace(name, group.name); !fresh) {
+        diagnostics.error(doc.at(group.line),
+                          fmt::format("instance '{}' is in sync_group '{}' and '{}'", name, it->second, group.name));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string VirtualAddress::to_string() const {
+  std::string out = address.to_string();
+  if (!device.empty()) out += " dev " + device;
+  if (!label.empty()) out += " label " + label;
+  return out;
+}
+
+common::net::Family Instance::family() const {
+  if (!vips.empty()) return vips.front().address.network.family();
+  if (!unicast_peers.empty()) return unicast_peers.front().family();
+  if (unicast_source) return unicast_source->family();
+  return common::net::Family::V4;
+}
+
+const Instance* VrrpConfig::find_instance(std::string_view name) const {
+  for (const auto& in : instances) {
+    if (in.name == name) return &in;
+  }
+  return nullptr;
+}
+
+Result<VirtualAddress> parse_virtual_address(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.empty()) return fail("expected ADDRESS[/PREFIX] [dev IFACE] [label LABEL] [scope SCOPE]");
+  VirtualAddress vip;
+  auto address = cfg::parse_interface_address(words[0]);
+  if (!address) return tl::unexpected(address.error());
+  vip.address = *address;
+  for (std::size_t i = 1; i < words.size(); i += 2) {
+    if (i + 1 >= words.size()) return fail("option '{}' needs a value", words[i]);
+    const auto option = words[i];
+    const auto arg = std::string(words[i + 1]);
+    if (option == "dev") {
+      vip.device = arg;
+    } else if (option == "label") {
+      vip.label = arg;
+    } else if (option == "scope" && (arg == "global" || arg == "site" || arg == "link" || arg == "host")) {
+      vip.scope = arg;
+    } else {
+      return fail("unknown VIP option '{} {}' (expected dev IFACE, label LABEL, scope global|site|link|host)", option,
+                  arg);
+    }
+  }
+  if (!vip.label.empty() && vip.address.network.family() == common::net::Family::V6) {
+    return fail("labels exist only for IPv4 addresses");
+  }
+  if (vip.label.size() > 15) return fail("label '{}' is longer than 15 characters (IFNAMSIZ)", vip.label);
+  return vip;
+}
+
+VrrpConfig load_vrrp_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
+  static constexpr cfg::SectionRule kRules[] = {
+      {"global", false, true}, {"instance", true, false}, {"sync_group", true, false}};
+  VrrpConfig config;
+  config.source = doc.file;
+  const auto sections = cfg::check_sections(doc, kRules, diagnostics);
+  const auto globals = global_keys();
+  const auto instance = instance_keys();
+  const auto group = sync_group_keys();
+  cfg::apply_defaults(globals, config.global);
+  for (const auto* s : sections) {
+    if (s->kind == "global") {
+      cfg::load_section(doc, *s, globals, config.global, diagnostics);
+    } else if (s->kind == "instance") {
+      Instance in;
+      in.name = s->name;
+      in.line = s->line;
+      cfg::load_section(doc, *s, instance, in, diagnostics);
+      config.instances.push_back(std::move(in));
+    } else if (s->kind == "sync_group") {
+      SyncGroup g;
+      g.name = s->name;
+      g.line = s->line;
+      cfg::load_section(doc, *s, group, g, diagnostics);
+      config.sync_groups.push_back(std::move(g));
+    }
+  }
+  if (config.instances.empty()) diagnostics.error(doc.at(0), "no [instance NAME] section: nothing to do");
+  validate(doc, config, diagnostics);
+  return config;
+}
+
+}  // namespace vrrpd::config
