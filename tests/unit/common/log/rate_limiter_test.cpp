@@ -1,5 +1,7 @@
 #include "common/core/log/rate_limiter.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 using namespace common::log;
@@ -28,7 +30,7 @@ TEST_CASE("the limiter's memory is bounded under many distinct keys") {
   RateLimiter limiter(1, common::Duration(1000), 4);
   for (int i = 0; i < 100; ++i) {
     clock.advance(1ms);
-    CHECK(limiter.check("k" + std::to_string(i), clock.now()).allow);
+    CHECK(limiter.check(fmt::format("k{}", i), clock.now()).allow);
   }
 }
 
