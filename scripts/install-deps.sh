@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev libcap-ng-dev
   # tests
   catch2 iproute2 iputils-ping curl procps psmisc git
+  # comparison peers and capture for the integration tests (never linked)
+  keepalived tcpdump
 )
 
 missing=()

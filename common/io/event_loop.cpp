@@ -71,6 +71,9 @@ void TimerWatcher::start(std::chrono::nanoseconds after, std::chrono::nanosecond
 }
 
 void TimerWatcher::start_at(TimePoint deadline) {
+  // libev counts <after> from its cached loop time; refresh it so the timer
+  // fires at <deadline> and not early by the age of the cache.
+  loop_.update_now();
   const auto after = deadline - loop_.now();
   start(after.count() > 0 ? std::chrono::nanoseconds(after) : std::chrono::nanoseconds(0));
 }

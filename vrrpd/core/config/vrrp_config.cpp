@@ -213,6 +213,14 @@ common::net::Family Instance::family() const {
   return common::net::Family::V4;
 }
 
+bool same_settings(Instance a, Instance b) {
+  for (auto* in : {&a, &b}) {
+    in->line = 0;
+    for (auto& vip : in->vips) vip.line = 0;
+  }
+  return a == b;
+}
+
 const Instance* VrrpConfig::find_instance(std::string_view name) const {
   for (const auto& in : instances) {
     if (in.name == name) return &in;

@@ -36,6 +36,7 @@ struct VirtualAddress {
   int line = 0;
 
   std::string to_string() const;
+  friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
 struct Instance {
@@ -60,7 +61,12 @@ struct Instance {
 
   bool unicast() const { return !unicast_peers.empty(); }
   common::net::Family family() const;
+  friend bool operator==(const Instance&, const Instance&) = default;
 };
+
+// Same settings, wherever in the file they are (line numbers ignored): a
+// reload keeps such an instance running untouched.
+bool same_settings(Instance a, Instance b);
 
 struct SyncGroup {
   std::string name;

@@ -207,15 +207,18 @@ void VrrpInstance::end_split_brain(std::string_view how, Actions& out) {
   other_master_seen_.reset();
 }
 
+// Timers may fire a hair early (clock rounding in the event loop).
+constexpr Micros kTimerSlack{1000};
+
 void VrrpInstance::on(const MasterDownExpired&, TimePoint now, Actions& out) {
-  if (state_ != State::Backup || !master_down_deadline_ || now < *master_down_deadline_) return;  // stale
+  if (state_ != State::Backup || !master_down_deadline_ || now + kTimerSlack < *master_down_deadline_) return;  // stale
   master_down_deadline_.reset();
   log(out, Level::Info, "Receive advertisement timeout");
   become_master(now, out);
 }
 
 void VrrpInstance::on(const AdvertTimerExpired&, TimePoint now, Actions& out) {
-  if (state_ != State::Master || !advert_deadline_ || now < *advert_deadline_) return;  // stale
+  if (state_ != State::Master || !advert_deadline_ || now + kTimerSlack < *advert_deadline_) return;  // stale
   out.push_back(SendAdvert{params_.priority});
   arm_advert(now, out);
   // The other master yielded if it stayed silent for two of our intervals.

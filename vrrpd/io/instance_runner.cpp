@@ -1,0 +1,323 @@
+#include "vrrpd/io/instance_runner.h"
+
+#include <fmt/format.h>
+#include <net/if.h>
+
+#include "vrrpd/io/interface_info.h"
+
+namespace vrrpd::io {
+namespace {
+
+using common::log::Level;
+using common::net::IpAddress;
+
+fsm::InstanceParams make_params(const config::Instance& c, const IpAddress& source) {
+  fsm::InstanceParams p;
+  p.name = c.name;
+  p.version = static_cast<std::uint8_t>(c.version);
+  p.priority = static_cast<std::uint8_t>(c.priority);
+  p.advert_interval = std::chrono::duration_cast<fsm::Micros>(c.advert_interval);
+  p.preempt = c.preempt;
+  p.preempt_delay = std::chrono::duration_cast<fsm::Micros>(c.preempt_delay);
+  p.primary_address = source;
+  return p;
+}
+
+std::vector<IpAddress> vip_addresses(const config::Instance& c) {
+  std::vector<IpAddress> out;
+  for (const auto& v : c.vips) out.push_back(v.address.network);
+  return out;
+}
+
+}  // namespace
+
+common::Result<std::unique_ptr<InstanceRunner>> InstanceRunner::create(SharedServices services,
+                                                                       config::Instance config) {
+  auto info = read_interface(config.interface);
+  if (!info) return common::fail("instance {}: {}", config.name, info.error().describe());
+  std::optional<IpAddress> source = config.unicast_source;
+  if (!source) source = primary_address(config.interface, config.family(), vip_addresses(config));
+  if (!source) {
+    return common::fail("instance {}: interface {} has no {} address to send adverts from", config.name,
+                        config.interface, config.family() == common::net::Family::V4 ? "IPv4" : "IPv6 link-local");
+  }
+  auto socket = VrrpSendSocket::open(config.interface, info->index, *source);
+  if (!socket) return common::fail("instance {}: {}", config.name, socket.error().describe());
+  auto announcer = Announcer::open(info->index, info->mac);
+  if (!announcer) return common::fail("instance {}: {}", config.name, announcer.error().describe());
+  return std::unique_ptr<InstanceRunner>(new InstanceRunner(services, std::move(config), info->index, *source,
+                                                            std::move(*socket), std::move(*announcer), info->up));
+}
+
+InstanceRunner::InstanceRunner(SharedServices services, config::Instance config, int ifindex, IpAddress source,
+                               VrrpSendSocket socket, Announcer announcer, bool link_up)
+    : services_(services),
+      config_(std::move(config)),
+      ifindex_(ifindex),
+      source_(source),
+      socket_(std::move(socket)),
+      announcer_(std::move(announcer)),
+      link_up_(link_up),
+      fsm_(make_params(config_, source)),
+      advert_timer_(services.loop, [this] { feed(fsm::AdvertTimerExpired{}); }),
+      master_down_timer_(services.loop, [this] { feed(fsm::MasterDownExpired{}); }),
+      garp_delay_timer_(services.loop, [this] { announce_vips("delayed"); }),
+      garp_refresh_timer_(services.loop, [this] { announce_vips("refresh"); }) {
+  expectation_.version = static_cast<std::uint8_t>(config_.version);
+  expectation_.vrid = static_cast<std::uint8_t>(config_.vrid);
+  expectation_.interval_cs = static_cast<std::uint16_t>(config_.advert_interval.count() / 10);
+  expectation_.auth_type =
+      config_.auth_type == config::AuthType::Pass ? protocol::AuthType::Pass : protocol::AuthType::None;
+  expectation_.auth_data = protocol::pass_auth_data(config_.auth_pass);
+  expectation_.vips = vip_addresses(config_);
+  expectation_.unicast_peers = config_.unicast_peers;
+
+  advert_template_.version = expectation_.version;
+  advert_template_.vrid = expectation_.vrid;
+  advert_template_.interval_cs = expectation_.interval_cs;
+  advert_template_.auth_type = expectation_.auth_type;
+  advert_template_.auth_data = expectation_.auth_data;
+  advert_template_.addresses = expectation_.vips;
+
+  if (config_.unicast()) {
+    destinations_ = config_.unicast_peers;
+  } else {
+    destinations_ = {*IpAddress::parse(source_.is_v4() ? kVrrpGroupV4 : kVrrpGroupV6)};
+  }
+  for (const auto& vip : config_.vips) {
+    const unsigned index = vip.device.empty() ? static_cast<unsigned>(ifindex_) : ::if_nametoindex(vip.device.c_str());
+    vip_ifindex_.push_back(static_cast<int>(index));
+  }
+  vip_added_by_us_.assign(config_.vips.size(), false);
+}
+
+InstanceRunner::~InstanceRunner() = default;
+
+void InstanceRunner::start() {
+  remove_stale_vips();
+  if (!link_up_) {
+    faults_.push_back(fmt::format("interface {} is down", config_.interface));
+    services_.logger.warning("({}) interface {} is down", config_.name, config_.interface);
+    feed(fsm::FaultRaised{faults_.back()});
+  }
+  feed(fsm::Startup{});
+}
+
+void InstanceRunner::stop() {
+  feed(fsm::Shutdown{});
+  garp_delay_timer_.stop();
+  garp_refresh_timer_.stop();
+}
+
+void InstanceRunner::feed(const fsm::Event& event) {
+  for (const auto& action : fsm_.handle(event, services_.loop.now())) perform(action);
+}
+
+void InstanceRunner::perform(const fsm::Action& action) {
+  std::visit(
+      [this](const auto& a) {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, fsm::SendAdvert>) {
+          send_advert(a.priority);
+        } else if constexpr (std::is_same_v<T, fsm::AddVips>) {
+          add_vips();
+        } else if constexpr (std::is_same_v<T, fsm::RemoveVips>) {
+          remove_vips();
+        } else if constexpr (std::is_same_v<T, fsm::AnnounceVips>) {
+          announce_vips("now");
+        } else if constexpr (std::is_same_v<T, fsm::ArmTimer>) {
+          (a.timer == fsm::Timer::Advert ? advert_timer_ : master_down_timer_).start_at(a.deadline);
+        } else if constexpr (std::is_same_v<T, fsm::CancelTimer>) {
+          (a.timer == fsm::Timer::Advert ? advert_timer_ : master_down_timer_).stop();
+        } else if constexpr (std::is_same_v<T, fsm::StateChanged>) {
+          if (a.to == fsm::State::Master) ++counters_.became_master;
+          if (a.from == fsm::State::Master) {
+            garp_delay_timer_.stop();
+            garp_refresh_timer_.stop();
+          }
+          if (listener_) listener_(*this, a.from, a.to);
+        } else if constexpr (std::is_same_v<T, fsm::LogLine>) {
+          services_.logger.log(a.level, a.text);
+        }
+      },
+      action);
+}
+
+void InstanceRunner::send_advert(std::uint8_t priority) {
+  auto advert = advert_template_;
+  advert.priority = priority;
+  for (const auto& destination : destinations_) {
+    const auto bytes = protocol::encode(advert, {source_, destination});
+    if (auto sent = socket_.send(destination, bytes); !sent) {
+      ++counters_.send_errors;
+      services_.drop_log_limiter.log(services_.logger, Level::Warning, fmt::format("{} send", config_.name),
+                                     fmt::format("({}) {}", config_.name, sent.error().describe()),
+                                     services_.loop.now());
+    } else {
+      ++counters_.adverts_sent;
+    }
+  }
+}
+
+void InstanceRunner::on_advert(const ReceivedPacket& packet, const protocol::Advert& advert) {
+  const auto verdict = protocol::validate(advert, packet.ttl, packet.source, expectation_);
+  if (!verdict.accepted()) {
+    ++counters_.dropped[static_cast<std::size_t>(*verdict.drop)];
+    log_drop(packet.source, protocol::describe(*verdict.drop), verdict.detail);
+    return;
+  }
+  for (const auto notice : verdict.notices) {
+    ++(notice == protocol::Notice::AddressMismatch ? counters_.address_mismatch : counters_.interval_mismatch);
+  }
+  if (!verdict.notices.empty()) {
+    services_.drop_log_limiter.log(services_.logger, Level::Warning,
+                                   fmt::format("{} notice {}", config_.name, packet.source.to_string()),
+                                   fmt::format("({}) advert from {} differs from our configuration: {}", config_.name,
+                                               packet.source.to_string(), verdict.detail),
+                                   services_.loop.now());
+  }
+  ++counters_.adverts_received;
+  feed(fsm::AdvertReceived{packet.source, advert.priority, fsm::Micros(advert.interval_cs * 10'000)});
+}
+
+void InstanceRunner::log_drop(const IpAddress& sender, std::string_view key, const std::string& detail) {
+  services_.drop_log_limiter.log(
+      services_.logger, Level::Warning, fmt::format("{} {} {}", config_.name, key, sender.to_string()),
+      fmt::format("({}) dropped advert from {}: {}", config_.name, sender.to_string(), detail), services_.loop.now());
+}
+
+void InstanceRunner::on_link(bool up) {
+  if (up == link_up_) return;
+  link_up_ = up;
+  const auto reason = fmt::format("interface {} is down", config_.interface);
+  if (!up) {
+    services_.logger.warning("({}) Netlink reports {} down", config_.name, config_.interface);
+    raise_fault(reason);
+  } else {
+    services_.logger.info("({}) Netlink reports {} up", config_.name, config_.interface);
+    std::erase(faults_, reason);
+    if (faults_.empty()) feed(fsm::FaultCleared{});
+  }
+}
+
+void InstanceRunner::raise_fault(const std::string& reason) {
+  if (std::find(faults_.begin(), faults_.end(), reason) != faults_.end()) return;
+  faults_.push_back(reason);
+  if (faults_.size() == 1) feed(fsm::FaultRaised{reason});
+}
+
+void InstanceRunner::clear_fault() {
+  // Faults raised from outside; the link fault stays until the link is up.
+  const auto link = fmt::format("interface {} is down", config_.interface);
+  std::erase_if(faults_, [&](const std::string& f) { return f != link; });
+  if (faults_.empty() && fsm_.state() == fsm::State::Fault) feed(fsm::FaultCleared{});
+}
+
+int InstanceRunner::vip_ifindex(const config::VirtualAddress& vip) const {
+  const auto i = static_cast<std::size_t>(&vip - config_.vips.data());
+  return vip_ifindex_[i];
+}
+
+void InstanceRunner::add_vips() {
+  if (config_.vips.empty()) return;
+  services_.logger.info("({}) setting VIPs.", config_.name);
+  for (std::size_t i = 0; i < config_.vips.size(); ++i) {
+    const auto& vip = config_.vips[i];
+    const auto outcome = services_.addresses.add(vip_ifindex(vip), vip);
+    if (!outcome) {
+      services_.logger.error("({}) cannot add VIP {}: {}", config_.name, vip.to_string(), outcome.error().describe());
+    } else if (*outcome == AddOutcome::AlreadyPresent) {
+      services_.logger.notice("({}) VIP {} was already present: keeping it, and leaving it in place on exit",
+                              config_.name, vip.address.to_string());
+    } else {
+      vip_added_by_us_[i] = true;
+    }
+  }
+}
+
+void InstanceRunner::remove_vips() {
+  if (config_.vips.empty()) return;
+  services_.logger.info("({}) removing VIPs.", config_.name);
+  for (std::size_t i = 0; i < config_.vips.size(); ++i) {
+    if (!vip_added_by_us_[i]) continue;
+    vip_added_by_us_[i] = false;
+    const auto& vip = config_.vips[i];
+    if (const auto r = services_.addresses.remove(vip_ifindex(vip), vip); !r) {
+      services_.logger.error("({}) cannot remove VIP {}: {}", config_.name, vip.to_string(), r.error().describe());
+    }
+  }
+}
+
+void InstanceRunner::remove_stale_vips() {
+  for (const auto& vip : config_.vips) {
+    const auto r = services_.addresses.remove(vip_ifindex(vip), vip);
+    if (r && *r == RemoveOutcome::Removed) {
+      services_.logger.warning("({}) removed stale VIP {} from {} (left over from an earlier run)", config_.name,
+                               vip.address.to_string(), vip.device.empty() ? config_.interface : vip.device);
+    }
+  }
+}
+
+void InstanceRunner::announce_vips(const char* why) {
+  if (fsm_.state() != fsm::State::Master || config_.vips.empty()) return;
+  for (const auto& vip : config_.vips) {
+    const auto& device = vip.device.empty() ? config_.interface : vip.device;
+    services_.logger.info("({}) Sending gratuitous {} on {} for {}", config_.name,
+                          vip.address.network.is_v4() ? "ARP" : "Neighbour Advert", device,
+                          vip.address.network.to_string());
+    for (std::uint32_t n = 0; n < config_.garp_master_repeat; ++n) {
+      if (auto r = announcer_.announce(vip.address.network); !r) {
+        services_.logger.warning("({}) {}", config_.name, r.error().describe());
+        break;
+      }
+    }
+  }
+  // The first burst schedules the delayed one (keepalived garp_master_delay)
+  // and the periodic refresh, if configured.
+  if (std::string_view(why) == "now" && config_.garp_master_delay.count() > 0) {
+    garp_delay_timer_.start(config_.garp_master_delay);
+  }
+  if (config_.garp_master_refresh.count() > 0 && !garp_refresh_timer_.active()) {
+    garp_refresh_timer_.start(config_.garp_master_refresh, config_.garp_master_refresh);
+  }
+}
+
+nlohmann::json InstanceRunner::status() const {
+  nlohmann::json j;
+  j["name"] = config_.name;
+  j["interface"] = config_.interface;
+  j["vrid"] = config_.vrid;
+  j["version"] = config_.version;
+  j["state"] = std::string(fsm::state_name(fsm_.state()));
+  j["priority"] = fsm_.priority();
+  j["configured_priority"] = config_.priority;
+  j["source"] = source_.to_string();
+  j["master"] = fsm_.master() ? nlohmann::json(fsm_.master()->to_string()) : nlohmann::json(nullptr);
+  if (const auto last = fsm_.last_advert_received()) {
+    j["last_advert_age_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(services_.loop.now() - *last).count();
+  } else {
+    j["last_advert_age_ms"] = nullptr;
+  }
+  j["split_brain"] = fsm_.split_brain();
+  j["faults"] = faults_;
+  auto vips = nlohmann::json::array();
+  for (std::size_t i = 0; i < config_.vips.size(); ++i) {
+    vips.push_back({{"address", config_.vips[i].address.to_string()}, {"held", vip_added_by_us_[i]}});
+  }
+  j["vips"] = vips;
+  nlohmann::json dropped;
+  for (std::size_t i = 0; i < protocol::kDropReasonCount; ++i) {
+    dropped[std::string(protocol::describe(static_cast<protocol::DropReason>(i)))] = counters_.dropped[i];
+  }
+  j["counters"] = {{"adverts_sent", counters_.adverts_sent},
+                   {"adverts_received", counters_.adverts_received},
+                   {"became_master", counters_.became_master},
+                   {"send_errors", counters_.send_errors},
+                   {"address_mismatch", counters_.address_mismatch},
+                   {"interval_mismatch", counters_.interval_mismatch},
+                   {"dropped", dropped}};
+  return j;
+}
+
+}  // namespace vrrpd::io

@@ -1,0 +1,105 @@
+// One VRRP instance at run time: feeds the pure state machine with the
+// events the kernel and the timers produce, and carries out the actions it
+// returns (adverts, VIPs through netlink, gratuitous ARPs, timers, logs).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/core/log/logger.h"
+#include "common/core/log/rate_limiter.h"
+#include "common/io/event_loop.h"
+#include "vrrpd/core/config/vrrp_config.h"
+#include "vrrpd/core/fsm/vrrp_instance.h"
+#include "vrrpd/core/protocol/advert_validation.h"
+#include "vrrpd/io/announcer.h"
+#include "vrrpd/io/netlink_addresses.h"
+#include "vrrpd/io/vrrp_socket.h"
+
+namespace vrrpd::io {
+
+// What all instances of the process share.
+struct SharedServices {
+  common::io::EventLoop& loop;
+  common::log::Logger& logger;
+  NetlinkAddresses& addresses;
+  common::log::RateLimiter& drop_log_limiter;
+};
+
+class InstanceRunner {
+ public:
+  using StateListener = std::function<void(const InstanceRunner&, fsm::State from, fsm::State to)>;
+
+  // Fails when the interface is unknown or the sockets cannot be opened.
+  static common::Result<std::unique_ptr<InstanceRunner>> create(SharedServices services, config::Instance config);
+  ~InstanceRunner();
+
+  // Removes VIPs left over from an earlier run, then starts the election
+  // (or waits in FAULT when the link is down).
+  void start();
+  // Leaves cleanly: a master sends priority 0 and removes its VIPs.
+  void stop();
+
+  void on_advert(const ReceivedPacket& packet, const protocol::Advert& advert);
+  void on_link(bool up);
+  // A fault raised from outside (sync group member, tracker).
+  void raise_fault(const std::string& reason);
+  void clear_fault();
+
+  void set_state_listener(StateListener listener) { listener_ = std::move(listener); }
+  const config::Instance& config() const { return config_; }
+  int ifindex() const { return ifindex_; }
+  const common::net::IpAddress& source() const { return source_; }
+  fsm::State state() const { return fsm_.state(); }
+  nlohmann::json status() const;
+
+ private:
+  InstanceRunner(SharedServices services, config::Instance config, int ifindex, common::net::IpAddress source,
+                 VrrpSendSocket socket, Announcer announcer, bool link_up);
+  void feed(const fsm::Event& event);
+  void perform(const fsm::Action& action);
+  void send_advert(std::uint8_t priority);
+  void add_vips();
+  void remove_vips();
+  void announce_vips(const char* why);
+  void remove_stale_vips();
+  void log_drop(const common::net::IpAddress& sender, std::string_view key, const std::string& detail);
+  int vip_ifindex(const config::VirtualAddress& vip) const;
+
+  SharedServices services_;
+  config::Instance config_;
+  int ifindex_;
+  common::net::IpAddress source_;
+  VrrpSendSocket socket_;
+  Announcer announcer_;
+  bool link_up_;
+  std::vector<std::string> faults_;  // active fault reasons
+  fsm::VrrpInstance fsm_;
+  protocol::Expectation expectation_;
+  protocol::Advert advert_template_;
+  std::vector<common::net::IpAddress> destinations_;
+  std::vector<int> vip_ifindex_;
+  std::vector<bool> vip_added_by_us_;
+  common::io::TimerWatcher advert_timer_;
+  common::io::TimerWatcher master_down_timer_;
+  common::io::TimerWatcher garp_delay_timer_;
+  common::io::TimerWatcher garp_refresh_timer_;
+  StateListener listener_;
+
+  struct Counters {
+    std::uint64_t adverts_sent = 0;
+    std::uint64_t adverts_received = 0;
+    std::uint64_t became_master = 0;
+    std::uint64_t send_errors = 0;
+    std::array<std::uint64_t, protocol::kDropReasonCount> dropped{};
+    std::uint64_t address_mismatch = 0;
+    std::uint64_t interval_mismatch = 0;
+  } counters_;
+};
+
+}  // namespace vrrpd::io
