@@ -136,21 +136,30 @@ class App {
     if (started) rebuild_dispatchers();
   }
 
-  // Sync groups: a member in FAULT drags the others into FAULT with it.
+  // Sync groups (keepalived vrrp_sync_group): members change state
+  // together. A member in FAULT drags the others into FAULT; one becoming
+  // MASTER takes the others along; one leaving MASTER takes them back.
   void on_state(const io::InstanceRunner& changed, fsm::State from, fsm::State to) {
+    if (propagating_) return;  // the followers' own transitions
+    propagating_ = true;
+    const auto& name = changed.config().name;
     for (const auto& group : config_.sync_groups) {
       const auto& members = group.instances;
-      if (std::find(members.begin(), members.end(), changed.config().name) == members.end()) continue;
+      if (std::find(members.begin(), members.end(), name) == members.end()) continue;
       for (const auto& member : members) {
         auto it = runners_.find(member);
-        if (member == changed.config().name || it == runners_.end()) continue;
+        if (member == name || it == runners_.end()) continue;
+        auto& follower = *it->second;
         if (to == fsm::State::Fault) {
-          it->second->raise_fault(fmt::format("sync group {}: {} is in FAULT", group.name, changed.config().name));
+          follower.raise_fault(fmt::format("sync group {}: {} is in FAULT", group.name, name));
         } else if (from == fsm::State::Fault) {
-          it->second->clear_fault();
+          follower.clear_fault();
         }
+        if (to == fsm::State::Master) follower.follow(fsm::GroupMaster{name});
+        if (from == fsm::State::Master) follower.follow(fsm::GroupBackup{name});
       }
     }
+    propagating_ = false;
   }
 
   void stop(const char* why) {
@@ -239,6 +248,7 @@ class App {
   std::map<std::string, std::unique_ptr<io::InstanceRunner>> runners_;
   std::map<std::string, config::Instance> pending_;
   std::vector<std::unique_ptr<io::ReceiveDispatcher>> dispatchers_;
+  bool propagating_ = false;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;
   common::io::SignalWatcher sighup_;

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "support/vrrp_lab.h"
 
 using namespace std::chrono_literals;
@@ -158,4 +160,79 @@ TEST_CASE("SIGHUP keeps unchanged instances running without a transition", "[roo
   const auto after = lab.daemon("lb1").log().substr(before.size());
   CHECK(after.find("Entering") == std::string::npos);
   CHECK(lab.wait_sole_master("lb1", 1s));
+}
+
+TEST_CASE("sync group: a FAULT on one member's link moves every member to the peer", "[root][vrrpd]") {
+  testing::NetnsLab lab;
+  testing::TempDir dir;
+  std::unique_ptr<testing::DaemonRunner> daemons[2];
+  const char* nodes[] = {"lb1", "lb2"};
+  for (int i = 0; i < 2; ++i) {
+    lab.add_node(nodes[i]);
+    lab.connect(nodes[i], "eth1", fmt::format("10.77.0.1{}/24", i + 1));
+    lab.connect(nodes[i], "eth2", fmt::format("10.78.0.1{}/24", i + 1));
+  }
+  for (int i = 0; i < 2; ++i) {
+    const auto config = dir.write(
+        fmt::format("{}.ini", nodes[i]),
+        fmt::format("[global]\nlog = stderr\npidfile = {0}/{1}.pid\nstatus_file = {0}/{1}.json\n"
+                    "[instance PUBLIC]\ninterface = eth1\npriority = {2}\nvirtual_router_id = 51\nversion = 3\n"
+                    "advert_int = 100ms\nvip = 10.77.0.10/24\n"
+                    "[instance PRIVATE]\ninterface = eth2\npriority = {2}\nvirtual_router_id = 52\nversion = 3\n"
+                    "advert_int = 100ms\nvip = 10.78.0.10/24\n"
+                    "[sync_group G]\ninstances = PUBLIC PRIVATE\n",
+                    dir.path(), nodes[i], i == 0 ? 200 : 100));
+    daemons[i] = std::make_unique<testing::DaemonRunner>(
+        std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/vrrpd", "-f", config},
+        dir.file(fmt::format("{}.log", nodes[i])), lab.ns(nodes[i]));
+  }
+  auto holds = [&](const char* node, const char* ifname, const char* vip) {
+    return lab.addresses(node, ifname).find(vip) != std::string::npos;
+  };
+  REQUIRE(testing::eventually(
+      [&] { return holds("lb1", "eth1", "10.77.0.10/") && holds("lb1", "eth2", "10.78.0.10/"); }, 10s));
+  lab.must("lb1", {"ip", "link", "set", "eth2", "down"});
+  // PRIVATE faults; PUBLIC follows it into FAULT, so lb2 takes both VIPs.
+  REQUIRE(testing::eventually(
+      [&] { return holds("lb2", "eth1", "10.77.0.10/") && holds("lb2", "eth2", "10.78.0.10/"); }, 10s));
+  CHECK(testing::eventually([&] { return !holds("lb1", "eth1", "10.77.0.10/"); }, 5s));
+  CHECK(daemons[0]->log().find("(PUBLIC) Entering FAULT STATE") != std::string::npos);
+}
+
+TEST_CASE("VRRPv3 over IPv6: adverts from link-local addresses, the IPv6 VIP moves", "[root][vrrpd]") {
+  VrrpLab lab;
+  // Link-local addresses must finish duplicate address detection before
+  // they can be advert sources.
+  for (const char* node : {"lb1", "lb2"}) {
+    REQUIRE(testing::eventually(
+        [&] {
+          const auto r = lab.lab().exec(node, {"sh", "-c", "ip -6 addr show dev eth1 | grep -q tentative"});
+          return r.exited && r.exit_code != 0;
+        },
+        10s));
+  }
+  std::unique_ptr<testing::DaemonRunner> daemons[2];
+  const char* nodes[] = {"lb1", "lb2"};
+  for (int i = 0; i < 2; ++i) {
+    const auto config = lab.dir().write(
+        fmt::format("{}-v6.ini", nodes[i]),
+        fmt::format("[global]\nlog = stderr\npidfile = {0}/{1}-v6.pid\nstatus_file = {0}/{1}-v6.json\n"
+                    "[instance VI_6]\ninterface = eth1\npriority = {2}\nvirtual_router_id = 61\nversion = 3\n"
+                    "advert_int = 100ms\nvip = 2001:db8::10/64 dev eth1\n",
+                    lab.dir().path(), nodes[i], i == 0 ? 200 : 100));
+    daemons[i] = std::make_unique<testing::DaemonRunner>(
+        std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/vrrpd", "-f", config},
+        lab.dir().file(fmt::format("{}-v6.log", nodes[i])), lab.lab().ns(nodes[i]));
+  }
+  auto holds = [&](const char* node) {
+    return lab.lab().addresses(node, "eth1").find("2001:db8::10/64") != std::string::npos;
+  };
+  REQUIRE(testing::eventually([&] { return holds("lb1") && !holds("lb2"); }, 10s));
+  std::this_thread::sleep_for(500ms);
+  CHECK_FALSE(holds("lb2"));
+  CHECK(daemons[0]->log().find("(VI_6) Sending unsolicited Neighbour Advert on eth1 for 2001:db8::10") !=
+        std::string::npos);
+  daemons[0]->signal(SIGTERM);
+  REQUIRE(testing::eventually([&] { return holds("lb2") && !holds("lb1"); }, 5s));
+  CHECK(daemons[1]->log().find("(VI_6) Backup received priority 0 advertisement") != std::string::npos);
 }

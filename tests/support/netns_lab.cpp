@@ -73,12 +73,17 @@ NetnsLab::NetnsLab() : prefix_(fmt::format("ht{}x{}-", ::getpid(), lab_counter++
   sweep_stale_labs();
 }
 
+void kill_namespace_processes(const std::string& ns) {
+  const auto pids = capture_stdout({"ip", "netns", "pids", ns});
+  for (const auto word : common::text::split_words(pids)) {
+    ::kill(static_cast<pid_t>(std::stol(std::string(word))), SIGKILL);
+  }
+}
+
 NetnsLab::~NetnsLab() {
   for (auto it = namespaces_.rbegin(); it != namespaces_.rend(); ++it) {
     // Processes left inside would keep the namespace alive: kill them first.
-    const auto pids = capture_stdout({"ip", "netns", "pids", *it});
-    for (const auto word : common::text::split_words(pids))
-      ::kill(static_cast<pid_t>(std::stol(std::string(word))), SIGKILL);
+    kill_namespace_processes(*it);
     common::io::SpawnOptions options;
     options.argv = {"ip", "netns", "delete", *it};
     options.timeout = std::chrono::seconds(10);
@@ -88,6 +93,10 @@ NetnsLab::~NetnsLab() {
 
 std::string NetnsLab::ns(const std::string& node) const {
   return prefix_ + node;
+}
+
+void NetnsLab::kill_all(const std::string& node) {
+  kill_namespace_processes(ns(node));
 }
 
 std::string NetnsLab::add_node(const std::string& name) {

@@ -36,6 +36,8 @@ class NetnsLab {
                                  std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Runs argv inside <node>; fails the test unless it exits 0.
   void must(const std::string& node, std::vector<std::string> argv);
+  // SIGKILL to every process inside <node> (a crash of the whole node's software).
+  void kill_all(const std::string& node);
   // `ip -o addr show dev IFACE` inside <node>.
   std::string addresses(const std::string& node, const std::string& ifname);
 

@@ -262,8 +262,8 @@ void InstanceRunner::announce_vips(const char* why) {
   if (fsm_.state() != fsm::State::Master || config_.vips.empty()) return;
   for (const auto& vip : config_.vips) {
     const auto& device = vip.device.empty() ? config_.interface : vip.device;
-    services_.logger.info("({}) Sending gratuitous {} on {} for {}", config_.name,
-                          vip.address.network.is_v4() ? "ARP" : "Neighbour Advert", device,
+    services_.logger.info("({}) Sending {} on {} for {}", config_.name,
+                          vip.address.network.is_v4() ? "gratuitous ARP" : "unsolicited Neighbour Advert", device,
                           vip.address.network.to_string());
     for (std::uint32_t n = 0; n < config_.garp_master_repeat; ++n) {
       if (auto r = announcer_.announce(vip.address.network); !r) {

@@ -50,6 +50,8 @@ class InstanceRunner {
   // A fault raised from outside (sync group member, tracker).
   void raise_fault(const std::string& reason);
   void clear_fault();
+  // A sync group member's transition to follow.
+  void follow(const fsm::Event& event) { feed(event); }
 
   void set_state_listener(StateListener listener) { listener_ = std::move(listener); }
   const config::Instance& config() const { return config_; }

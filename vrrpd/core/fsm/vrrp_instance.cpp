@@ -265,4 +265,20 @@ void VrrpInstance::on(const PriorityChanged& change, TimePoint, Actions& out) {
   // (the master's next, lower, advert is discarded).
 }
 
+void VrrpInstance::on(const GroupMaster& group, TimePoint now, Actions& out) {
+  if (state_ != State::Backup) return;
+  log(out, Level::Info, fmt::format("sync group member {} is MASTER: following", group.member));
+  become_master(now, out);
+}
+
+void VrrpInstance::on(const GroupBackup& group, TimePoint now, Actions& out) {
+  if (state_ != State::Master) return;
+  log(out, Level::Info, fmt::format("sync group member {} left MASTER: following", group.member));
+  end_split_brain("sync group left MASTER", out);
+  leave_master(out);
+  master_.reset();
+  enter(State::Backup, out);
+  arm_master_down(now + master_down_interval(), out);
+}
+
 }  // namespace vrrpd::fsm

@@ -54,8 +54,16 @@ struct FaultCleared {};
 struct PriorityChanged {
   std::uint8_t priority = 0;
 };
+// A sync group member changed state: the others follow (keepalived
+// vrrp_sync_group). <member> names it in the log.
+struct GroupMaster {
+  std::string member;
+};
+struct GroupBackup {
+  std::string member;
+};
 using Event = std::variant<Startup, Shutdown, AdvertReceived, MasterDownExpired, AdvertTimerExpired, FaultRaised,
-                           FaultCleared, PriorityChanged>;
+                           FaultCleared, PriorityChanged, GroupMaster, GroupBackup>;
 
 // Actions
 enum class Timer { Advert, MasterDown };
@@ -114,6 +122,8 @@ class VrrpInstance {
   void on(const FaultRaised&, TimePoint now, Actions& out);
   void on(const FaultCleared&, TimePoint now, Actions& out);
   void on(const PriorityChanged&, TimePoint now, Actions& out);
+  void on(const GroupMaster&, TimePoint now, Actions& out);
+  void on(const GroupBackup&, TimePoint now, Actions& out);
 
   void backup_receives(const AdvertReceived& advert, TimePoint now, Actions& out);
   void master_receives(const AdvertReceived& advert, TimePoint now, Actions& out);

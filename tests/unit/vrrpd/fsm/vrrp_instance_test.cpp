@@ -318,3 +318,19 @@ TEST_CASE("priority changes are logged and used for the next advert and for skew
   CHECK(all_of<SendAdvert>(f.feed(AdvertTimerExpired{})).at(0).priority == 150);
   CHECK(f.fsm.skew_time() == Micros(41'406));
 }
+
+TEST_CASE("sync group: a backup follows a member to MASTER, a master follows it back to BACKUP") {
+  Fixture f(v3(100));
+  f.feed(Startup{});
+  auto a = f.feed(GroupMaster{"VI_2"});
+  CHECK(f.fsm.state() == State::Master);
+  CHECK(logged(a, "(VI_1) sync group member VI_2 is MASTER: following"));
+  CHECK(has<AddVips>(a));
+  a = f.feed(GroupBackup{"VI_2"});
+  CHECK(f.fsm.state() == State::Backup);
+  CHECK(has<RemoveVips>(a));
+  CHECK(armed(a, Timer::MasterDown));
+  // Instances in FAULT do not follow.
+  f.feed(FaultRaised{"link"});
+  CHECK(f.feed(GroupMaster{"VI_2"}).empty());
+}
