@@ -1,0 +1,14 @@
+// Builds the strategy named by a backend's `balance` key.
+#pragma once
+
+#include <memory>
+
+#include "proxyd/core/balance/balancer.h"
+#include "proxyd/core/config/proxy_config.h"
+
+namespace proxyd::balance {
+
+// A fresh balancer (no history) for <algorithm>.
+std::unique_ptr<Balancer> make_balancer(config::Balance algorithm);
+
+}  // namespace proxyd::balance

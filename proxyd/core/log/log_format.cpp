@@ -1,0 +1,169 @@
+#include "proxyd/core/log/log_format.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <iterator>
+#include <utility>
+
+#include "common/core/text.h"
+
+namespace proxyd::log {
+namespace {
+
+struct Variable {
+  std::string_view name;
+  LogField field;
+};
+
+constexpr std::array<Variable, 19> kVariables{{
+    {"ci", LogField::ClientIp},
+    {"cp", LogField::ClientPort},
+    {"t", LogField::AcceptDate},
+    {"ft", LogField::FrontendName},
+    {"b", LogField::BackendName},
+    {"s", LogField::ServerName},
+    {"Tw", LogField::QueueTime},
+    {"Tc", LogField::ConnectTime},
+    {"Tt", LogField::TotalTime},
+    {"B", LogField::BytesRead},
+    {"U", LogField::BytesUploaded},
+    {"ts", LogField::Termination},
+    {"ac", LogField::ProcessConnections},
+    {"fc", LogField::FrontendConnections},
+    {"bc", LogField::BackendConnections},
+    {"sc", LogField::ServerConnections},
+    {"rc", LogField::Retries},
+    {"sq", LogField::ServerQueue},
+    {"bq", LogField::BackendQueue},
+}};
+
+common::Result<LogField> lookup(std::string_view name) {
+  for (const auto& v : kVariables) {
+    if (v.name == name) return v.field;
+  }
+  std::vector<std::string_view> names;
+  for (const auto& v : kVariables) names.push_back(v.name);
+  if (const auto guess = common::text::closest_match(name, names)) {
+    return common::fail("unknown log_format variable '%{}' (did you mean '%{}'?)", name, *guess);
+  }
+  return common::fail("unknown log_format variable '%{}'", name);
+}
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+void append_text(std::string_view text, std::string& out) {
+  out += text;
+}
+
+void append_number(std::uint64_t value, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+void append_timer(const std::optional<common::Duration>& timer, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}", timer ? timer->count() : -1);
+}
+
+// Appends the value of <field> for <s> to <out>.
+void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
+  switch (field) {
+    case LogField::ClientIp:
+      return append_text(s.client.address.to_string(), out);  // IPv6 without brackets, as HAProxy
+    case LogField::ClientPort:
+      return append_number(s.client.port, out);
+    case LogField::AcceptDate:
+      return append_accept_date(s.accepted, out);
+    case LogField::FrontendName:
+      return append_text(s.frontend, out);
+    case LogField::BackendName:
+      return append_text(s.backend, out);
+    case LogField::ServerName:
+      return append_text(s.server.empty() ? kNoServer : std::string_view(s.server), out);
+    case LogField::QueueTime:
+      return append_timer(s.queue_wait, out);
+    case LogField::ConnectTime:
+      return append_timer(s.connect, out);
+    case LogField::TotalTime:
+      return append_timer(s.total, out);
+    case LogField::BytesRead:
+      return append_number(s.bytes_to_client, out);
+    case LogField::BytesUploaded:
+      return append_number(s.bytes_from_client, out);
+    case LogField::Termination:
+      return append_text(to_string(s.termination), out);
+    case LogField::ProcessConnections:
+      return append_number(s.process_connections, out);
+    case LogField::FrontendConnections:
+      return append_number(s.frontend_connections, out);
+    case LogField::BackendConnections:
+      return append_number(s.backend_connections, out);
+    case LogField::ServerConnections:
+      return append_number(s.server_connections, out);
+    case LogField::Retries:
+      if (s.redispatched) out += '+';  // the last retry went to another server
+      return append_number(s.retries, out);
+    case LogField::ServerQueue:
+      return append_number(s.server_queue, out);
+    case LogField::BackendQueue:
+      return append_number(s.backend_queue, out);
+  }
+}
+
+}  // namespace
+
+common::Result<LogFormat> LogFormat::compile(std::string_view format) {
+  if (format == "tcplog") format = kTcpLogFormat;
+  LogFormat compiled;
+  std::string literal;
+  for (std::size_t i = 0; i < format.size();) {
+    if (format[i] != '%') {
+      literal += format[i++];
+      continue;
+    }
+    ++i;
+    if (i < format.size() && format[i] == '%') {
+      literal += format[i++];
+      continue;
+    }
+    if (i < format.size() && format[i] == '{') {
+      return common::fail("log_format: '%{{...}}' flags are not supported (at offset {})", i - 1);
+    }
+    std::size_t end = i;
+    while (end < format.size() && is_name_char(format[end])) ++end;
+    if (end == i) return common::fail("log_format: '%' without a variable name at offset {} (use %% for '%')", i - 1);
+    const auto field = lookup(format.substr(i, end - i));
+    if (!field) return tl::unexpected(field.error());
+    if (!literal.empty()) compiled.pieces_.emplace_back(std::exchange(literal, {}));
+    compiled.pieces_.emplace_back(*field);
+    i = end;
+  }
+  if (!literal.empty()) compiled.pieces_.emplace_back(std::move(literal));
+  return compiled;
+}
+
+LogFormat LogFormat::tcplog() {
+  // The constant format always compiles.
+  return *compile(kTcpLogFormat);
+}
+
+void LogFormat::render_to(const TcpSessionRecord& session, std::string& out) const {
+  for (const auto& piece : pieces_) {
+    if (const auto* text = std::get_if<std::string>(&piece)) {
+      out += *text;
+    } else {
+      append_field(std::get<LogField>(piece), session, out);
+    }
+  }
+}
+
+std::string LogFormat::render(const TcpSessionRecord& session) const {
+  std::string out;
+  out.reserve(128);
+  render_to(session, out);
+  return out;
+}
+
+}  // namespace proxyd::log
