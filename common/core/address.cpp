@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/core/text.h"
@@ -165,6 +166,11 @@ bool IpAddress::is_link_local() const {
 
 std::string IpAddress::to_string() const {
   if (is_v4()) return fmt::format("{}.{}.{}.{}", bytes_[0], bytes_[1], bytes_[2], bytes_[3]);
+  // RFC 5952 5: IPv4-mapped addresses keep the dotted quad.
+  if (std::all_of(bytes_.begin(), bytes_.begin() + 10, [](std::uint8_t b) { return b == 0; }) && bytes_[10] == 0xff &&
+      bytes_[11] == 0xff) {
+    return fmt::format("::ffff:{}.{}.{}.{}", bytes_[12], bytes_[13], bytes_[14], bytes_[15]);
+  }
   std::uint16_t g[8];
   for (std::size_t i = 0; i < 8; ++i) g[i] = static_cast<std::uint16_t>(bytes_[2 * i] << 8 | bytes_[2 * i + 1]);
   // RFC 5952 4.2: compress the longest run (>= 2) of zero groups, first wins.

@@ -71,7 +71,7 @@ TEST_CASE("v1 encoding writes the spec's line", "[proxyd][proxy_protocol]") {
   CHECK(encode_v1(std::nullopt) == "PROXY UNKNOWN\r\n");
   // Mixed families: the IPv4 side goes v4-mapped (IpAddress prints it in
   // plain hex groups, which every inet_pton reads).
-  CHECK(encode_v1(addresses("192.0.2.1:1", "[2001:db8::2]:2")) == "PROXY TCP6 ::ffff:c000:201 2001:db8::2 1 2\r\n");
+  CHECK(encode_v1(addresses("192.0.2.1:1", "[2001:db8::2]:2")) == "PROXY TCP6 ::ffff:192.0.2.1 2001:db8::2 1 2\r\n");
 }
 
 TEST_CASE("the longest v1 header fits in 107 bytes", "[proxyd][proxy_protocol]") {
