@@ -236,3 +236,22 @@ TEST_CASE("VRRPv3 over IPv6: adverts from link-local addresses, the IPv6 VIP mov
   REQUIRE(testing::eventually([&] { return holds("lb2") && !holds("lb1"); }, 5s));
   CHECK(daemons[1]->log().find("(VI_6) Backup received priority 0 advertisement") != std::string::npos);
 }
+
+TEST_CASE("vrrpd pair, v2 multicast with PASS auth: election and SIGTERM handover", "[root][vrrpd]") {
+  VrrpLab lab;
+  VrrpSettings s;
+  s.version = 2;
+  s.advert_int = "1s";
+  s.auth_pass = "ka51pass";
+  lab.start_vrrpd("lb1", prio(200, s));
+  lab.start_vrrpd("lb2", prio(100, s));
+  REQUIRE(lab.wait_sole_master("lb1", 10s));
+  lab.kill("lb1", SIGTERM);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(testing::eventually([&] { return lab.has_vip("lb2") && !lab.has_vip("lb1"); }, 10s));
+  INFO("takeover after SIGTERM: " << since(t0).count() << " ms");
+  CHECK(since(t0) < 2s);  // Skew_Time (v2, priority 100): 609ms
+  const auto status = lab.status("lb2");
+  CHECK(status["instances"][0]["counters"]["adverts_received"].get<int>() >= 1);
+  CHECK(status["instances"][0]["counters"]["dropped"]["bad_auth"].get<int>() == 0);
+}
