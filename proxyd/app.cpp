@@ -1,17 +1,26 @@
 #include "proxyd/app.h"
 
+#include <cap-ng.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
+#include "common/io/accounts.h"
 #include "common/io/daemon.h"
 #include "common/io/event_loop.h"
 #include "common/io/pidfile.h"
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/io/generation.h"
+#include "proxyd/io/health_checker.h"
+#include "proxyd/io/listen_socket.h"
+#include "proxyd/io/worker.h"
 #include "version.h"
 
 namespace proxyd {
@@ -19,67 +28,253 @@ namespace {
 
 using common::config::Diagnostics;
 using config::ProxyConfig;
+using Endpoint = common::net::Endpoint;
 
 std::optional<ProxyConfig> load(const std::string& path, Diagnostics& diagnostics) {
   return common::io::load_config_file<ProxyConfig>(path, config::load_proxy_config, diagnostics);
+}
+
+std::map<Endpoint, std::string> frontend_of(const ProxyConfig& config) {
+  std::map<Endpoint, std::string> out;
+  for (const auto& f : config.frontends) {
+    for (const auto& b : f.binds) out[b.address] = f.name;
+  }
+  return out;
+}
+
+std::size_t thread_count(const ProxyConfig& config) {
+  if (config.global.threads != 0) return config.global.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Every connection needs two descriptors and up to four more for pipes.
+void raise_file_limit(common::log::Logger& logger, std::uint32_t maxconn) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  const auto wanted = static_cast<rlim_t>(maxconn) * 2 + 1024;
+  if (limit.rlim_cur < wanted) {
+    logger.warning("open file limit {} is below what maxconn {} needs ({}); raise LimitNOFILE", limit.rlim_cur, maxconn,
+                   wanted);
+  }
+}
+
+// Drops to the configured user and group, keeping only the capability to
+// bind privileged ports (a reload may add a listener on port 80).
+common::Status drop_privileges(const config::Global& global) {
+  if (!global.user && !global.group) return {};
+  if (::geteuid() != 0) return common::fail("user/group set but proxyd is not started as root");
+  auto account = common::io::lookup_user(global.user.value_or("root"));
+  if (!account) return tl::unexpected(account.error());
+  gid_t gid = account->gid;
+  if (global.group) {
+    auto g = common::io::lookup_group(*global.group);
+    if (!g) return tl::unexpected(g.error());
+    gid = *g;
+  }
+  capng_clear(CAPNG_SELECT_BOTH);
+  capng_update(CAPNG_ADD, static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED), CAP_NET_BIND_SERVICE);
+  if (capng_change_id(static_cast<int>(account->uid), static_cast<int>(gid),
+                      static_cast<capng_flags_t>(CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING)) != 0) {
+    return common::fail("cannot switch to user {} (uid {}) and gid {}", account->name, account->uid, gid);
+  }
+  return {};
 }
 
 class App {
  public:
   App(ProxyConfig config, const common::cli::DaemonOptions& options)
       : options_(options),
-        config_(std::move(config)),
-        logger_(common::io::make_logger(config_.global.log, "proxyd", options.debug)),
-        sigterm_(loop_, SIGTERM, [this](int) { stop("SIGTERM"); }),
-        sigint_(loop_, SIGINT, [this](int) { stop("SIGINT"); }),
-        sighup_(loop_, SIGHUP, [this](int) { reload(); }) {}
+        logger_(common::io::make_logger(config.global.log, "proxyd", options.debug)),
+        threads_(thread_count(config)),
+        generation_(std::make_shared<io::Generation>(std::move(config))),
+        sigterm_(loop_, SIGTERM, [this](int) { graceful_stop(); }),
+        sigint_(loop_, SIGINT, [this](int) { stop_now("SIGINT"); }),
+        sighup_(loop_, SIGHUP, [this](int) { reload(); }),
+        drain_timer_(loop_, [this] { check_drained(); }),
+        hard_stop_timer_(loop_, [this] { hard_stop(); }) {
+    process_.maxconn = generation_->config.global.maxconn;
+  }
 
   int run() {
-    const auto pidfile_path = options_.pidfile.value_or(config_.global.pidfile);
-    auto pidfile = common::io::Pidfile::create(pidfile_path);
+    ::signal(SIGPIPE, SIG_IGN);
+    raise_file_limit(*logger_, process_.maxconn);
+    auto sockets = open_sockets(frontend_of(generation_->config));
+    if (!sockets) {
+      logger_->error("cannot start: {}", sockets.error().describe());
+      return 1;
+    }
+    auto pidfile = common::io::Pidfile::create(options_.pidfile.value_or(generation_->config.global.pidfile));
     if (!pidfile) {
       logger_->error("cannot start: {}", pidfile.error().describe());
       return 1;
     }
-    ::signal(SIGPIPE, SIG_IGN);
-    logger_->notice("proxyd {} started (pid {}, {} frontend(s), {} backend(s))", HAPAIR_VERSION, ::getpid(),
-                    config_.frontends.size(), config_.backends.size());
+    if (auto dropped = drop_privileges(generation_->config.global); !dropped) {
+      logger_->error("cannot start: {}", dropped.error().describe());
+      return 1;
+    }
+    start_workers(std::move(*sockets));
+    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    logger_->notice("proxyd {} started (pid {}, {} thread(s), {} frontend(s), {} backend(s))", HAPAIR_VERSION,
+                    ::getpid(), threads_, generation_->frontends.size(), generation_->backends.size());
     common::io::notify_systemd("READY=1");
     loop_.run();
+    for (auto& w : workers_) w->post([](io::Worker& self) { self.stop_loop(); });
+    for (auto& w : workers_) w->join();
+    checker_.reset();
+    workers_.clear();
     logger_->notice("proxyd stopped");
     return 0;
   }
 
  private:
-  void stop(const char* why) {
-    logger_->notice("{} received, stopping", why);
-    common::io::notify_systemd("STOPPING=1");
-    loop_.break_loop();
+  using SocketsByWorker = std::vector<std::map<Endpoint, common::io::UniqueFd>>;
+
+  // One SO_REUSEPORT socket per worker for each address in <wanted>.
+  common::Result<SocketsByWorker> open_sockets(const std::map<Endpoint, std::string>& wanted) {
+    SocketsByWorker out(threads_);
+    for (const auto& [address, frontend] : wanted) {
+      for (auto& per_worker : out) {
+        auto fd = io::open_listen_socket(address);
+        if (!fd) return common::fail("frontend {}: {}", frontend, fd.error().describe());
+        per_worker[address] = std::move(*fd);
+      }
+    }
+    return out;
+  }
+
+  void start_workers(SocketsByWorker sockets) {
+    const auto frontends = frontend_of(generation_->config);
+    for (std::size_t i = 0; i < threads_; ++i) {
+      workers_.push_back(std::make_unique<io::Worker>(
+          static_cast<int>(i), io::WorkerContext{process_, *logger_, [this] { broadcast_slots_freed(); }}));
+    }
+    for (std::size_t i = 0; i < threads_; ++i) {
+      auto update =
+          std::make_shared<io::ListenerUpdate>(io::ListenerUpdate{generation_, std::move(sockets[i]), frontends});
+      workers_[i]->post([update](io::Worker& w) { w.apply(std::move(*update)); });
+      workers_[i]->start_thread();
+    }
+  }
+
+  void broadcast_slots_freed() {
+    for (auto& w : workers_) w->notify_slots_freed();
   }
 
   void reload() {
+    if (stopping_) return;
     common::io::notify_systemd("RELOADING=1");
     Diagnostics diagnostics;
-    auto next = load(options_.config_file, diagnostics);
+    auto next_config = load(options_.config_file, diagnostics);
     for (const auto& d : diagnostics.all()) logger_->warning("reload: {}", d.to_string());
-    if (!next) {
+    if (!next_config) {
       logger_->error("reload of {} refused: {} error(s); the running configuration is unchanged", options_.config_file,
                      diagnostics.error_count());
-    } else {
-      config_ = std::move(*next);
-      logger_->notice("configuration reloaded from {}", options_.config_file);
+      common::io::notify_systemd("READY=1");
+      return;
     }
+    if (thread_count(*next_config) != threads_) {
+      logger_->warning("reload: a new thread count takes effect at restart only; keeping {}", threads_);
+    }
+    const auto wanted = frontend_of(*next_config);
+    const auto current = frontend_of(generation_->config);
+    std::map<Endpoint, std::string> added;
+    for (const auto& [address, frontend] : wanted) {
+      if (!current.contains(address)) added[address] = frontend;
+    }
+    auto sockets = open_sockets(added);
+    if (!sockets) {
+      logger_->error("reload of {} refused: {}; the running configuration is unchanged", options_.config_file,
+                     sockets.error().describe());
+      common::io::notify_systemd("READY=1");
+      return;
+    }
+    auto next = std::make_shared<io::Generation>(std::move(*next_config));
+    next->id = generation_->id + 1;
+    next->inherit(*generation_);
+    process_.maxconn = next->config.global.maxconn;
+    for (std::size_t i = 0; i < threads_; ++i) {
+      auto update = std::make_shared<io::ListenerUpdate>(io::ListenerUpdate{next, std::move((*sockets)[i]), wanted});
+      workers_[i]->post([update](io::Worker& w) { w.apply(std::move(*update)); });
+    }
+    std::size_t removed = 0;
+    for (const auto& [address, frontend] : current) removed += wanted.contains(address) ? 0u : 1u;
+    checker_.reset();
+    generation_ = next;
+    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    logger_->notice("configuration reloaded from {} (generation {}): {} listener(s) kept, {} added, {} removed",
+                    options_.config_file, generation_->id, wanted.size() - added.size(), added.size(), removed);
     common::io::notify_systemd("READY=1");
   }
 
+  // SIGTERM: stop accepting, let sessions finish (at most hard_stop_after).
+  void graceful_stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    logger_->notice("SIGTERM received: closing listeners, waiting for {} session(s) (at most {})", sessions(),
+                    common::format_duration(generation_->config.global.hard_stop_after));
+    common::io::notify_systemd("STOPPING=1");
+    for (auto& w : workers_) w->post([](io::Worker& self) { self.close_listeners(); });
+    checker_.reset();
+    drain_timer_.start(std::chrono::milliseconds(50), std::chrono::milliseconds(50));
+    hard_stop_timer_.start(generation_->config.global.hard_stop_after);
+  }
+
+  void check_drained() {
+    if (sessions() == 0) loop_.break_loop();
+  }
+
+  void hard_stop() {
+    logger_->warning("hard_stop_after reached: closing {} remaining session(s)", sessions());
+    for (auto& w : workers_) w->post([](io::Worker& self) { self.kill_sessions(); });
+    loop_.break_loop();
+  }
+
+  void stop_now(const char* why) {
+    logger_->notice("{} received, stopping now", why);
+    common::io::notify_systemd("STOPPING=1");
+    for (auto& w : workers_) w->post([](io::Worker& self) { self.kill_sessions(); });
+    loop_.break_loop();
+  }
+
+  std::size_t sessions() const {
+    std::size_t n = 0;
+    for (const auto& w : workers_) n += w->session_count();
+    return n;
+  }
+
   common::cli::DaemonOptions options_;
-  ProxyConfig config_;
   std::unique_ptr<common::log::Logger> logger_;
+  std::size_t threads_;
+  io::ProcessShared process_;
+  io::GenerationPtr generation_;
   common::io::EventLoop loop_;
+  std::vector<std::unique_ptr<io::Worker>> workers_;
+  std::unique_ptr<io::HealthChecker> checker_;
+  bool stopping_ = false;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;
   common::io::SignalWatcher sighup_;
+  common::io::TimerWatcher drain_timer_;
+  common::io::TimerWatcher hard_stop_timer_;
 };
+
+// -c also tries each bind (with IP_FREEBIND): a configuration that checks
+// but cannot start is the classic trap.
+void check_binds(const ProxyConfig& config, Diagnostics& diagnostics) {
+  for (const auto& f : config.frontends) {
+    for (const auto& b : f.binds) {
+      if (auto r = io::probe_bind(b.address); !r) {
+        diagnostics.error({config.source, b.line},
+                          fmt::format("frontend '{}': cannot bind {}: {} (check as the user the service runs as)",
+                                      f.name, b.address.to_string(), r.error().describe()));
+      } else {
+        std::printf("bind %s (frontend %s): ok\n", b.address.to_string().c_str(), f.name.c_str());
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -100,8 +295,9 @@ int run(std::span<const std::string_view> args) {
   }
   Diagnostics diagnostics;
   auto config = load(options->config_file, diagnostics);
+  if (config && options->check_only) check_binds(*config, diagnostics);
   common::io::print_diagnostics(diagnostics);
-  if (!config) {
+  if (!config || diagnostics.has_errors()) {
     std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(),
                  diagnostics.error_count());
     return 1;

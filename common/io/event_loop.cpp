@@ -55,6 +55,15 @@ void IoWatcher::stop() {
   ev_io_stop(loop_.raw(), &watcher_);
 }
 
+void IoWatcher::update(int fd, int events) {
+  if (events == 0) {
+    stop();
+    return;
+  }
+  if (active() && watcher_.fd == fd && this->events() == events) return;
+  start(fd, events);
+}
+
 void IoWatcher::trampoline(struct ev_loop*, ev_io* w, int revents) {
   static_cast<IoWatcher*>(w->data)->callback_(revents);
 }

@@ -57,6 +57,9 @@ class IoWatcher {
 
   // <events>: EV_READ, EV_WRITE or both. Restarts if already active.
   void start(int fd, int events);
+  // Watches <fd> for <events> (0 stops), touching libev only on a change:
+  // the cheap call for data paths that recompute interest after each step.
+  void update(int fd, int events);
   void stop();
   bool active() const { return ev_is_active(&watcher_); }
   int fd() const { return watcher_.fd; }

@@ -7,6 +7,7 @@
 #include "common/core/config/config_table.h"
 #include "common/core/log/syslog_facility.h"
 #include "common/core/text.h"
+#include "proxyd/core/log/log_format.h"
 
 namespace proxyd::config {
 namespace cfg = common::config;
@@ -143,6 +144,9 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
           doc.at(f.line),
           guess ? fmt::format("frontend '{}' uses unknown backend '{}' (did you mean '{}'?)", f.name, f.backend, *guess)
                 : fmt::format("frontend '{}' uses unknown backend '{}'", f.name, f.backend));
+    }
+    if (auto format = log::LogFormat::compile(f.settings.log_format); !format) {
+      diagnostics.error(doc.at(f.line), fmt::format("frontend '{}': log_format: {}", f.name, format.error().message));
     }
     if (f.settings.mode == Mode::Http) {
       diagnostics.error(doc.at(f.line), fmt::format("frontend '{}': mode http is not available yet", f.name));

@@ -123,3 +123,12 @@ TEST_CASE("global keys: threads auto, log targets, facilities") {
   load("[global]\nthreads = lots\nlog = file\nlog_facility = local9\n", bad);
   CHECK(bad.error_count() == 3);
 }
+
+TEST_CASE("log_format is compiled at load time: tcplog, custom, and unknown variables") {
+  Diagnostics ok;
+  load("[listen x]\nbind = *:1\nserver = s 1.2.3.4:5\nlog_format = %ci %ft %Tt\n", ok);
+  CHECK_FALSE(ok.has_errors());
+  Diagnostics bad;
+  load("[listen x]\nbind = *:1\nserver = s 1.2.3.4:5\nlog_format = %ci %nope\n", bad);
+  CHECK(errors(bad).find("frontend 'x': log_format: unknown log_format variable '%nope'") != std::string::npos);
+}

@@ -1,0 +1,41 @@
+// TCP-connect health checks of every checked server of a generation, run on
+// the control thread's loop. Results go through the pure rise/fall state
+// machine (core/health); a transition flips the server's shared `up` flag,
+// which workers read on their next pick, and logs HAProxy's line.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common/core/log/logger.h"
+#include "common/io/event_loop.h"
+#include "common/io/unique_fd.h"
+#include "proxyd/core/health/check_scheduler.h"
+#include "proxyd/core/health/health_check.h"
+#include "proxyd/io/generation.h"
+
+namespace proxyd::io {
+
+class HealthChecker {
+ public:
+  HealthChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation);
+  ~HealthChecker();
+  HealthChecker(const HealthChecker&) = delete;
+  HealthChecker& operator=(const HealthChecker&) = delete;
+
+ private:
+  struct Probe;
+  struct BackendChecks;
+
+  void arm(BackendChecks& checks);
+  void run_due(BackendChecks& checks);
+  void start_probe(BackendChecks& checks, std::size_t index);
+  void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
+
+  common::io::EventLoop& loop_;
+  common::log::Logger& logger_;
+  GenerationPtr generation_;
+  std::vector<std::unique_ptr<BackendChecks>> backends_;
+};
+
+}  // namespace proxyd::io

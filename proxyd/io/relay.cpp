@@ -1,0 +1,208 @@
+#include "proxyd/io/relay.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace proxyd::io {
+namespace {
+
+constexpr std::size_t kSpliceChunk = 64 * 1024;  // a default pipe's capacity
+constexpr std::size_t kBufferSize = 16 * 1024;   // fallback copy buffer
+constexpr int kRoundsPerEvent = 16;              // then yield to other connections
+
+bool would_block(int err) {
+  return err == EAGAIN || err == EWOULDBLOCK;
+}
+
+}  // namespace
+
+Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int server_fd,
+             common::Duration client_timeout, common::Duration server_timeout, Done done)
+    : loop_(loop),
+      pipes_(pipes),
+      client_fd_(client_fd),
+      server_fd_(server_fd),
+      client_timeout_(client_timeout),
+      server_timeout_(server_timeout),
+      done_(std::move(done)),
+      client_watcher_(loop, [this](int) { on_event(); }),
+      server_watcher_(loop, [this](int) { on_event(); }),
+      timer_(loop, [this] { on_timer(); }) {
+  up_.from = client_fd;
+  up_.to = server_fd;
+  down_.from = server_fd;
+  down_.to = client_fd;
+}
+
+Relay::~Relay() {
+  pipes_.give(std::move(up_.pipe), up_.in_pipe == 0);
+  pipes_.give(std::move(down_.pipe), down_.in_pipe == 0);
+}
+
+void Relay::start() {
+  client_active_ = server_active_ = loop_.now();
+  timer_.start(std::min(client_timeout_, server_timeout_));
+  on_event();
+}
+
+bool Relay::pump(Direction& d, int& failed_side) {
+  d.wants_read = d.wants_write = false;
+  if (d.use_splice && !d.pipe) {
+    d.pipe = pipes_.take();
+    if (!d.pipe) d.use_splice = false;
+  }
+  return d.use_splice ? pump_splice(d, failed_side) : pump_buffer(d, failed_side);
+}
+
+bool Relay::pump_splice(Direction& d, int& failed_side) {
+  for (int round = 0; round < kRoundsPerEvent; ++round) {
+    if (d.in_pipe > 0) {
+      const ssize_t n =
+          ::splice(d.pipe.read.get(), nullptr, d.to, nullptr, d.in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        d.in_pipe -= static_cast<std::size_t>(n);
+        d.total += static_cast<std::uint64_t>(n);
+        (d.to == client_fd_ ? client_active_ : server_active_) = loop_.now();
+        continue;
+      }
+      if (n < 0 && would_block(errno)) {
+        d.wants_write = true;
+        return true;
+      }
+      failed_side = d.to;
+      return false;
+    }
+    if (d.read_eof) {
+      if (!d.shut) {
+        ::shutdown(d.to, SHUT_WR);
+        d.shut = true;
+      }
+      return true;
+    }
+    const ssize_t n =
+        ::splice(d.from, nullptr, d.pipe.write.get(), nullptr, kSpliceChunk, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      d.in_pipe = static_cast<std::size_t>(n);
+      (d.from == client_fd_ ? client_active_ : server_active_) = loop_.now();
+    } else if (n == 0) {
+      d.read_eof = true;
+    } else if (would_block(errno)) {
+      d.wants_read = true;
+      return true;
+    } else if (errno == EINVAL) {
+      d.use_splice = false;  // this socket cannot splice: copy instead
+      return pump_buffer(d, failed_side);
+    } else {
+      failed_side = d.from;
+      return false;
+    }
+  }
+  d.wants_read = !d.read_eof;  // budget spent: come back when the loop says so
+  d.wants_write = d.in_pipe > 0;
+  return true;
+}
+
+bool Relay::pump_buffer(Direction& d, int& failed_side) {
+  for (int round = 0; round < kRoundsPerEvent; ++round) {
+    if (d.buffer_start < d.buffer.size()) {
+      const ssize_t n = ::send(d.to, d.buffer.data() + d.buffer_start, d.buffer.size() - d.buffer_start, MSG_NOSIGNAL);
+      if (n > 0) {
+        d.buffer_start += static_cast<std::size_t>(n);
+        d.total += static_cast<std::uint64_t>(n);
+        (d.to == client_fd_ ? client_active_ : server_active_) = loop_.now();
+        continue;
+      }
+      if (n < 0 && would_block(errno)) {
+        d.wants_write = true;
+        return true;
+      }
+      failed_side = d.to;
+      return false;
+    }
+    if (d.read_eof) {
+      if (!d.shut) {
+        ::shutdown(d.to, SHUT_WR);
+        d.shut = true;
+      }
+      return true;
+    }
+    d.buffer.resize(kBufferSize);
+    const ssize_t n = ::recv(d.from, d.buffer.data(), d.buffer.size(), 0);
+    if (n > 0) {
+      d.buffer.resize(static_cast<std::size_t>(n));
+      d.buffer_start = 0;
+      (d.from == client_fd_ ? client_active_ : server_active_) = loop_.now();
+      continue;
+    }
+    d.buffer.clear();
+    d.buffer_start = 0;
+    if (n == 0) {
+      d.read_eof = true;
+    } else if (would_block(errno)) {
+      d.wants_read = true;
+      return true;
+    } else {
+      failed_side = d.from;
+      return false;
+    }
+  }
+  d.wants_read = !d.read_eof;
+  d.wants_write = pending(d);
+  return true;
+}
+
+void Relay::on_event() {
+  if (finished_) return;
+  int failed = -1;
+  if (!pump(up_, failed) || !pump(down_, failed)) {
+    using log::SessionPhase;
+    using log::TerminationCause;
+    finish({failed == client_fd_ ? TerminationCause::ClientAbort : TerminationCause::ServerAbort, SessionPhase::Data});
+    return;
+  }
+  const bool up_done = up_.read_eof && up_.shut && !pending(up_);
+  const bool down_done = down_.read_eof && down_.shut && !pending(down_);
+  if (up_done && down_done) {
+    finish({});
+    return;
+  }
+  update_interest();
+}
+
+void Relay::update_interest() {
+  client_watcher_.update(client_fd_, (up_.wants_read ? EV_READ : 0) | (down_.wants_write ? EV_WRITE : 0));
+  server_watcher_.update(server_fd_, (down_.wants_read ? EV_READ : 0) | (up_.wants_write ? EV_WRITE : 0));
+}
+
+void Relay::on_timer() {
+  if (finished_) return;
+  const auto now = loop_.now();
+  const auto client_deadline = client_active_ + client_timeout_;
+  const auto server_deadline = server_active_ + server_timeout_;
+  if (now >= client_deadline) {
+    finish({log::TerminationCause::ClientTimeout, log::SessionPhase::Data});
+  } else if (now >= server_deadline) {
+    finish({log::TerminationCause::ServerTimeout, log::SessionPhase::Data});
+  } else {
+    timer_.start_at(std::min(client_deadline, server_deadline));
+  }
+}
+
+void Relay::stop() {
+  finished_ = true;
+  client_watcher_.stop();
+  server_watcher_.stop();
+  timer_.stop();
+}
+
+void Relay::finish(log::TerminationState state) {
+  stop();
+  auto done = std::move(done_);
+  done(RelayResult{up_.total, down_.total, state});  // may destroy *this
+}
+
+}  // namespace proxyd::io

@@ -1,0 +1,87 @@
+// The data phase of a TCP session: bytes both ways between the client and
+// the server until both directions are finished. Plain TCP on both ends uses
+// splice(2) through a pipe (no copy through user space); buffers are the
+// fallback. A FIN is forwarded each way (half-close), and each side's
+// inactivity is bounded by its timeout.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "common/core/time.h"
+#include "common/io/event_loop.h"
+#include "proxyd/core/log/termination_state.h"
+#include "proxyd/io/pipe_pool.h"
+
+namespace proxyd::io {
+
+struct RelayResult {
+  std::uint64_t client_to_server = 0;
+  std::uint64_t server_to_client = 0;
+  log::TerminationState termination;  // "--" when both sides closed normally
+};
+
+class Relay {
+ public:
+  using Done = std::function<void(const RelayResult&)>;
+
+  // Takes no ownership of the descriptors. <done> runs once, from the loop;
+  // the Relay may be destroyed inside it.
+  Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int server_fd, common::Duration client_timeout,
+        common::Duration server_timeout, Done done);
+  ~Relay();
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  void start();
+  // Stops watching the descriptors (idempotent); <done> is not called.
+  void stop();
+
+ private:
+  struct Direction {
+    int from = -1;
+    int to = -1;
+    Pipe pipe;
+    std::size_t in_pipe = 0;           // splice: bytes waiting in the pipe
+    std::vector<std::uint8_t> buffer;  // fallback: bytes waiting in user space
+    std::size_t buffer_start = 0;
+    bool use_splice = true;
+    bool read_eof = false;
+    bool shut = false;  // FIN forwarded
+    std::uint64_t total = 0;
+    bool wants_read = false;
+    bool wants_write = false;
+  };
+  enum class Step { Progress, Blocked, Failed };
+
+  void on_event();
+  void on_timer();
+  // Moves what can be moved in <d> now; false on a fatal socket error,
+  // with <failed_side> set to the descriptor that failed.
+  bool pump(Direction& d, int& failed_side);
+  bool pump_splice(Direction& d, int& failed_side);
+  bool pump_buffer(Direction& d, int& failed_side);
+  bool pending(const Direction& d) const { return d.in_pipe > 0 || d.buffer_start < d.buffer.size(); }
+  void update_interest();
+  void finish(log::TerminationState state);
+
+  common::io::EventLoop& loop_;
+  PipePool& pipes_;
+  int client_fd_;
+  int server_fd_;
+  common::Duration client_timeout_;
+  common::Duration server_timeout_;
+  Done done_;
+  Direction up_;    // client -> server
+  Direction down_;  // server -> client
+  common::TimePoint client_active_;
+  common::TimePoint server_active_;
+  bool finished_ = false;
+  common::io::IoWatcher client_watcher_;
+  common::io::IoWatcher server_watcher_;
+  common::io::TimerWatcher timer_;
+};
+
+}  // namespace proxyd::io

@@ -1,0 +1,328 @@
+// proxyd in TCP mode in front of real backends on loopback.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstring>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <random>
+#include <thread>
+
+#include "support/daemon_runner.h"
+#include "support/netns_lab.h"
+#include "support/tcp_backend.h"
+
+using namespace std::chrono_literals;
+using testing::TcpBackend;
+using testing::TcpClient;
+
+namespace {
+
+struct Proxy {
+  testing::TempDir dir;
+  std::uint16_t port = testing::free_port();
+  std::string config_path;
+  std::unique_ptr<testing::DaemonRunner> daemon;
+
+  std::string endpoint() const { return fmt::format("127.0.0.1:{}", port); }
+
+  // <body> goes after the [global]/[defaults] preamble; {port} is ours.
+  void start(const std::string& body, const std::string& global = "") {
+    write(body, global);
+    daemon = std::make_unique<testing::DaemonRunner>(
+        std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config_path}, dir.file("proxyd.log"));
+    REQUIRE(daemon->wait_for_log("started", 10s));
+  }
+  void write(const std::string& body, const std::string& global = "") {
+    config_path = dir.write("proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n{}\n"
+                                                      "[defaults]\ntimeout_connect = 1s\ndontlognull = false\n{}",
+                                                      dir.file("proxyd.pid"), global,
+                                                      fmt::format(fmt::runtime(body), fmt::arg("port", port))));
+  }
+  std::string log() const { return daemon->log(); }
+};
+
+std::string servers(const std::vector<TcpBackend*>& backends, const std::string& options = "") {
+  std::string out;
+  for (const auto* b : backends) out += fmt::format("server = {} {} {}\n", b->name(), b->endpoint(), options);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("round robin is exact over N connections", "[proxyd]") {
+  TcpBackend a("a"), b("b"), c("c");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a, &b, &c}));
+  std::string sequence;
+  for (int i = 0; i < 30; ++i) {
+    const auto who = testing::who_serves(p.endpoint());
+    REQUIRE(who);
+    sequence += *who;
+  }
+  CHECK(sequence == "abcabcabcabcabcabcabcabcabcabc");
+  CHECK(a.accepted() == 10);
+  CHECK(b.accepted() == 10);
+  CHECK(c.accepted() == 10);
+  // One tcplog line per connection, HAProxy's field order.
+  CHECK(p.daemon->wait_for_log(" www www/c ", 5s));
+  CHECK(p.log().find("[") != std::string::npos);
+}
+
+TEST_CASE("weights shape the distribution", "[proxyd]") {
+  TcpBackend a("a"), b("b");
+  Proxy p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\nserver = a {} weight=3\nserver = b {} weight=1\n",
+                      a.endpoint(), b.endpoint()));
+  int count_a = 0;
+  for (int i = 0; i < 40; ++i) count_a += testing::who_serves(p.endpoint()) == "a" ? 1 : 0;
+  CHECK(count_a == 30);
+}
+
+TEST_CASE("a killed backend is marked down by checks and gets no new connection", "[proxyd]") {
+  TcpBackend a("a"), b("b");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\ncheck = tcp\ncheck_interval = 100ms\nrise = 2\nfall = 2\n" +
+          servers({&a, &b}));
+  a.stop();
+  // fall x interval = 200ms; generous bound.
+  REQUIRE(p.daemon->wait_for_log("Server www/a is DOWN", 5s));
+  CHECK(p.log().find("reason: Layer4 connection problem") != std::string::npos);
+  const auto before = a.accepted();
+  for (int i = 0; i < 10; ++i) CHECK(testing::who_serves(p.endpoint()) == "b");
+  CHECK(a.accepted() == before);
+}
+
+TEST_CASE("the backup server takes over when every primary is down", "[proxyd]") {
+  TcpBackend a("a"), sorry("sorry");
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp\ncheck_interval = 100ms\nfall = 1\n"
+                  "server = a {}\nserver = sorry {} backup\n",
+                  a.endpoint(), sorry.endpoint()));
+  for (int i = 0; i < 3; ++i) CHECK(testing::who_serves(p.endpoint()) == "a");
+  CHECK(sorry.accepted() == 0);
+  a.stop();
+  REQUIRE(p.daemon->wait_for_log("Server www/a is DOWN", 5s));
+  for (int i = 0; i < 3; ++i) CHECK(testing::who_serves(p.endpoint()) == "sorry");
+}
+
+TEST_CASE("retries then redispatch reach another server when one refuses", "[proxyd]") {
+  TcpBackend b("b");
+  const auto dead_port = testing::free_port();
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\nretries = 2\nredispatch = true\n"
+                  "server = dead 127.0.0.1:{}\nserver = b {}\n",
+                  dead_port, b.endpoint()));
+  // Round robin starts on "dead": two attempts there, the last redispatched.
+  CHECK(testing::who_serves(p.endpoint()) == "b");
+  CHECK(p.daemon->wait_for_log(" www www/b ", 5s));
+  CHECK(p.log().find("/+2 ") != std::string::npos);
+}
+
+TEST_CASE("half-close and a 100 MB transfer each way arrive intact", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}));
+  auto client = TcpClient::connect(p.endpoint(), 60s);
+  REQUIRE(client);
+  REQUIRE(client->read_line() == "a");
+  std::string payload(100u << 20, '\0');
+  std::mt19937_64 rng(42);
+  for (std::size_t i = 0; i + 8 <= payload.size(); i += 8) {
+    const auto v = rng();
+    std::memcpy(payload.data() + i, &v, 8);
+  }
+  std::string echoed;
+  std::thread reader([&] { echoed = client->read_to_end().value_or("<error>"); });
+  REQUIRE(client->send_all(payload));
+  // Our FIN reaches the backend through the proxy; the backend then closes,
+  // and that FIN comes back: the echo must be complete.
+  client->shutdown_write();
+  reader.join();
+  CHECK(echoed.size() == payload.size());
+  CHECK(std::hash<std::string>{}(echoed) == std::hash<std::string>{}(payload));
+}
+
+TEST_CASE("server maxconn queues connections instead of refusing them", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ntimeout_queue = 10s\nserver = a {} maxconn=1\n",
+                      a.endpoint()));
+  auto first = TcpClient::connect(p.endpoint());
+  REQUIRE(first);
+  REQUIRE(first->read_line() == "a");
+  auto second = TcpClient::connect(p.endpoint());
+  REQUIRE(second);
+  std::optional<std::string> second_greeting;
+  std::thread waiter([&] { second_greeting = second->read_line(); });
+  std::this_thread::sleep_for(300ms);
+  CHECK(a.accepted() == 1);  // queued, not sent
+  first->shutdown_write();
+  (void)first->read_to_end();
+  waiter.join();
+  CHECK(second_greeting == "a");
+  CHECK(a.concurrent_max() == 1);
+}
+
+TEST_CASE("a queued connection times out after timeout_queue", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ntimeout_queue = 200ms\nserver = a {} maxconn=1\n",
+                      a.endpoint()));
+  auto first = TcpClient::connect(p.endpoint());
+  REQUIRE(first->read_line() == "a");
+  auto second = TcpClient::connect(p.endpoint());
+  CHECK_FALSE(second->read_line());  // closed without a server
+  CHECK(p.daemon->wait_for_log(" sQ ", 5s));
+}
+
+TEST_CASE("PROXY protocol: accepted from clients, sent to servers", "[proxyd]") {
+  TcpBackend a("a");
+  a.expect_proxy_v1(true);
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}} accept_proxy\nserver = a {} send_proxy=v1\n", a.endpoint()));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  REQUIRE(client->send_all("PROXY TCP4 203.0.113.7 10.0.0.10 40000 80\r\nhello\n"));
+  REQUIRE(client->read_line() == "a");
+  CHECK(client->read_line() == "hello");
+  const auto lines = a.proxy_lines();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].starts_with("PROXY TCP4 203.0.113.7 "));
+  client->shutdown_write();
+  (void)client->read_to_end();
+  // The access log shows the original client, not the PROXY sender.
+  CHECK(p.daemon->wait_for_log("203.0.113.7:40000 [", 5s));
+}
+
+TEST_CASE("timeout_client closes an idle session and logs cD", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ntimeout_client = 300ms\ntimeout_server = 10s\n"
+                  "server = a {}\n",
+                  a.endpoint()));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client->read_line() == "a");
+  CHECK(client->read_to_end().has_value());  // closed by the proxy
+  CHECK(p.daemon->wait_for_log(" cD ", 5s));
+}
+
+TEST_CASE("a backend with no usable server closes the client at once and says why", "[proxyd]") {
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\nserver = a 127.0.0.1:{} disabled\n", testing::free_port()));
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(testing::who_serves(p.endpoint()));
+  CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+  CHECK(p.daemon->wait_for_log("backend www has no server available!", 5s));
+  CHECK(p.log().find("www/<NOSRV>") != std::string::npos);
+}
+
+TEST_CASE("reload under a continuous connection loop drops nothing", "[proxyd]") {
+  TcpBackend a("a"), b("b");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}));
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::thread client([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      const auto who = testing::who_serves(p.endpoint());
+      (who ? ok : failed)++;
+    }
+  });
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(150ms);
+    p.write("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({i % 2 == 0 ? &b : &a}));
+    p.daemon->signal(SIGHUP);
+  }
+  std::this_thread::sleep_for(300ms);
+  done = true;
+  client.join();
+  INFO(ok << " connections succeeded, " << failed << " failed");
+  CHECK(failed == 0);
+  CHECK(ok > 50);
+  CHECK(b.accepted() > 0);  // the new configuration took effect
+  CHECK(p.log().find("generation 6") != std::string::npos);
+}
+
+TEST_CASE("an invalid reload is refused and the running configuration keeps serving", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}));
+  p.dir.write("proxyd.ini", "[listen www]\nbind = nonsense\n");
+  p.daemon->signal(SIGHUP);
+  REQUIRE(p.daemon->wait_for_log("refused", 5s));
+  CHECK(testing::who_serves(p.endpoint()) == "a");
+}
+
+TEST_CASE("SIGTERM stops accepting but lets a running session finish", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}), "hard_stop_after = 10s");
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client->read_line() == "a");
+  p.daemon->signal(SIGTERM);
+  REQUIRE(p.daemon->wait_for_log("closing listeners", 5s));
+  std::this_thread::sleep_for(200ms);
+  CHECK_FALSE(TcpClient::connect(p.endpoint(), 1s));  // listeners closed
+  REQUIRE(client->send_all("still here\n"));
+  CHECK(client->read_line() == "still here");
+  CHECK(p.daemon->running());
+  client->shutdown_write();
+  (void)client->read_to_end();
+  const auto status = p.daemon->wait_exit(5s);
+  REQUIRE(status);
+  CHECK(WEXITSTATUS(*status) == 0);
+}
+
+TEST_CASE("frontend maxconn pauses accepting instead of refusing", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\nmaxconn = 1\n" + servers({&a}));
+  auto first = TcpClient::connect(p.endpoint());
+  REQUIRE(first->read_line() == "a");
+  auto second = TcpClient::connect(p.endpoint());  // sits in the backlog
+  REQUIRE(second);
+  std::optional<std::string> greeting;
+  std::thread waiter([&] { greeting = second->read_line(); });
+  std::this_thread::sleep_for(300ms);
+  CHECK(a.accepted() == 1);
+  first->shutdown_write();
+  (void)first->read_to_end();
+  waiter.join();
+  CHECK(greeting == "a");
+}
+
+TEST_CASE("the VIP is bound while absent (IP_FREEBIND) and served the moment it is added", "[root][proxyd]") {
+  testing::NetnsLab lab;
+  lab.add_node("lb");
+  lab.add_node("client");
+  lab.connect("lb", "eth1", "10.77.0.11/24");
+  lab.connect("client", "eth1", "10.77.0.100/24");
+  testing::TempDir dir;
+  const auto config = dir.write("proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n"
+                                                          "[listen www]\nbind = 10.77.0.10:80\n"
+                                                          "server = web1 127.0.0.1:8081\n",
+                                                          dir.file("proxyd.pid")));
+  testing::DaemonRunner web({std::string(HAPAIR_BIN_DIR) + "/hapair-nameserver", "web1", "127.0.0.1:8081"},
+                            dir.file("web.log"), lab.ns("lb"));
+  REQUIRE(web.wait_for_log("listening", 5s));
+  // No net.ipv4.ip_nonlocal_bind: the namespace has the kernel default (0).
+  CHECK(lab.exec("lb", {"sysctl", "-n", "net.ipv4.ip_nonlocal_bind"}).success());
+  testing::DaemonRunner proxy({std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config}, dir.file("proxyd.log"),
+                              lab.ns("lb"));
+  REQUIRE(proxy.wait_for_log("started", 10s));
+  auto fetch = [&] {
+    return lab.exec("client", {"curl", "-s", "--max-time", "1", "-o", "/dev/null", "http://10.77.0.10/"}).success();
+  };
+  CHECK_FALSE(fetch());
+  lab.must("lb", {"ip", "addr", "add", "10.77.0.10/24", "dev", "eth1"});
+  CHECK(testing::eventually(fetch, 5s));
+}
