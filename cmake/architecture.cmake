@@ -1,7 +1,8 @@
 # The house rule (see README "Layout"): a *_core library is pure. It links
 # nothing but common_core, and common_core links only pure libraries (fmt,
-# inih, tl::expected). The header rule is checked by the core_purity test.
-set(HAPAIR_PURE_LIBRARIES common_core fmt::fmt PkgConfig::INIH hapair::expected)
+# inih, tl::expected, nlohmann_json: codecs without I/O). The header rule is
+# checked by the core_purity test.
+set(HAPAIR_PURE_LIBRARIES common_core fmt::fmt PkgConfig::INIH hapair::expected nlohmann_json::nlohmann_json)
 
 function(hapair_check_core_purity)
   foreach(target IN LISTS ARGN)
