@@ -29,8 +29,8 @@ Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int se
       client_timeout_(client_timeout),
       server_timeout_(server_timeout),
       done_(std::move(done)),
-      client_watcher_(loop, [this](int) { on_event(); }),
-      server_watcher_(loop, [this](int) { on_event(); }),
+      client_watcher_(loop, [this](int revents) { on_event(true, revents); }),
+      server_watcher_(loop, [this](int revents) { on_event(false, revents); }),
       timer_(loop, [this] { on_timer(); }) {
   up_.from = client_fd;
   up_.to = server_fd;
@@ -46,15 +46,13 @@ Relay::~Relay() {
 void Relay::start() {
   client_active_ = server_active_ = loop_.now();
   timer_.start(std::min(client_timeout_, server_timeout_));
-  on_event();
+  on_event(true, EV_READ | EV_WRITE);
+  if (!finished_) on_event(false, EV_READ | EV_WRITE);
 }
 
 bool Relay::pump(Direction& d, int& failed_side) {
   d.wants_read = d.wants_write = false;
-  if (d.use_splice && !d.pipe) {
-    d.pipe = pipes_.take();
-    if (!d.pipe) d.use_splice = false;
-  }
+  d.drained = false;
   return d.use_splice ? pump_splice(d, failed_side) : pump_buffer(d, failed_side);
 }
 
@@ -93,9 +91,6 @@ bool Relay::pump_splice(Direction& d, int& failed_side) {
     } else if (would_block(errno)) {
       d.wants_read = true;
       return true;
-    } else if (errno == EINVAL) {
-      d.use_splice = false;  // this socket cannot splice: copy instead
-      return pump_buffer(d, failed_side);
     } else {
       failed_side = d.from;
       return false;
@@ -130,11 +125,19 @@ bool Relay::pump_buffer(Direction& d, int& failed_side) {
       }
       return true;
     }
+    if (d.drained) {
+      d.wants_read = true;
+      return true;
+    }
+    if (d.buffer.size() == kBufferSize && d.buffer_start == kBufferSize && start_splicing(d)) {
+      return pump_splice(d, failed_side);  // a full buffer, now sent: a bulk stream
+    }
     d.buffer.resize(kBufferSize);
     const ssize_t n = ::recv(d.from, d.buffer.data(), d.buffer.size(), 0);
     if (n > 0) {
       d.buffer.resize(static_cast<std::size_t>(n));
       d.buffer_start = 0;
+      d.drained = static_cast<std::size_t>(n) < kBufferSize;
       (d.from == client_fd_ ? client_active_ : server_active_) = loop_.now();
       continue;
     }
@@ -155,10 +158,24 @@ bool Relay::pump_buffer(Direction& d, int& failed_side) {
   return true;
 }
 
-void Relay::on_event() {
+bool Relay::start_splicing(Direction& d) {
+  d.pipe = pipes_.take();
+  if (!d.pipe) return false;
+  d.use_splice = true;
+  d.buffer = {};
+  d.buffer_start = 0;
+  return true;
+}
+
+void Relay::on_event(bool client, int revents) {
   if (finished_) return;
+  // Only the directions this event can move: a readable client feeds "up",
+  // a writable client drains "down", and the mirror for the server.
+  Direction* const reading = client ? &up_ : &down_;
+  Direction* const writing = client ? &down_ : &up_;
   int failed = -1;
-  if (!pump(up_, failed) || !pump(down_, failed)) {
+  const bool ok = (!(revents & EV_READ) || pump(*reading, failed)) && (!(revents & EV_WRITE) || pump(*writing, failed));
+  if (!ok) {
     using log::SessionPhase;
     using log::TerminationCause;
     finish({failed == client_fd_ ? TerminationCause::ClientAbort : TerminationCause::ServerAbort, SessionPhase::Data});

@@ -1,8 +1,10 @@
 // The data phase of a TCP session: bytes both ways between the client and
-// the server until both directions are finished. Plain TCP on both ends uses
-// splice(2) through a pipe (no copy through user space); buffers are the
-// fallback. A FIN is forwarded each way (half-close), and each side's
-// inactivity is bounded by its timeout.
+// the server until both directions are finished. Each direction starts with
+// a small user-space buffer (cheapest for request/response traffic) and
+// switches to splice(2) through a pipe, with no copy through user space,
+// once a read fills the buffer (a bulk stream), as HAProxy's splice-auto
+// does. A FIN is forwarded each way (half-close), and each side's inactivity
+// is bounded by its timeout.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +49,8 @@ class Relay {
     std::size_t in_pipe = 0;           // splice: bytes waiting in the pipe
     std::vector<std::uint8_t> buffer;  // fallback: bytes waiting in user space
     std::size_t buffer_start = 0;
-    bool use_splice = true;
+    bool use_splice = false;  // after the first full buffer
+    bool drained = false;     // the last read was short: the socket is empty
     bool read_eof = false;
     bool shut = false;  // FIN forwarded
     std::uint64_t total = 0;
@@ -56,13 +59,16 @@ class Relay {
   };
   enum class Step { Progress, Blocked, Failed };
 
-  void on_event();
+  // An event on the client (<client> true) or server socket.
+  void on_event(bool client, int revents);
   void on_timer();
   // Moves what can be moved in <d> now; false on a fatal socket error,
   // with <failed_side> set to the descriptor that failed.
   bool pump(Direction& d, int& failed_side);
   bool pump_splice(Direction& d, int& failed_side);
   bool pump_buffer(Direction& d, int& failed_side);
+  // Moves <d> to splice mode; false when no pipe is available.
+  bool start_splicing(Direction& d);
   bool pending(const Direction& d) const { return d.in_pipe > 0 || d.buffer_start < d.buffer.size(); }
   void update_interest();
   void finish(log::TerminationState state);
