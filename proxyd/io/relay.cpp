@@ -20,10 +20,11 @@ bool would_block(int err) {
 
 }  // namespace
 
-Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int server_fd,
+Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, BufferPool& buffers, int client_fd, int server_fd,
              common::Duration client_timeout, common::Duration server_timeout, Done done)
     : loop_(loop),
       pipes_(pipes),
+      buffers_(buffers),
       client_fd_(client_fd),
       server_fd_(server_fd),
       client_timeout_(client_timeout),
@@ -41,6 +42,8 @@ Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int se
 Relay::~Relay() {
   pipes_.give(std::move(up_.pipe), up_.in_pipe == 0);
   pipes_.give(std::move(down_.pipe), down_.in_pipe == 0);
+  buffers_.give(std::move(up_.buffer));
+  buffers_.give(std::move(down_.buffer));
 }
 
 void Relay::start() {
@@ -103,8 +106,8 @@ bool Relay::pump_splice(Direction& d, int& failed_side) {
 
 bool Relay::pump_buffer(Direction& d, int& failed_side) {
   for (int round = 0; round < kRoundsPerEvent; ++round) {
-    if (d.buffer_start < d.buffer.size()) {
-      const ssize_t n = ::send(d.to, d.buffer.data() + d.buffer_start, d.buffer.size() - d.buffer_start, MSG_NOSIGNAL);
+    if (d.buffer_start < d.buffer_end) {
+      const ssize_t n = ::send(d.to, d.buffer.get() + d.buffer_start, d.buffer_end - d.buffer_start, MSG_NOSIGNAL);
       if (n > 0) {
         d.buffer_start += static_cast<std::size_t>(n);
         d.total += static_cast<std::uint64_t>(n);
@@ -126,23 +129,24 @@ bool Relay::pump_buffer(Direction& d, int& failed_side) {
       return true;
     }
     if (d.drained) {
+      buffers_.give(std::move(d.buffer));  // all sent, socket empty: hold no memory while idle
+      d.buffer_start = d.buffer_end = 0;
       d.wants_read = true;
       return true;
     }
-    if (d.buffer.size() == kBufferSize && d.buffer_start == kBufferSize && start_splicing(d)) {
+    if (d.buffer_end == kBufferSize && start_splicing(d)) {
       return pump_splice(d, failed_side);  // a full buffer, now sent: a bulk stream
     }
-    d.buffer.resize(kBufferSize);
-    const ssize_t n = ::recv(d.from, d.buffer.data(), d.buffer.size(), 0);
+    if (!d.buffer) d.buffer = buffers_.take();
+    const ssize_t n = ::recv(d.from, d.buffer.get(), kBufferSize, 0);
     if (n > 0) {
-      d.buffer.resize(static_cast<std::size_t>(n));
+      d.buffer_end = static_cast<std::size_t>(n);
       d.buffer_start = 0;
       d.drained = static_cast<std::size_t>(n) < kBufferSize;
       (d.from == client_fd_ ? client_active_ : server_active_) = loop_.now();
       continue;
     }
-    d.buffer.clear();
-    d.buffer_start = 0;
+    d.buffer_start = d.buffer_end = 0;
     if (n == 0) {
       d.read_eof = true;
     } else if (would_block(errno)) {
@@ -162,8 +166,8 @@ bool Relay::start_splicing(Direction& d) {
   d.pipe = pipes_.take();
   if (!d.pipe) return false;
   d.use_splice = true;
-  d.buffer = {};
-  d.buffer_start = 0;
+  buffers_.give(std::move(d.buffer));
+  d.buffer_start = d.buffer_end = 0;
   return true;
 }
 

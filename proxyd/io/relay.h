@@ -15,6 +15,7 @@
 #include "common/core/time.h"
 #include "common/io/event_loop.h"
 #include "proxyd/core/log/termination_state.h"
+#include "proxyd/io/buffer_pool.h"
 #include "proxyd/io/pipe_pool.h"
 
 namespace proxyd::io {
@@ -31,8 +32,8 @@ class Relay {
 
   // Takes no ownership of the descriptors. <done> runs once, from the loop;
   // the Relay may be destroyed inside it.
-  Relay(common::io::EventLoop& loop, PipePool& pipes, int client_fd, int server_fd, common::Duration client_timeout,
-        common::Duration server_timeout, Done done);
+  Relay(common::io::EventLoop& loop, PipePool& pipes, BufferPool& buffers, int client_fd, int server_fd,
+        common::Duration client_timeout, common::Duration server_timeout, Done done);
   ~Relay();
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
@@ -46,9 +47,10 @@ class Relay {
     int from = -1;
     int to = -1;
     Pipe pipe;
-    std::size_t in_pipe = 0;           // splice: bytes waiting in the pipe
-    std::vector<std::uint8_t> buffer;  // fallback: bytes waiting in user space
-    std::size_t buffer_start = 0;
+    std::size_t in_pipe = 0;       // splice: bytes waiting in the pipe
+    BufferPool::Buffer buffer;     // lent by the pool while data is in flight
+    std::size_t buffer_start = 0;  // bytes [start, end) wait in user space
+    std::size_t buffer_end = 0;
     bool use_splice = false;  // after the first full buffer
     bool drained = false;     // the last read was short: the socket is empty
     bool read_eof = false;
@@ -69,12 +71,13 @@ class Relay {
   bool pump_buffer(Direction& d, int& failed_side);
   // Moves <d> to splice mode; false when no pipe is available.
   bool start_splicing(Direction& d);
-  bool pending(const Direction& d) const { return d.in_pipe > 0 || d.buffer_start < d.buffer.size(); }
+  bool pending(const Direction& d) const { return d.in_pipe > 0 || d.buffer_start < d.buffer_end; }
   void update_interest();
   void finish(log::TerminationState state);
 
   common::io::EventLoop& loop_;
   PipePool& pipes_;
+  BufferPool& buffers_;
   int client_fd_;
   int server_fd_;
   common::Duration client_timeout_;

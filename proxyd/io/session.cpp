@@ -1,6 +1,8 @@
 #include "proxyd/io/session.h"
 
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +26,13 @@ using std::memory_order_relaxed;
 namespace {
 
 constexpr std::size_t kMaxProxyHeader = 536;  // v1: 107 bytes; v2: 16 + addresses + TLVs
+
+// The relay forwards what it reads at once; Nagle's algorithm would only
+// hold small segments back (HAProxy disables it too).
+void set_no_delay(int fd) {
+  const int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
 
 log::WallClockTime wall_now(std::chrono::minutes utc_offset) {
   return {std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()), utc_offset};
@@ -70,6 +79,7 @@ common::Duration Session::elapsed() const {
 }
 
 void Session::start() {
+  set_no_delay(client_.get());
   if (frontend_.backend == nullptr) {
     finish({TerminationCause::Proxy, SessionPhase::Request});
     return;
@@ -219,6 +229,7 @@ void Session::connect() {
     finish({TerminationCause::Resource, SessionPhase::Connect});
     return;
   }
+  set_no_delay(server_fd_.get());
   if (::connect(server_fd_.get(), address.get(), address.length) != 0 && errno != EINPROGRESS) {
     connect_failed({TerminationCause::ServerAbort, SessionPhase::Connect});
     return;
@@ -283,7 +294,7 @@ void Session::connect_failed(log::TerminationState why) {
 void Session::start_relay() {
   phase_ = Phase::Relaying;
   const auto& settings = frontend_.backend->config.settings;
-  relay_ = std::make_unique<Relay>(worker_.loop(), worker_.pipes(), client_.get(), server_fd_.get(),
+  relay_ = std::make_unique<Relay>(worker_.loop(), worker_.pipes(), worker_.buffers(), client_.get(), server_fd_.get(),
                                    frontend_.config.settings.timeout_client, settings.timeout_server,
                                    [this](const RelayResult& r) {
                                      record_.bytes_from_client = r.client_to_server;

@@ -20,6 +20,7 @@
 #include "common/io/unique_fd.h"
 #include "proxyd/core/balance/balancer.h"
 #include "proxyd/core/balance/random_source.h"
+#include "proxyd/io/buffer_pool.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/pipe_pool.h"
 
@@ -92,6 +93,7 @@ class Worker {
   // For listeners and sessions (worker thread only).
   common::io::EventLoop& loop() { return loop_; }
   PipePool& pipes() { return pipes_; }
+  BufferPool& buffers() { return buffers_; }
   common::log::Logger& logger() { return context_.logger; }
   common::log::RateLimiter& limiter() { return limiter_; }
   ProcessShared& process() { return context_.process; }
@@ -117,6 +119,7 @@ class Worker {
   WorkerContext context_;
   common::io::EventLoop loop_{false};
   PipePool pipes_;
+  BufferPool buffers_;
   common::log::RateLimiter limiter_{5, common::Duration(10'000)};
   balance::SplitMix64 random_;
   std::map<common::net::Endpoint, std::unique_ptr<Listener>> listeners_;

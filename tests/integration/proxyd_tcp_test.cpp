@@ -1,15 +1,20 @@
 // proxyd in TCP mode in front of real backends on loopback.
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <cstring>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <random>
 #include <thread>
 
+#include "proxyd/core/proxy_protocol/proxy_encoder.h"
 #include "support/daemon_runner.h"
 #include "support/netns_lab.h"
 #include "support/tcp_backend.h"
@@ -325,4 +330,103 @@ TEST_CASE("the VIP is bound while absent (IP_FREEBIND) and served the moment it 
   CHECK_FALSE(fetch());
   lab.must("lb", {"ip", "addr", "add", "10.77.0.10/24", "dev", "eth1"});
   CHECK(testing::eventually(fetch, 5s));
+}
+
+TEST_CASE("PROXY protocol v2 from the client names the original client in the log", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}} accept_proxy\nserver = a {}\n", a.endpoint()));
+  proxyd::proxy_protocol::ProxyHeader header;
+  header.version = proxyd::proxy_protocol::Version::V2;
+  header.command = proxyd::proxy_protocol::Command::Proxy;
+  header.addresses = proxyd::proxy_protocol::ProxyAddresses{*common::net::Endpoint::parse("[2001:db8::7]:41000"),
+                                                            *common::net::Endpoint::parse("[2001:db8::10]:443")};
+  const auto bytes = proxyd::proxy_protocol::encode(header);
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  REQUIRE(client->send_all(std::string(bytes.begin(), bytes.end()) + "ping\n"));
+  REQUIRE(client->read_line() == "a");
+  CHECK(client->read_line() == "ping");  // the bytes after the header reach the server intact
+  client->shutdown_write();
+  (void)client->read_to_end();
+  CHECK(p.daemon->wait_for_log("2001:db8::7:41000 [", 5s));
+}
+
+TEST_CASE("a malformed PROXY header is refused and logged", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}} accept_proxy\nserver = a {}\n", a.endpoint()));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client->send_all("GET / HTTP/1.1\r\n\r\n"));
+  CHECK_FALSE(client->read_line());
+  CHECK(p.daemon->wait_for_log("bad PROXY header from 127.0.0.1", 5s));
+  CHECK(p.log().find(" PR ") != std::string::npos);
+  CHECK(a.accepted() == 0);
+}
+
+TEST_CASE("two worker threads serve connections", "[proxyd]") {
+  TcpBackend a("a"), b("b");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a, &b}), "threads = 2");
+  CHECK(p.log().find("2 thread(s)") != std::string::npos);
+  int served = 0;
+  for (int i = 0; i < 40; ++i) served += testing::who_serves(p.endpoint()) ? 1 : 0;
+  CHECK(served == 40);
+  CHECK(a.accepted() > 0);
+  CHECK(b.accepted() > 0);
+}
+
+TEST_CASE("proxyd -c reports an address that cannot be bound", "[proxyd]") {
+  testing::TempDir dir;
+  TcpBackend squatter("squatter");  // holds the port without SO_REUSEPORT
+  const auto config =
+      dir.write("p.ini", fmt::format("[listen www]\nbind = 127.0.0.1:{}\nserver = a 127.0.0.1:1\n", squatter.port()));
+  testing::DaemonRunner check({std::string(HAPAIR_BIN_DIR) + "/proxyd", "-c", "-f", config}, dir.file("out"));
+  const auto status = check.wait_exit(10s);
+  REQUIRE(status);
+  CHECK(WEXITSTATUS(*status) == 1);
+  CHECK(check.log().find(config + ":2: error: frontend 'www': cannot bind 127.0.0.1:" +
+                         std::to_string(squatter.port())) != std::string::npos);
+}
+
+TEST_CASE("systemd notification: READY=1 after binding, RELOADING=1 then READY=1 on SIGHUP", "[proxyd]") {
+  testing::TempDir dir;
+  const auto socket_path = dir.file("notify.sock");
+  common::io::UniqueFd sock(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
+  REQUIRE(::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{5, 0};
+  ::setsockopt(sock.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto next_message = [&] {
+    char buf[256];
+    const auto n = ::recv(sock.get(), buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  };
+  TcpBackend a("a");
+  ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}));
+  ::unsetenv("NOTIFY_SOCKET");
+  CHECK(next_message() == "READY=1");
+  p.daemon->signal(SIGHUP);
+  CHECK(next_message() == "RELOADING=1");
+  CHECK(next_message() == "READY=1");
+}
+
+TEST_CASE("user and group: privileges are dropped after binding", "[root][proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  ::chmod(p.dir.path().c_str(), 0777);
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}), "user = nobody\ngroup = nogroup");
+  std::ifstream status("/proc/" + std::to_string(p.daemon->pid()) + "/status");
+  std::string line, uid_line, cap_line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("Uid:")) uid_line = line;
+    if (line.starts_with("CapEff:")) cap_line = line;
+  }
+  CHECK(uid_line.find("\t65534\t65534\t65534") != std::string::npos);
+  CHECK(cap_line == "CapEff:\t0000000000000400");  // CAP_NET_BIND_SERVICE only
+  CHECK(testing::who_serves(p.endpoint()) == "a");
 }
