@@ -18,11 +18,16 @@
 #include "common/io/pidfile.h"
 #include "version.h"
 #include "vrrpd/core/config/vrrp_config.h"
+#include "vrrpd/core/notify/notify_plan.h"
+#include "vrrpd/core/track/effective_priority.h"
+#include "vrrpd/core/track/failover_check.h"
 #include "vrrpd/io/instance_runner.h"
 #include "vrrpd/io/interface_info.h"
 #include "vrrpd/io/link_monitor.h"
 #include "vrrpd/io/netlink_addresses.h"
+#include "vrrpd/io/notify_runner.h"
 #include "vrrpd/io/receive_dispatcher.h"
+#include "vrrpd/io/tracker_set.h"
 
 namespace vrrpd {
 namespace {
@@ -70,6 +75,11 @@ class App {
     links_ = std::move(*links);
     const auto router_id = config_.global.router_id.empty() ? host_name() : config_.global.router_id;
     logger_->notice("Starting vrrpd {} (router_id {}, pid {})", HAPAIR_VERSION, router_id, ::getpid());
+    if (auto status = setup_scripts(); !status) {
+      logger_->error("cannot start: {}", status.error().describe());
+      return 1;
+    }
+    start_trackers();
     for (const auto& instance : config_.instances) start_instance(instance);
     rebuild_dispatchers();
     common::io::notify_systemd("READY=1");
@@ -90,7 +100,63 @@ class App {
         [this](const io::InstanceRunner& r, fsm::State from, fsm::State to) { on_state(r, from, to); });
     auto* raw = runner->get();
     runners_[instance.name] = std::move(*runner);
+    // A notifier outlives reloads: queued scripts of the instance still run, in order.
+    if (!notifiers_.contains(instance.name)) {
+      notifiers_[instance.name] = std::make_unique<io::NotifyRunner>(loop_, *logger_, instance.name, scripts_,
+                                                                     instance.notify_timeout, fifo_.get());
+    }
+    apply_tracking(*raw);
     raw->start();
+  }
+
+  common::Status setup_scripts() {
+    auto identity = io::resolve_script_user(config_.global.script_user);
+    if (!identity) return tl::unexpected(identity.error());
+    scripts_ = *identity;
+    if (!scripts_.uid) {
+      logger_->info(
+          "scripts run as root (no script_user and no vrrpd-script user); a root script must not be "
+          "writable by anyone else");
+    }
+    if (!config_.global.notify_fifo.empty() && !fifo_) {
+      auto fifo = io::NotifyFifo::open(config_.global.notify_fifo);
+      if (!fifo) return tl::unexpected(fifo.error());
+      fifo_ = std::move(*fifo);
+    }
+    return {};
+  }
+
+  void start_trackers() {
+    trackers_ = std::make_unique<io::TrackerSet>(
+        loop_, *logger_, config_, scripts_,
+        [this](const std::string& name, bool, const std::string&) { on_tracker(name); });
+    trackers_->start();
+  }
+
+  void on_tracker(const std::string& name) {
+    for (auto& [n, runner] : runners_) {
+      const auto& track = runner->config().track;
+      if (std::find(track.begin(), track.end(), name) != track.end()) apply_tracking(*runner);
+    }
+  }
+
+  // Effective priority and tracker faults of one instance, from the
+  // trackers' current states (keepalived weights, core/track).
+  void apply_tracking(io::InstanceRunner& runner) {
+    std::vector<track::TrackerInput> inputs;
+    for (const auto& name : runner.config().track) {
+      const auto* t = config_.find_tracker(name);
+      if (t != nullptr) inputs.push_back({name, t->weight, trackers_->ok(name)});
+    }
+    const auto effective = track::effective_priority(runner.config().priority, inputs);
+    if (effective.priority != runner.priority()) runner.set_priority(effective.priority);
+    for (const auto& input : inputs) {
+      if (input.weight != 0) continue;
+      const auto reason = fmt::format("tracker {} failed", input.name);
+      const bool failing =
+          std::find(effective.faults.begin(), effective.faults.end(), input.name) != effective.faults.end();
+      failing ? runner.raise_fault(reason) : runner.clear_fault(reason);
+    }
   }
 
   // One receiving socket per interface and family, shared by its instances.
@@ -121,6 +187,7 @@ class App {
     for (auto& [n, runner] : runners_) {
       if (runner->ifindex() == ifindex) runner->on_link(up);
     }
+    if (trackers_) trackers_->on_link(name, up);
     bool started = false;
     for (auto it = pending_.begin(); it != pending_.end();) {
       if (it->second.interface != name) {
@@ -140,7 +207,79 @@ class App {
   // together. A member in FAULT drags the others into FAULT; one becoming
   // MASTER takes the others along; one leaving MASTER takes them back.
   void on_state(const io::InstanceRunner& changed, fsm::State from, fsm::State to) {
-    if (propagating_) return;  // the followers' own transitions
+    notify_instance(changed, from, to);
+    if (!propagating_) propagate_to_group(changed, from, to);  // not for the followers' own transitions
+    notify_groups();
+  }
+
+  static std::optional<notify::NotifyState> notify_state(fsm::State from, fsm::State to) {
+    switch (to) {
+      case fsm::State::Master:
+        return notify::NotifyState::Master;
+      case fsm::State::Backup:
+        return notify::NotifyState::Backup;
+      case fsm::State::Fault:
+        return notify::NotifyState::Fault;
+      case fsm::State::Initialize:
+        return from == fsm::State::Initialize ? std::nullopt : std::optional(notify::NotifyState::Stop);
+    }
+    return std::nullopt;
+  }
+
+  void notify_instance(const io::InstanceRunner& runner, fsm::State from, fsm::State to) {
+    const auto& in = runner.config();
+    const auto state = notify_state(from, to);
+    auto it = notifiers_.find(in.name);
+    if (!state || it == notifiers_.end()) return;
+    const notify::Transition transition{notify::Subject::Instance, in.name, *state, runner.priority()};
+    it->second->submit(in.notify, transition);
+    // master_refresh: re-run notify_master while MASTER (a floating IP moved
+    // away during a blip is claimed back).
+    auto& timer = refresh_timers_[in.name];
+    if (to == fsm::State::Master && in.master_refresh.count() > 0 && in.notify.master) {
+      timer = std::make_unique<common::io::TimerWatcher>(loop_, [this, name = in.name] { refresh_master(name); });
+      timer->start(in.master_refresh, in.master_refresh);
+    } else if (to != fsm::State::Master) {
+      timer.reset();
+    }
+  }
+
+  void refresh_master(const std::string& name) {
+    const auto runner = runners_.find(name);
+    const auto notifier = notifiers_.find(name);
+    if (runner == runners_.end() || notifier == notifiers_.end() || !notifier->second->idle()) return;
+    const auto& in = runner->second->config();
+    notifier->second->submit_command(in.notify.master->argv, {notify::Subject::Instance, name,
+                                                              notify::NotifyState::Master, runner->second->priority()});
+  }
+
+  // A group's notify runs once all its members reached the same state.
+  void notify_groups() {
+    for (const auto& group : config_.sync_groups) {
+      std::optional<fsm::State> common_state;
+      bool same = true;
+      for (const auto& member : group.instances) {
+        const auto it = runners_.find(member);
+        if (it == runners_.end()) continue;
+        if (common_state && *common_state != it->second->state()) same = false;
+        common_state = it->second->state();
+      }
+      if (!same || !common_state) continue;
+      auto& last = group_state_[group.name];
+      if (last == *common_state) continue;
+      const auto from = last.value_or(fsm::State::Initialize);
+      last = *common_state;
+      const auto state = notify_state(from, *common_state);
+      if (!state) continue;
+      auto& runner = group_notifiers_[group.name];
+      if (!runner)
+        runner = std::make_unique<io::NotifyRunner>(loop_, *logger_, group.name, scripts_, common::Duration(30'000),
+                                                    fifo_.get());
+      runner->submit(group.notify, {notify::Subject::Group, group.name, *state, 0});
+    }
+  }
+
+  void propagate_to_group(const io::InstanceRunner& changed, fsm::State from, fsm::State to) {
     propagating_ = true;
     const auto& name = changed.config().name;
     for (const auto& group : config_.sync_groups) {
@@ -150,10 +289,11 @@ class App {
         auto it = runners_.find(member);
         if (member == name || it == runners_.end()) continue;
         auto& follower = *it->second;
+        const auto reason = fmt::format("sync group {}: {} is in FAULT", group.name, name);
         if (to == fsm::State::Fault) {
-          follower.raise_fault(fmt::format("sync group {}: {} is in FAULT", group.name, name));
+          follower.raise_fault(reason);
         } else if (from == fsm::State::Fault) {
-          follower.clear_fault();
+          follower.clear_fault(reason);
         }
         if (to == fsm::State::Master) follower.follow(fsm::GroupMaster{name});
         if (from == fsm::State::Master) follower.follow(fsm::GroupBackup{name});
@@ -163,10 +303,20 @@ class App {
   }
 
   void stop(const char* why) {
+    if (stopping_) return;
+    stopping_ = true;
     logger_->notice("{} received, stopping", why);
     common::io::notify_systemd("STOPPING=1");
     for (auto& [name, runner] : runners_) runner->stop();
-    loop_.break_loop();
+    trackers_.reset();
+    // notify_stop scripts finish before we exit (each bounded by its timeout).
+    exit_timer_ = std::make_unique<common::io::TimerWatcher>(loop_, [this] {
+      bool idle = true;
+      for (const auto& [name, n] : notifiers_) idle = idle && n->idle();
+      for (const auto& [name, n] : group_notifiers_) idle = idle && n->idle();
+      if (idle) loop_.break_loop();
+    });
+    exit_timer_->start(std::chrono::milliseconds(0), std::chrono::milliseconds(20));
   }
 
   void reload() {
@@ -193,12 +343,18 @@ class App {
       it = runners_.erase(it);
     }
     pending_.clear();
+    const bool trackers_changed = next->trackers != config_.trackers;
+    std::vector<std::string> fresh;
     for (const auto& instance : next->instances) {
       if (runners_.contains(instance.name)) continue;
       if (config_.find_instance(instance.name) == nullptr) ++added;
-      start_instance(instance);
+      fresh.push_back(instance.name);
     }
     config_ = std::move(*next);
+    // Unchanged trackers keep running (a restart would reset their state).
+    if (trackers_changed) start_trackers();
+    for (const auto& name : fresh) start_instance(*config_.find_instance(name));
+    for (auto& [name, runner] : runners_) apply_tracking(*runner);
     rebuild_dispatchers();
     logger_->notice("configuration reloaded from {}: {} instance(s) unchanged, {} restarted, {} added, {} removed",
                     options_.config_file, kept, restarted, added, removed);
@@ -249,6 +405,15 @@ class App {
   std::map<std::string, config::Instance> pending_;
   std::vector<std::unique_ptr<io::ReceiveDispatcher>> dispatchers_;
   bool propagating_ = false;
+  bool stopping_ = false;
+  io::ScriptIdentity scripts_;
+  std::unique_ptr<io::NotifyFifo> fifo_;
+  std::unique_ptr<io::TrackerSet> trackers_;
+  std::map<std::string, std::unique_ptr<io::NotifyRunner>> notifiers_;
+  std::map<std::string, std::unique_ptr<io::NotifyRunner>> group_notifiers_;
+  std::map<std::string, std::optional<fsm::State>> group_state_;
+  std::map<std::string, std::unique_ptr<common::io::TimerWatcher>> refresh_timers_;
+  std::unique_ptr<common::io::TimerWatcher> exit_timer_;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;
   common::io::SignalWatcher sighup_;
@@ -264,20 +429,112 @@ void check_environment(const VrrpConfig& config, Diagnostics& diagnostics) {
                                       instance.name, instance.interface));
     }
   }
+  // Scripts that would be refused at run time are reported now.
+  const auto identity = io::resolve_script_user(config.global.script_user);
+  if (!identity) {
+    diagnostics.error({config.source, 0}, identity.error().describe());
+    return;
+  }
+  auto check = [&](const std::string& program, int line, std::string_view what) {
+    if (auto safe = io::check_script_security(program, *identity); !safe) {
+      diagnostics.error({config.source, line}, fmt::format("{}: {}", what, safe.error().describe()));
+    }
+  };
+  for (const auto& in : config.instances) {
+    for (const auto* hook :
+         {&in.notify.master, &in.notify.backup, &in.notify.fault, &in.notify.stop, &in.notify.generic}) {
+      if (*hook) check((*hook)->argv.front(), in.line, fmt::format("instance '{}' notify", in.name));
+    }
+  }
+  for (const auto& t : config.trackers) {
+    if (const auto* script = std::get_if<config::TrackScript>(&t.spec); script && !script->user) {
+      check(script->argv.front(), t.line, fmt::format("track_script '{}'", t.name));
+    }
+  }
+}
+
+constexpr common::cli::ExtraOption kExtraOptions[] = {
+    {"peer-config", "with -c: the other node's file; checks that a failing tracker can make it win"}};
+
+constexpr std::string_view kCommandsHelp =
+    "  notify-test INSTANCE MASTER|BACKUP|FAULT|STOP\n"
+    "                       run the instance's notify scripts for that transition once, in the foreground\n";
+
+// -c --peer-config: can each tracker's failure actually move the VIP?
+bool check_peer(const VrrpConfig& mine, const std::string& peer_path) {
+  Diagnostics diagnostics;
+  auto theirs = load(peer_path, diagnostics);
+  common::io::print_diagnostics(diagnostics);
+  if (!theirs) return false;
+  std::size_t problems = 0;
+  for (const auto& finding : track::check_failover(mine, *theirs)) {
+    std::printf("%s: %s\n", finding.problem ? "PROBLEM" : "ok", finding.text.c_str());
+    problems += finding.problem ? 1u : 0u;
+  }
+  std::printf("failover check against %s: %zu problem(s)\n", peer_path.c_str(), problems);
+  return problems == 0;
+}
+
+// vrrpd notify-test VI_1 MASTER: what the transition would run, run now.
+int notify_test(const VrrpConfig& config, const std::vector<std::string>& words) {
+  const auto* in = words.size() == 3 ? config.find_instance(words[1]) : nullptr;
+  const std::map<std::string, notify::NotifyState, std::less<>> states{{"MASTER", notify::NotifyState::Master},
+                                                                       {"BACKUP", notify::NotifyState::Backup},
+                                                                       {"FAULT", notify::NotifyState::Fault},
+                                                                       {"STOP", notify::NotifyState::Stop}};
+  const auto state = words.size() == 3 ? states.find(words[2]) : states.end();
+  if (in == nullptr || state == states.end()) {
+    std::fprintf(stderr, "usage: vrrpd [-f FILE] notify-test INSTANCE MASTER|BACKUP|FAULT|STOP\n");
+    return 2;
+  }
+  auto identity = io::resolve_script_user(config.global.script_user);
+  if (!identity) {
+    std::fprintf(stderr, "vrrpd: %s\n", identity.error().describe().c_str());
+    return 1;
+  }
+  const notify::Transition transition{notify::Subject::Instance, in->name, state->second,
+                                      static_cast<std::uint8_t>(in->priority)};
+  int failures = 0;
+  for (const auto& argv : notify::plan(in->notify, transition)) {
+    std::printf("running as %s: %s\n", identity->name.c_str(), io::format_argv(argv).c_str());
+    if (auto safe = io::check_script_security(argv.front(), *identity); !safe) {
+      std::printf("  refused: %s\n", safe.error().describe().c_str());
+      ++failures;
+      continue;
+    }
+    common::io::SpawnOptions options;
+    options.argv = argv;
+    options.env = notify::environment(transition);
+    options.uid = identity->uid;
+    options.gid = identity->gid;
+    options.timeout = in->notify_timeout;
+    const auto r = common::io::run_process(options);
+    if (!r) {
+      std::printf("  %s\n", r.error().describe().c_str());
+      ++failures;
+      continue;
+    }
+    std::printf("  pid %d: %s after %s%s\n", r->pid, r->describe().c_str(),
+                common::format_duration(r->duration).c_str(),
+                r->stderr_first_line.empty() ? "" : (", stderr: " + r->stderr_first_line).c_str());
+    failures += r->success() ? 0 : 1;
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
 
 int run(std::span<const std::string_view> args) {
-  auto options = common::cli::parse_daemon_args(args, kDefaultConfig);
+  auto options = common::cli::parse_daemon_args(args, kDefaultConfig, kExtraOptions);
   if (!options) {
     std::fprintf(stderr, "vrrpd: %s (try -h)\n", options.error().message.c_str());
     return 2;
   }
   if (options->show_help) {
-    std::fputs(
-        common::cli::usage("vrrpd", "VRRP v2/v3 daemon: elects the master, moves the VIP", kDefaultConfig).c_str(),
-        stdout);
+    std::fputs(common::cli::usage("vrrpd", "VRRP v2/v3 daemon: elects the master, moves the VIP", kDefaultConfig,
+                                  kExtraOptions, kCommandsHelp)
+                   .c_str(),
+               stdout);
     return 0;
   }
   if (options->show_version) {
@@ -295,7 +552,14 @@ int run(std::span<const std::string_view> args) {
   }
   if (options->check_only) {
     std::printf("Configuration file is valid\n");
+    const auto peer = options->extra.find("peer-config");
+    if (peer != options->extra.end() && !check_peer(*config, peer->second)) return 1;
     return 0;
+  }
+  if (!options->command.empty()) {
+    if (options->command[0] == "notify-test") return notify_test(*config, options->command);
+    std::fprintf(stderr, "vrrpd: unknown command '%s' (try -h)\n", options->command[0].c_str());
+    return 2;
   }
   auto addresses = io::NetlinkAddresses::open();
   if (!addresses) {

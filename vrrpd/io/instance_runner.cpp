@@ -96,9 +96,8 @@ InstanceRunner::~InstanceRunner() = default;
 void InstanceRunner::start() {
   remove_stale_vips();
   if (!link_up_) {
-    faults_.push_back(fmt::format("interface {} is down", config_.interface));
     services_.logger.warning("({}) interface {} is down", config_.name, config_.interface);
-    feed(fsm::FaultRaised{faults_.back()});
+    raise_fault(fmt::format("interface {} is down", config_.interface));
   }
   feed(fsm::Startup{});
 }
@@ -195,8 +194,7 @@ void InstanceRunner::on_link(bool up) {
     raise_fault(reason);
   } else {
     services_.logger.info("({}) Netlink reports {} up", config_.name, config_.interface);
-    std::erase(faults_, reason);
-    if (faults_.empty()) feed(fsm::FaultCleared{});
+    clear_fault(reason);
   }
 }
 
@@ -206,11 +204,18 @@ void InstanceRunner::raise_fault(const std::string& reason) {
   if (faults_.size() == 1) feed(fsm::FaultRaised{reason});
 }
 
-void InstanceRunner::clear_fault() {
-  // Faults raised from outside; the link fault stays until the link is up.
-  const auto link = fmt::format("interface {} is down", config_.interface);
-  std::erase_if(faults_, [&](const std::string& f) { return f != link; });
+void InstanceRunner::clear_fault(const std::string& reason) {
+  if (std::erase(faults_, reason) == 0) return;
   if (faults_.empty() && fsm_.state() == fsm::State::Fault) feed(fsm::FaultCleared{});
+}
+
+void InstanceRunner::clear_faults_starting_with(std::string_view prefix) {
+  const auto removed = std::erase_if(faults_, [&](const std::string& f) { return f.starts_with(prefix); });
+  if (removed != 0 && faults_.empty() && fsm_.state() == fsm::State::Fault) feed(fsm::FaultCleared{});
+}
+
+void InstanceRunner::set_priority(std::uint8_t priority) {
+  feed(fsm::PriorityChanged{priority});
 }
 
 int InstanceRunner::vip_ifindex(const config::VirtualAddress& vip) const {

@@ -47,9 +47,15 @@ class InstanceRunner {
 
   void on_advert(const ReceivedPacket& packet, const protocol::Advert& advert);
   void on_link(bool up);
-  // A fault raised from outside (sync group member, tracker).
+  // Faults by reason (link down, a tracker, a sync group member): the
+  // instance is in FAULT while any is raised.
   void raise_fault(const std::string& reason);
-  void clear_fault();
+  void clear_fault(const std::string& reason);
+  void clear_faults_starting_with(std::string_view prefix);
+  const std::vector<std::string>& faults() const { return faults_; }
+  // The effective priority (trackers' weights applied).
+  void set_priority(std::uint8_t priority);
+  std::uint8_t priority() const { return fsm_.priority(); }
   // A sync group member's transition to follow.
   void follow(const fsm::Event& event) { feed(event); }
 

@@ -49,10 +49,58 @@ cfg::KeyTable<Global> global_keys() {
           "vrrpd"),
       cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/vrrpd.pid"),
       cfg::field("status_file", &G::status_file, cfg::parse_path, "/run/vrrpd/status.json"),
+      cfg::field("script_user", &G::script_user,
+                 [](std::string_view v) -> Result<std::optional<std::string>> {
+                   auto n = cfg::parse_account_name(v);
+                   if (!n) return tl::unexpected(n.error());
+                   return std::optional<std::string>(*n);
+                 }),
+      cfg::field("notify_fifo", &G::notify_fifo, cfg::parse_path),
   };
 }
 
+cfg::KeyTable<Instance> instance_protocol_keys();
+
+Result<std::optional<Command>> parse_notify(std::string_view value) {
+  auto argv = parse_command(value);
+  if (!argv) return tl::unexpected(argv.error());
+  return std::optional<Command>(Command{std::string(common::text::trim(value)), std::move(*argv)});
+}
+
+template <class Model>
+void add_notify_keys(cfg::KeyTable<Model>& keys, NotifyCommands Model::*member) {
+  const std::pair<std::string_view, std::optional<Command> NotifyCommands::*> hooks[] = {
+      {"notify_master", &NotifyCommands::master}, {"notify_backup", &NotifyCommands::backup},
+      {"notify_fault", &NotifyCommands::fault},   {"notify_stop", &NotifyCommands::stop},
+      {"notify", &NotifyCommands::generic},
+  };
+  for (const auto& [name, hook] : hooks) {
+    keys.push_back(cfg::custom<Model>(name, [member, hook](Model& m, std::string_view v) -> Status {
+      auto command = parse_notify(v);
+      if (!command) return tl::unexpected(command.error());
+      (m.*member).*hook = std::move(*command);
+      return {};
+    }));
+  }
+}
+
 cfg::KeyTable<Instance> instance_keys() {
+  using I = Instance;
+  auto keys = instance_protocol_keys();
+  keys.push_back(cfg::custom<I>(
+      "track",
+      [](I& in, std::string_view v) -> Status {
+        for (const auto w : common::text::split_words(v)) in.track.emplace_back(w);
+        return {};
+      },
+      {}, true));
+  add_notify_keys(keys, &I::notify);
+  keys.push_back(cfg::field("notify_timeout", &I::notify_timeout, cfg::parse_duration, "30s"));
+  keys.push_back(cfg::field("master_refresh", &I::master_refresh, cfg::parse_duration, "0s"));
+  return keys;
+}
+
+cfg::KeyTable<Instance> instance_protocol_keys() {
   using I = Instance;
   return {
       cfg::required(cfg::field("interface", &I::interface, cfg::parse_word)),
@@ -82,11 +130,14 @@ cfg::KeyTable<Instance> instance_keys() {
 }
 
 cfg::KeyTable<SyncGroup> sync_group_keys() {
-  return {cfg::required(cfg::custom<SyncGroup>("instances", [](SyncGroup& g, std::string_view v) -> Status {
-    for (const auto word : common::text::split_words(v)) g.instances.emplace_back(word);
-    if (g.instances.empty()) return fail("expected instance names");
-    return {};
-  }))};
+  cfg::KeyTable<SyncGroup> keys = {
+      cfg::required(cfg::custom<SyncGroup>("instances", [](SyncGroup& g, std::string_view v) -> Status {
+        for (const auto word : common::text::split_words(v)) g.instances.emplace_back(word);
+        if (g.instances.empty()) return fail("expected instance names");
+        return {};
+      }))};
+  add_notify_keys(keys, &SyncGroup::notify);
+  return keys;
 }
 
 void validate_timing(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
@@ -184,6 +235,17 @@ void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagno
                                                      in.name, in.vrid, in.interface, it->second));
     }
   }
+  std::vector<std::string_view> tracker_names;
+  for (const auto& t : config.trackers) tracker_names.push_back(t.name);
+  for (const auto& in : config.instances) {
+    for (const auto& name : in.track) {
+      if (config.find_tracker(name) != nullptr) continue;
+      const auto guess = common::text::closest_match(name, tracker_names);
+      diagnostics.error(doc.at(in.line), guess ? fmt::format("instance '{}': unknown tracker '{}' (did you mean '{}'?)",
+                                                             in.name, name, *guess)
+                                               : fmt::format("instance '{}': unknown tracker '{}'", in.name, name));
+    }
+  }
   std::map<std::string, std::string> member_of;
   for (const auto& group : config.sync_groups) {
     for (const auto& name : group.instances) {
@@ -219,6 +281,13 @@ bool same_settings(Instance a, Instance b) {
     for (auto& vip : in->vips) vip.line = 0;
   }
   return a == b;
+}
+
+const Tracker* VrrpConfig::find_tracker(std::string_view name) const {
+  for (const auto& t : trackers) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
 }
 
 const Instance* VrrpConfig::find_instance(std::string_view name) const {
@@ -258,8 +327,10 @@ Result<VirtualAddress> parse_virtual_address(std::string_view value) {
 }
 
 VrrpConfig load_vrrp_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
-  static constexpr cfg::SectionRule kRules[] = {
-      {"global", false, true}, {"instance", true, false}, {"sync_group", true, false}};
+  static constexpr cfg::SectionRule kRules[] = {{"global", false, true},         {"instance", true, false},
+                                                {"sync_group", true, false},     {"track_pid", true, false},
+                                                {"track_http", true, false},     {"track_script", true, false},
+                                                {"track_interface", true, false}};
   VrrpConfig config;
   config.source = doc.file;
   const auto sections = cfg::check_sections(doc, kRules, diagnostics);
@@ -276,6 +347,11 @@ VrrpConfig load_vrrp_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagn
       in.line = s->line;
       cfg::load_section(doc, *s, instance, in, diagnostics);
       config.instances.push_back(std::move(in));
+    } else if (s->kind.starts_with("track_")) {
+      if (config.find_tracker(s->name) != nullptr) {
+        diagnostics.error(doc.at(s->line), fmt::format("tracker name '{}' is used twice", s->name));
+      }
+      config.trackers.push_back(load_tracker(doc, *s, diagnostics));
     } else if (s->kind == "sync_group") {
       SyncGroup g;
       g.name = s->name;

@@ -12,6 +12,7 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "vrrpd/core/config/track_config.h"
 
 namespace vrrpd::config {
 
@@ -25,6 +26,27 @@ struct Global {
   common::log::LogSettings log;
   std::string pidfile;
   std::string status_file;
+  std::optional<std::string> script_user;  // default user of notify and track scripts
+  std::string notify_fifo;                 // empty: none
+};
+
+// A configured command (notify_master ...): the text and its argv.
+struct Command {
+  std::string text;
+  std::vector<std::string> argv;
+  friend bool operator==(const Command&, const Command&) = default;
+};
+
+// keepalived's notify hooks. The state-specific ones run exactly as
+// configured; `notify` gets four more arguments: INSTANCE|GROUP, name,
+// MASTER|BACKUP|FAULT|STOP, priority.
+struct NotifyCommands {
+  std::optional<Command> master;
+  std::optional<Command> backup;
+  std::optional<Command> fault;
+  std::optional<Command> stop;
+  std::optional<Command> generic;
+  friend bool operator==(const NotifyCommands&, const NotifyCommands&) = default;
 };
 
 // `vip = 10.0.0.10/24 dev eth1 label eth1:vip scope global`
@@ -57,6 +79,10 @@ struct Instance {
   Duration garp_master_delay{5000};
   std::uint32_t garp_master_repeat = 5;
   Duration garp_master_refresh{0};
+  std::vector<std::string> track;  // tracker names
+  NotifyCommands notify;
+  Duration notify_timeout{30'000};
+  Duration master_refresh{0};  // re-run notify_master every ... while MASTER (0 = off)
   int line = 0;
 
   bool unicast() const { return !unicast_peers.empty(); }
@@ -71,6 +97,7 @@ bool same_settings(Instance a, Instance b);
 struct SyncGroup {
   std::string name;
   std::vector<std::string> instances;
+  NotifyCommands notify;
   int line = 0;
 };
 
@@ -79,8 +106,10 @@ struct VrrpConfig {
   Global global;
   std::vector<Instance> instances;
   std::vector<SyncGroup> sync_groups;
+  std::vector<Tracker> trackers;
 
   const Instance* find_instance(std::string_view name) const;
+  const Tracker* find_tracker(std::string_view name) const;
 };
 
 VrrpConfig load_vrrp_config(const common::config::IniDocument& doc, common::config::Diagnostics& diagnostics);

@@ -121,3 +121,45 @@ TEST_CASE("VIP lines") {
   CHECK_FALSE(parse_virtual_address("2001:db8::1 label x"));
   CHECK_FALSE(parse_virtual_address("10.0.0.10/24 label waytoolonglabel0"));
 }
+
+TEST_CASE("trackers: every kind, weights, references with did-you-mean") {
+  Diagnostics d;
+  const auto c = load(
+      "[track_pid proxyd]\npidfile = /run/proxyd.pid\ndelay = 2s\n"
+      "[track_http health]\nurl = http://127.0.0.1:8404/healthz\ninterval = 500ms\nfall = 3\n"
+      "[track_script chk]\nscript = pidof 'prox yd'\nweight = -20\nuser = nobody\n"
+      "[track_interface uplink]\ninterface = eth0\nweight = +5\n"
+      "[instance VI_1]\ninterface = eth1\nvirtual_router_id = 51\ntrack = proxyd health\ntrack = chk uplink\n"
+      "notify_master = /usr/lib/hapair/floatip-notify-master\nmaster_refresh = 60s\n",
+      d);
+  INFO(all(d));
+  REQUIRE_FALSE(d.has_errors());
+  REQUIRE(c.trackers.size() == 4);
+  CHECK(std::get<vrrpd::config::TrackPid>(c.trackers[0].spec).pidfile == "/run/proxyd.pid");
+  CHECK(c.trackers[0].delay == 2s);
+  CHECK(std::get<vrrpd::config::TrackHttp>(c.trackers[1].spec).fall == 3);
+  CHECK(std::get<vrrpd::config::TrackScript>(c.trackers[2].spec).argv == std::vector<std::string>{"pidof", "prox yd"});
+  CHECK(c.trackers[2].weight == -20);
+  CHECK(c.trackers[3].weight == 5);
+  CHECK(c.instances[0].track == std::vector<std::string>{"proxyd", "health", "chk", "uplink"});
+  CHECK(c.instances[0].notify.master->argv == std::vector<std::string>{"/usr/lib/hapair/floatip-notify-master"});
+  CHECK(c.instances[0].master_refresh == 60s);
+  CHECK(c.instances[0].notify_timeout == 30s);
+}
+
+TEST_CASE("tracker mistakes are reported") {
+  Diagnostics d;
+  load(
+      "[track_pid p]\n"
+      "[track_http h]\nurl = ftp://x\n"
+      "[track_script s]\nscript = 'unterminated\nweight = 300\n"
+      "[instance VI_1]\ninterface = eth1\nvirtual_router_id = 51\ntrack = proxy\n",
+      d);
+  const auto text = all(d);
+  INFO(text);
+  CHECK(text.find("[track_pid p] needs exactly one of 'pidfile' and 'process'") != std::string::npos);
+  CHECK(text.find("key 'url': expected an http:// or https:// URL") != std::string::npos);
+  CHECK(text.find("key 'script': expected a command line: unterminated single quote") != std::string::npos);
+  CHECK(text.find("key 'weight': expected a weight from -253 to 253") != std::string::npos);
+  CHECK(text.find("instance 'VI_1': unknown tracker 'proxy'") != std::string::npos);
+}

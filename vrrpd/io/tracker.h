@@ -1,0 +1,20 @@
+// The runtime side of trackers (config/track_config.h): each watches one
+// thing and reports OK/failing changes through a callback. The app turns
+// states into effective priorities and faults (core/track/).
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace vrrpd::io {
+
+class Tracker {
+ public:
+  // <ok>, and a reason for the log ("process 1234 exited").
+  using Callback = std::function<void(bool ok, const std::string& reason)>;
+  virtual ~Tracker() = default;
+  virtual void start() = 0;
+  virtual bool ok() const = 0;
+};
+
+}  // namespace vrrpd::io
