@@ -545,7 +545,7 @@ int run(std::span<const std::string_view> args) {
   auto config = load(options->config_file, diagnostics);
   if (config && options->check_only) check_environment(*config, diagnostics);
   common::io::print_diagnostics(diagnostics);
-  if (!config) {
+  if (!config || diagnostics.has_errors()) {
     std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(),
                  diagnostics.error_count());
     return 1;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,7 +82,13 @@ void PidTracker::look() {
     return;
   }
   common::io::UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, *pid, 0)));
-  if (!fd) return;  // gone already
+  // A readable pidfd means the process already exited (a zombie not yet
+  // reaped by its parent still passes kill(pid, 0)): not a live process.
+  pollfd probe{fd.get(), POLLIN, 0};
+  if (!fd || ::poll(&probe, 1, 0) != 0) {
+    if (!retry_timer_.active()) retry_timer_.start(kRetry, kRetry);
+    return;
+  }
   pid_ = pid;
   pidfd_ = std::move(fd);
   pidfd_watcher_.start(pidfd_.get(), EV_READ);
