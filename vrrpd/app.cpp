@@ -83,6 +83,7 @@ class App {
     for (const auto& instance : config_.instances) start_instance(instance);
     rebuild_dispatchers();
     common::io::notify_systemd("READY=1");
+    logger_->info("Startup complete");
     loop_.run();
     logger_->notice("Stopped vrrpd {}", HAPAIR_VERSION);
     return 0;

@@ -107,12 +107,13 @@ TEST_CASE("a daemon runs in the foreground, refuses a broken reload, stops on SI
     std::string daemon;
     std::string config;
     std::string broken;
+    std::string ready;  // the log line saying it is up
   };
   const Case cases[] = {
       {"proxyd", "[global]\nlog = stderr\npidfile = /x\n[listen l]\nbind = 127.0.0.1:1\nserver = s 127.0.0.1:2\n",
-       "[global]\nlog = stderr\nmaxconn = 0\n"},
+       "[global]\nlog = stderr\nmaxconn = 0\n", "started"},
       {"vrrpd", "[global]\nlog = stderr\n[instance VI_1]\ninterface = lo\nvirtual_router_id = 9\n",
-       "[instance VI_1]\ninterface = lo\n"},
+       "[instance VI_1]\ninterface = lo\n", "Startup complete"},
   };
   for (const auto& c : cases) {
     INFO(c.daemon);
@@ -120,7 +121,7 @@ TEST_CASE("a daemon runs in the foreground, refuses a broken reload, stops on SI
     const auto config = dir.write("d.ini", c.config);
     const auto pidfile = dir.file("d.pid");
     testing::DaemonRunner d({kBin + "/" + c.daemon, "-f", config, "-p", pidfile}, dir.file("log"));
-    REQUIRE(d.wait_for_log("started", 10s));
+    REQUIRE(d.wait_for_log(c.ready, 10s));
     CHECK(std::filesystem::exists(pidfile));
 
     dir.write("d.ini", c.broken);
