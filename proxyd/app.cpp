@@ -12,14 +12,20 @@
 #include <optional>
 #include <thread>
 
+#include "common/core/text.h"
 #include "common/io/accounts.h"
 #include "common/io/daemon.h"
 #include "common/io/event_loop.h"
 #include "common/io/pidfile.h"
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/io/admin_client.h"
+#include "proxyd/io/admin_service.h"
+#include "proxyd/io/admin_socket.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/health_checker.h"
 #include "proxyd/io/listen_socket.h"
+#include "proxyd/io/stats_collector.h"
+#include "proxyd/io/stats_server.h"
 #include "proxyd/io/worker.h"
 #include "version.h"
 
@@ -88,7 +94,7 @@ class App {
       : options_(options),
         logger_(common::io::make_logger(config.global.log, "proxyd", options.debug)),
         threads_(thread_count(config)),
-        generation_(std::make_shared<io::Generation>(std::move(config))),
+        generation_(std::make_shared<io::Generation>(std::move(config), threads_)),
         sigterm_(loop_, SIGTERM, [this](int) { graceful_stop(); }),
         sigint_(loop_, SIGINT, [this](int) { stop_now("SIGINT"); }),
         sighup_(loop_, SIGHUP, [this](int) { reload(); }),
@@ -110,6 +116,10 @@ class App {
       logger_->error("cannot start: {}", pidfile.error().describe());
       return 1;
     }
+    if (auto started = start_management(); !started) {
+      logger_->error("cannot start: {}", started.error().describe());
+      return 1;
+    }
     if (auto dropped = drop_privileges(generation_->config.global); !dropped) {
       logger_->error("cannot start: {}", dropped.error().describe());
       return 1;
@@ -123,6 +133,8 @@ class App {
     for (auto& w : workers_) w->post([](io::Worker& self) { self.stop_loop(); });
     for (auto& w : workers_) w->join();
     checker_.reset();
+    stats_.reset();
+    admin_socket_.reset();
     workers_.clear();
     logger_->notice("proxyd stopped");
     return 0;
@@ -158,6 +170,35 @@ class App {
     }
   }
 
+  // The stats listener and the admin socket, bound before privileges drop.
+  common::Status start_management() {
+    admin_ = std::make_unique<io::AdminService>(
+        *logger_, generation_,
+        io::AdminService::Hooks{[this] { return snapshot(); }, [this] { broadcast_slots_freed(); }});
+    stats_ = std::make_unique<io::StatsServer>(
+        loop_, *logger_, [this] { return snapshot(); }, *admin_);
+    if (auto configured = stats_->configure(generation_->config.stats); !configured) return configured;
+    if (!generation_->config.global.admin_socket) return {};
+    auto socket = io::AdminSocket::open(loop_, *logger_, generation_->config.global, *admin_);
+    if (!socket) return tl::unexpected(socket.error());
+    admin_socket_ = std::move(*socket);
+    return {};
+  }
+
+  stats::StatsSnapshot snapshot() const {
+    io::ProcessState state{HAPAIR_VERSION,
+                           ::getpid(),
+                           started_,
+                           started_at_,
+                           static_cast<std::uint32_t>(threads_),
+                           process_.maxconn,
+                           process_.connections.load(std::memory_order_relaxed),
+                           stopping_,
+                           {}};
+    for (const auto& w : workers_) state.worker_sessions.push_back(w->session_count());
+    return io::collect_stats(*generation_, state, loop_.now());
+  }
+
   void broadcast_slots_freed() {
     for (auto& w : workers_) w->notify_slots_freed();
   }
@@ -190,7 +231,14 @@ class App {
       common::io::notify_systemd("READY=1");
       return;
     }
-    auto next = std::make_shared<io::Generation>(std::move(*next_config));
+    if (auto configured = stats_->configure(next_config->stats); !configured) {
+      logger_->error("reload of {} refused: {}; the running configuration is unchanged", options_.config_file,
+                     configured.error().describe());
+      common::io::notify_systemd("READY=1");
+      return;
+    }
+    warn_admin_socket_change(next_config->global);
+    auto next = std::make_shared<io::Generation>(std::move(*next_config), threads_);
     next->id = generation_->id + 1;
     next->inherit(*generation_);
     process_.maxconn = next->config.global.maxconn;
@@ -203,9 +251,18 @@ class App {
     checker_.reset();
     generation_ = next;
     checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    admin_->set_generation(generation_);
     logger_->notice("configuration reloaded from {} (generation {}): {} listener(s) kept, {} added, {} removed",
                     options_.config_file, generation_->id, wanted.size() - added.size(), added.size(), removed);
     common::io::notify_systemd("READY=1");
+  }
+
+  void warn_admin_socket_change(const config::Global& next) {
+    const auto& now = generation_->config.global;
+    if (next.admin_socket != now.admin_socket || next.admin_socket_mode != now.admin_socket_mode ||
+        next.admin_socket_user != now.admin_socket_user || next.admin_socket_group != now.admin_socket_group) {
+      logger_->warning("reload: admin_socket changes take effect at restart only");
+    }
   }
 
   // SIGTERM: stop accepting, let sessions finish (at most hard_stop_after).
@@ -246,12 +303,17 @@ class App {
 
   common::cli::DaemonOptions options_;
   std::unique_ptr<common::log::Logger> logger_;
+  common::TimePoint started_ = common::SteadyClock::now();
+  std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();
   std::size_t threads_;
   io::ProcessShared process_;
   io::GenerationPtr generation_;
   common::io::EventLoop loop_;
   std::vector<std::unique_ptr<io::Worker>> workers_;
   std::unique_ptr<io::HealthChecker> checker_;
+  std::unique_ptr<io::AdminService> admin_;
+  std::unique_ptr<io::StatsServer> stats_;
+  std::unique_ptr<io::AdminSocket> admin_socket_;
   bool stopping_ = false;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;
@@ -274,6 +336,52 @@ void check_binds(const ProxyConfig& config, Diagnostics& diagnostics) {
       }
     }
   }
+  if (!config.stats) return;
+  for (const auto& b : config.stats->binds) {
+    if (auto r = io::probe_bind(b.address); !r) {
+      diagnostics.error({config.source, b.line},
+                        fmt::format("[stats]: cannot bind {}: {}", b.address.to_string(), r.error().describe()));
+    } else {
+      std::printf("bind %s (stats): ok\n", b.address.to_string().c_str());
+    }
+  }
+}
+
+constexpr std::string_view kCommandsHelp =
+    "  ctl [-s SOCKET] COMMAND...   send COMMAND to the admin socket (default: admin_socket of the\n"
+    "                               configuration file, else /run/proxyd.sock) and print the answer;\n"
+    "                               `proxyd ctl help` lists the commands\n";
+
+// `proxyd ctl`: the runtime API without socat. Exit 0, or 1 when the daemon
+// cannot be reached or answers an error.
+int run_ctl(const common::cli::DaemonOptions& options) {
+  std::vector<std::string> words(options.command.begin() + 1, options.command.end());
+  std::optional<std::string> socket;
+  std::string config_file = options.config_file;
+  while (words.size() >= 2 && (words[0] == "-s" || words[0] == "-f")) {
+    if (words[0] == "-s") {
+      socket = words[1];
+    } else {
+      config_file = words[1];
+    }
+    words.erase(words.begin(), words.begin() + 2);
+  }
+  if (words.empty()) {
+    std::fprintf(stderr, "proxyd ctl: missing command (try: proxyd ctl help)\n");
+    return 2;
+  }
+  if (!socket) {
+    Diagnostics ignored;  // an unreadable file just means the default path
+    const auto config = load(config_file, ignored);
+    socket = config && config->global.admin_socket ? *config->global.admin_socket : std::string(kDefaultAdminSocket);
+  }
+  const auto answer = io::admin_request(*socket, common::text::join(words, " "));
+  if (!answer) {
+    std::fprintf(stderr, "proxyd ctl: %s\n", answer.error().describe().c_str());
+    return 1;
+  }
+  std::fwrite(answer->data(), 1, answer->size(), stdout);
+  return io::is_error_answer(*answer) ? 1 : 0;
 }
 
 }  // namespace
@@ -285,13 +393,20 @@ int run(std::span<const std::string_view> args) {
     return 2;
   }
   if (options->show_help) {
-    std::fputs(common::cli::usage("proxyd", "TCP/HTTP reverse proxy and load balancer", kDefaultConfig).c_str(),
-               stdout);
+    std::fputs(
+        common::cli::usage("proxyd", "TCP/HTTP reverse proxy and load balancer", kDefaultConfig, {}, kCommandsHelp)
+            .c_str(),
+        stdout);
     return 0;
   }
   if (options->show_version) {
     std::printf("proxyd %s\n", HAPAIR_VERSION);
     return 0;
+  }
+  if (!options->command.empty()) {
+    if (options->command[0] == "ctl") return run_ctl(*options);
+    std::fprintf(stderr, "proxyd: unknown command '%s' (try -h)\n", options->command[0].c_str());
+    return 2;
   }
   Diagnostics diagnostics;
   auto config = load(options->config_file, diagnostics);

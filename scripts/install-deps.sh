@@ -12,7 +12,9 @@ packages=(
   libcurl4-openssl-dev libfmt-dev libexpected-dev libsystemd-dev
   nlohmann-json3-dev libcap-ng-dev
   # tests
-  catch2 iproute2 iputils-ping curl procps psmisc git
+  catch2 iproute2 iputils-ping curl procps psmisc git chromium
+  # packaging tests: systemd-analyze, dpkg-shlibdeps, config syntax checks
+  systemd dpkg-dev rsyslog logrotate
   # comparison peers and capture for the integration tests (never linked)
   keepalived tcpdump
 )

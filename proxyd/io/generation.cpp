@@ -10,6 +10,22 @@ bool same_server_line(const config::Server& a, const config::Server& b) {
 
 }  // namespace
 
+void ServerHistory::health_changed(bool up, common::TimePoint now) {
+  last_change = now;
+  if (!up) {
+    ++downs;
+    down_since = now;
+  } else if (down_since) {
+    downtime += std::chrono::duration_cast<common::Duration>(now - *down_since);
+    down_since.reset();
+  }
+}
+
+common::Duration ServerHistory::total_downtime(common::TimePoint now) const {
+  if (!down_since) return downtime;
+  return downtime + std::chrono::duration_cast<common::Duration>(now - *down_since);
+}
+
 ServerShared* BackendShared::find(std::string_view name) const {
   for (const auto& s : servers) {
     if (s->config.name == name) return s.get();
@@ -17,17 +33,17 @@ ServerShared* BackendShared::find(std::string_view name) const {
   return nullptr;
 }
 
-Generation::Generation(config::ProxyConfig c) : config(std::move(c)) {
+Generation::Generation(config::ProxyConfig c, std::size_t workers) : config(std::move(c)) {
   for (const auto& b : config.backends) {
     auto backend = std::make_unique<BackendShared>(b);
-    for (const auto& s : b.servers) backend->servers.push_back(std::make_unique<ServerShared>(s));
+    for (const auto& s : b.servers) backend->servers.push_back(std::make_unique<ServerShared>(s, workers));
     backends.push_back(std::move(backend));
   }
   for (const auto& f : config.frontends) {
     // The format was validated when the configuration loaded.
     auto format = log::LogFormat::compile(f.settings.log_format);
-    frontends.push_back(std::make_unique<FrontendShared>(f, find_backend(f.backend),
-                                                         format ? std::move(*format) : log::LogFormat::tcplog()));
+    frontends.push_back(std::make_unique<FrontendShared>(
+        f, find_backend(f.backend), format ? std::move(*format) : log::LogFormat::tcplog(), workers));
   }
 }
 

@@ -1,43 +1,71 @@
 // A generation: one loaded configuration plus the state every worker thread
 // shares for it (server health and admin state, connection counts,
-// counters), all in relaxed atomics: no lock on the data path. A reload
-// builds a new generation; sessions keep the one they started with (through
-// shared_ptr) and finish on it, while server state carries over by name.
+// counters), all in relaxed atomics: no lock on the data path. Monotonic
+// counters are per worker thread, summed when read (stats_counters.h). A
+// reload builds a new generation; sessions keep the one they started with
+// (through shared_ptr) and finish on it, while server state carries over by
+// name.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/core/health/health_check.h"
 #include "proxyd/core/log/log_format.h"
+#include "proxyd/core/stats/histogram.h"
+#include "proxyd/core/stats/stats_snapshot.h"
+#include "proxyd/io/stats_counters.h"
 
 namespace proxyd::io {
 
-enum class AdminState : std::uint8_t { Ready, Drain, Maint };
+using AdminState = stats::AdminState;
+
+enum class ServerCounter { Sessions, BytesIn, BytesOut, ConnectErrors, ResponseErrors, Retries, Redispatches, Count };
+enum class FrontendCounter { Sessions, BytesIn, BytesOut, RequestErrors, Count };
+
+// A server's check results and state changes, for the stats. Written and
+// read on the control thread only (health checker, runtime API, stats
+// listener), hence plain values.
+struct ServerHistory {
+  common::TimePoint last_change = common::SteadyClock::now();  // health or admin state
+  std::optional<health::CheckResult> last_check;
+  common::TimePoint last_check_at;
+  std::uint32_t consecutive_successes = 0;
+  std::uint32_t consecutive_failures = 0;
+  std::uint64_t failed_checks = 0;
+  std::uint64_t downs = 0;
+  common::Duration downtime{0};  // DOWN periods that ended
+  std::optional<common::TimePoint> down_since;
+  stats::Histogram check_durations;
+
+  // The health checks took the server DOWN (<up> false) or back UP at <now>.
+  void health_changed(bool up, common::TimePoint now);
+  // Time DOWN so far, the current period included.
+  common::Duration total_downtime(common::TimePoint now) const;
+};
 
 // What lives on across reloads for a server whose line did not change.
 struct ServerLive {
-  explicit ServerLive(const config::Server& c) : weight(c.weight) {
+  ServerLive(const config::Server& c, std::size_t workers) : weight(c.weight), counters(workers) {
     if (c.disabled) admin = AdminState::Maint;
   }
   std::atomic<bool> up{true};
   std::atomic<AdminState> admin{AdminState::Ready};
   std::atomic<std::uint32_t> weight;
   std::atomic<std::uint32_t> active{0};
-  // Counters (monotonic).
-  std::atomic<std::uint64_t> sessions{0};
-  std::atomic<std::uint64_t> bytes_in{0};   // from clients
-  std::atomic<std::uint64_t> bytes_out{0};  // to clients
-  std::atomic<std::uint64_t> connect_errors{0};
-  std::atomic<std::uint64_t> retries{0};
-  std::atomic<std::uint64_t> redispatches{0};
+  std::atomic<std::uint32_t> active_max{0};
+  PerWorkerCounters<ServerCounter> counters;
+  ServerHistory history;  // control thread only
 };
 
 struct ServerShared {
-  explicit ServerShared(const config::Server& c) : config(c), live(std::make_shared<ServerLive>(c)) {}
+  ServerShared(const config::Server& c, std::size_t workers)
+      : config(c), live(std::make_shared<ServerLive>(c, workers)) {}
   const config::Server& config;
   std::shared_ptr<ServerLive> live;
 };
@@ -48,22 +76,26 @@ struct BackendShared {
   std::vector<std::unique_ptr<ServerShared>> servers;
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> queued{0};
+  std::atomic<std::uint32_t> active_max{0};
+  std::atomic<std::uint32_t> queued_max{0};
 
   ServerShared* find(std::string_view name) const;
 };
 
 struct FrontendShared {
-  FrontendShared(const config::Frontend& c, BackendShared* b, log::LogFormat format)
-      : config(c), backend(b), log_format(std::move(format)) {}
+  FrontendShared(const config::Frontend& c, BackendShared* b, log::LogFormat format, std::size_t workers)
+      : config(c), backend(b), log_format(std::move(format)), counters(workers) {}
   const config::Frontend& config;
   BackendShared* backend = nullptr;
   log::LogFormat log_format;
   std::atomic<std::uint32_t> active{0};
-  std::atomic<std::uint64_t> sessions{0};
+  std::atomic<std::uint32_t> active_max{0};
+  PerWorkerCounters<FrontendCounter> counters;
 };
 
 struct Generation {
-  explicit Generation(config::ProxyConfig c);
+  // <workers>: the worker threads that will count into its counters.
+  Generation(config::ProxyConfig c, std::size_t workers);
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
 

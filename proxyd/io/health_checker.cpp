@@ -14,6 +14,20 @@ using common::log::Level;
 using health::CheckResult;
 using health::CheckStatus;
 
+namespace {
+
+void record_history(ServerHistory& history, const health::HealthCheck& state, const CheckResult& result,
+                    common::TimePoint now) {
+  history.last_check = result;
+  history.last_check_at = now;
+  history.consecutive_successes = state.consecutive_successes();
+  history.consecutive_failures = state.consecutive_failures();
+  if (!health::is_success(result.status)) ++history.failed_checks;
+  history.check_durations.observe(result.duration);
+}
+
+}  // namespace
+
 struct HealthChecker::Probe {
   Probe(common::io::EventLoop& loop, std::function<void()> on_ready, std::function<void()> on_timeout)
       : watcher(loop, [f = std::move(on_ready)](int) { f(); }), timeout(loop, std::move(on_timeout)) {}
@@ -84,8 +98,17 @@ void HealthChecker::arm(BackendChecks& checks) {
   if (const auto next = checks.scheduler.next_wakeup()) checks.wakeup.start_at(*next);
 }
 
+// A server in maintenance is not checked: its slot passes until it leaves
+// MAINT, then its health is whatever the checks find from there.
 void HealthChecker::run_due(BackendChecks& checks) {
-  for (const auto index : checks.scheduler.take_due(loop_.now())) start_probe(checks, index);
+  const auto now = loop_.now();
+  for (const auto index : checks.scheduler.take_due(now)) {
+    if (checks.servers[index]->live->admin.load(std::memory_order_relaxed) == AdminState::Maint) {
+      checks.scheduler.completed(index, now);
+    } else {
+      start_probe(checks, index);
+    }
+  }
   arm(checks);
 }
 
@@ -117,10 +140,12 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   result.duration = std::chrono::duration_cast<common::Duration>(now - probe.started);
   checks.scheduler.completed(index, now);
   arm(checks);
-  const auto transition = checks.states[index].record(result, now);
-  if (!transition) return;
   auto& server = *checks.servers[index];
+  const auto transition = checks.states[index].record(result, now);
+  record_history(server.live->history, checks.states[index], result, now);
+  if (!transition) return;
   server.live->up.store(transition->to == health::ServerHealth::Up, std::memory_order_relaxed);
+  server.live->history.health_changed(transition->to == health::ServerHealth::Up, now);
   health::BackendSummary summary;
   for (const auto& s : checks.backend.servers) {
     if (!s->live->up.load(std::memory_order_relaxed)) continue;

@@ -54,8 +54,20 @@ Session::Session(Worker& worker, GenerationPtr generation, FrontendShared& front
   record_.accepted = wall_now(worker.utc_offset());
   record_.frontend = frontend.config.name;
   record_.backend = frontend.backend ? frontend.backend->config.name : frontend.config.name;
-  frontend.sessions.fetch_add(1, memory_order_relaxed);
-  if (frontend.backend) frontend.backend->active.fetch_add(1, memory_order_relaxed);
+  frontend.counters.add(counter_slot(), FrontendCounter::Sessions);
+  raise_max(frontend.active_max, frontend.active.load(memory_order_relaxed));
+  if (auto* backend = frontend.backend) {
+    raise_max(backend->active_max, backend->active.fetch_add(1, memory_order_relaxed) + 1);
+  }
+}
+
+std::size_t Session::counter_slot() const {
+  return static_cast<std::size_t>(worker_.index());
+}
+
+void Session::leave_queue() {
+  frontend_.backend->queued.fetch_sub(1, memory_order_relaxed);
+  worker_.dequeue(this);
 }
 
 Session::~Session() {
@@ -72,6 +84,24 @@ void Session::release_counts() {
   if (frontend_.backend) frontend_.backend->active.fetch_sub(1, memory_order_relaxed);
   frontend_.active.fetch_sub(1, memory_order_relaxed);
   worker_.process().connections.fetch_sub(1, memory_order_relaxed);
+}
+
+// Bytes, and the errors HAProxy counts: a request error (ereq) for a client
+// that failed, went silent or sent a bad PROXY header before its request
+// went anywhere, a response error (eresp) for a server that aborted or timed
+// out during data.
+void Session::count_outcome(log::TerminationState termination) {
+  const auto slot = counter_slot();
+  frontend_.counters.add(slot, FrontendCounter::BytesIn, record_.bytes_from_client);
+  frontend_.counters.add(slot, FrontendCounter::BytesOut, record_.bytes_to_client);
+  if (termination.phase == SessionPhase::Request) frontend_.counters.add(slot, FrontendCounter::RequestErrors);
+  if (server_ == nullptr) return;
+  auto& counters = server_->live->counters;
+  counters.add(slot, ServerCounter::BytesIn, record_.bytes_from_client);
+  counters.add(slot, ServerCounter::BytesOut, record_.bytes_to_client);
+  const bool server_side =
+      termination.cause == TerminationCause::ServerAbort || termination.cause == TerminationCause::ServerTimeout;
+  if (server_side && termination.phase == SessionPhase::Data) counters.add(slot, ServerCounter::ResponseErrors);
 }
 
 common::Duration Session::elapsed() const {
@@ -173,7 +203,7 @@ void Session::choose_server(const ServerShared* exclude) {
     if (phase_ == Phase::Queued) {
       record_.queue_wait = std::chrono::duration_cast<common::Duration>(worker_.loop().now() - *queued_at_);
       timer_.stop();
-      worker_.dequeue(this);
+      leave_queue();
     } else if (!record_.queue_wait) {
       record_.queue_wait = common::Duration(0);
     }
@@ -185,6 +215,7 @@ void Session::choose_server(const ServerShared* exclude) {
     if (phase_ != Phase::Queued) {
       phase_ = Phase::Queued;
       queued_at_ = worker_.loop().now();
+      raise_max(backend.queued_max, backend.queued.fetch_add(1, memory_order_relaxed) + 1);
       const auto& settings = backend.config.settings;
       timer_.start(settings.timeout_queue.value_or(settings.timeout_connect));
     }
@@ -209,7 +240,8 @@ bool Session::take_slot(ServerShared& server) {
   }
   server_ = &server;
   record_.server = server.config.name;
-  server.live->sessions.fetch_add(1, memory_order_relaxed);
+  server.live->counters.add(counter_slot(), ServerCounter::Sessions);
+  raise_max(server.live->active_max, previous + 1);
   return true;
 }
 
@@ -273,17 +305,17 @@ void Session::connect_failed(log::TerminationState why) {
   timer_.stop();
   server_fd_.reset();
   auto* failed = server_;
-  failed->live->connect_errors.fetch_add(1, memory_order_relaxed);
+  failed->live->counters.add(counter_slot(), ServerCounter::ConnectErrors);
   const auto& settings = frontend_.backend->config.settings;
   if (attempts_ > settings.retries) {
     finish(why);
     return;
   }
   ++record_.retries;
-  failed->live->retries.fetch_add(1, memory_order_relaxed);
+  failed->live->counters.add(counter_slot(), ServerCounter::Retries);
   if (settings.redispatch && attempts_ == settings.retries && frontend_.backend->servers.size() > 1) {
     record_.redispatched = true;
-    failed->live->redispatches.fetch_add(1, memory_order_relaxed);
+    failed->live->counters.add(counter_slot(), ServerCounter::Redispatches);
     release_slot();
     choose_server(failed);
     return;
@@ -310,6 +342,8 @@ void Session::kill() {
 
 void Session::finish(log::TerminationState termination) {
   if (phase_ == Phase::Done) return;
+  if (phase_ == Phase::Queued) leave_queue();
+  count_outcome(termination);
   phase_ = Phase::Done;
   watcher_.stop();
   timer_.stop();
@@ -319,10 +353,6 @@ void Session::finish(log::TerminationState termination) {
   record_.frontend_connections = frontend_.active.load(memory_order_relaxed);
   record_.backend_connections = frontend_.backend ? frontend_.backend->active.load(memory_order_relaxed) : 0;
   record_.server_connections = server_ ? server_->live->active.load(memory_order_relaxed) : 0;
-  if (server_ != nullptr) {
-    server_->live->bytes_in.fetch_add(record_.bytes_from_client, memory_order_relaxed);
-    server_->live->bytes_out.fetch_add(record_.bytes_to_client, memory_order_relaxed);
-  }
   const bool null_connection = record_.bytes_from_client == 0;
   if (!(frontend_.config.settings.dontlognull && null_connection)) {
     worker_.logger().log(Level::Info, frontend_.log_format.render(record_));

@@ -49,6 +49,10 @@ class Session {
   void connect_failed(log::TerminationState why);
   void start_relay();
   void finish(log::TerminationState termination);
+  void count_outcome(log::TerminationState termination);
+  void leave_queue();
+  // This worker's line in the per-worker counters.
+  std::size_t counter_slot() const;
   common::Duration elapsed() const;
 
   Worker& worker_;

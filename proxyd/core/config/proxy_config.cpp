@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/core/config/config_table.h"
@@ -39,6 +40,55 @@ auto optional_duration() {
   };
 }
 
+auto optional_account() {
+  return [](std::string_view v) -> Result<std::optional<std::string>> {
+    auto n = cfg::parse_account_name(v);
+    if (!n) return tl::unexpected(n.error());
+    return std::optional<std::string>(*n);
+  };
+}
+
+// sun_path holds 108 bytes, the terminating NUL included.
+constexpr std::size_t kMaxUnixSocketPath = 107;
+
+Result<std::optional<std::string>> parse_socket_path(std::string_view v) {
+  auto path = cfg::parse_path(v);
+  if (!path) return tl::unexpected(path.error());
+  if (path->size() > kMaxUnixSocketPath) return fail("a Unix socket path is at most {} bytes", kMaxUnixSocketPath);
+  return std::optional<std::string>(*path);
+}
+
+// An absolute path without the characters that would make it ambiguous in a
+// request target: ';' starts the ;csv suffix, '?' a query, '#' a fragment.
+Result<std::string> parse_uri_path(std::string_view v) {
+  v = common::text::trim(v);
+  if (!v.starts_with('/')) return fail("expected a path starting with '/'");
+  for (const char c : v) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == ';' || c == '?' || c == '#') {
+      return fail("expected a path of visible characters without ';', '?' or '#'");
+    }
+  }
+  return std::string(v);
+}
+
+Result<std::string> parse_realm(std::string_view v) {
+  auto text = cfg::parse_text(v);
+  if (!text) return text;
+  for (const char c : *text) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      return fail("expected text without quotes, backslashes or control characters");
+    }
+  }
+  return text;
+}
+
+Result<StatsBind> parse_stats_bind(std::string_view v) {
+  auto address = cfg::parse_endpoint(common::text::trim(v));
+  if (!address) return tl::unexpected(address.error());
+  return StatsBind{*address, 0};
+}
+
 Result<std::uint32_t> parse_threads(std::string_view v) {
   if (common::text::iequals(common::text::trim(v), "auto")) return 0u;
   auto n = cfg::parse_uint(v, 1, 64);
@@ -73,18 +123,8 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
 cfg::KeyTable<Global> global_keys() {
   using G = Global;
   return {
-      cfg::field("user", &G::user,
-                 [](std::string_view v) -> Result<std::optional<std::string>> {
-                   auto n = cfg::parse_account_name(v);
-                   if (!n) return tl::unexpected(n.error());
-                   return std::optional<std::string>(*n);
-                 }),
-      cfg::field("group", &G::group,
-                 [](std::string_view v) -> Result<std::optional<std::string>> {
-                   auto n = cfg::parse_account_name(v);
-                   if (!n) return tl::unexpected(n.error());
-                   return std::optional<std::string>(*n);
-                 }),
+      cfg::field("user", &G::user, optional_account()),
+      cfg::field("group", &G::group, optional_account()),
       cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/proxyd.pid"),
       cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
       cfg::field("threads", &G::threads, parse_threads, "1"),
@@ -109,6 +149,24 @@ cfg::KeyTable<Global> global_keys() {
           },
           "proxyd"),
       cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
+      cfg::field("admin_socket", &G::admin_socket, parse_socket_path),
+      cfg::field("admin_socket_mode", &G::admin_socket_mode, parse_file_mode, "0600"),
+      cfg::field("admin_socket_user", &G::admin_socket_user, optional_account()),
+      cfg::field("admin_socket_group", &G::admin_socket_group, optional_account()),
+  };
+}
+
+cfg::KeyTable<Stats> stats_keys() {
+  using S = Stats;
+  return {
+      cfg::required(cfg::list("bind", &S::binds, parse_stats_bind)),
+      cfg::field("uri", &S::uri, parse_uri_path, "/stats"),
+      cfg::list("auth", &S::auth, parse_stats_auth),
+      cfg::field("realm", &S::realm, parse_realm, "proxyd statistics"),
+      cfg::field("refresh", &S::refresh, optional_duration()),
+      cfg::field("admin", &S::admin, cfg::parse_bool, "false"),
+      cfg::field("prometheus_uri", &S::prometheus_uri, parse_uri_path, "/metrics"),
+      cfg::field("health_uri", &S::health_uri, parse_uri_path, "/healthz"),
   };
 }
 
@@ -130,7 +188,37 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
   return keys;
 }
 
+// The stats listener: distinct paths, no address shared with a frontend, and
+// a warning when anyone beyond this host can read (or act on) it unchallenged.
+void validate_stats(const cfg::IniDocument& doc, const ProxyConfig& config, cfg::Diagnostics& diagnostics) {
+  const auto& stats = *config.stats;
+  if (stats.uri == stats.prometheus_uri || stats.uri == stats.health_uri || stats.prometheus_uri == stats.health_uri) {
+    diagnostics.error(doc.at(stats.line), "[stats]: uri, prometheus_uri and health_uri must differ");
+  }
+  std::set<common::net::Endpoint> seen;
+  for (const auto& b : stats.binds) {
+    if (!seen.insert(b.address).second) {
+      diagnostics.error(doc.at(b.line), fmt::format("[stats]: {} bound twice", b.address.to_string()));
+    }
+    for (const auto& f : config.frontends) {
+      for (const auto& fb : f.binds) {
+        if (fb.address == b.address) {
+          diagnostics.error(doc.at(b.line), fmt::format("[stats]: address {} is already bound by frontend '{}'",
+                                                        b.address.to_string(), f.name));
+        }
+      }
+    }
+    if (stats.auth.empty() && !b.address.address.is_loopback()) {
+      diagnostics.warning(doc.at(b.line),
+                          fmt::format("[stats] binds {} beyond loopback without 'auth': anyone who reaches it can "
+                                      "read the statistics{}",
+                                      b.address.to_string(), stats.admin ? " and change server states" : ""));
+    }
+  }
+}
+
 void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics& diagnostics) {
+  if (config.stats) validate_stats(doc, config, diagnostics);
   std::set<std::string> backend_names;
   for (const auto& b : config.backends) backend_names.insert(b.name);
   for (const auto& f : config.frontends) {
@@ -202,6 +290,27 @@ Result<Bind> parse_bind(std::string_view value) {
   return bind;
 }
 
+Result<StatsAuth> parse_stats_auth(std::string_view value) {
+  value = common::text::trim(value);
+  const auto colon = value.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
+    return fail("expected USER:PASSWORD");
+  }
+  return StatsAuth{std::string(value.substr(0, colon)), std::string(value.substr(colon + 1))};
+}
+
+Result<std::uint32_t> parse_file_mode(std::string_view value) {
+  value = common::text::trim(value);
+  std::uint32_t mode = 0;
+  const bool digits_ok = value.size() >= 3 && value.size() <= 4 &&
+                         std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '7'; });
+  if (digits_ok) {
+    for (const char c : value) mode = mode * 8 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (!digits_ok || mode > 0777) return fail("expected an octal file mode such as 0600 or 0660");
+  return mode;
+}
+
 Result<Server> parse_server(std::string_view value) {
   const auto words = common::text::split_words(value);
   if (words.size() < 2) return fail("expected NAME ADDRESS:PORT [weight=N] [maxconn=N] [backup] [send_proxy=v1|v2]");
@@ -244,7 +353,7 @@ Result<Server> parse_server(std::string_view value) {
 ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
   static constexpr cfg::SectionRule kRules[] = {
       {"global", false, true},  {"defaults", false, true}, {"frontend", true, false},
-      {"backend", true, false}, {"listen", true, false},
+      {"backend", true, false}, {"listen", true, false},   {"stats", false, true},
   };
   ProxyConfig config;
   config.source = doc.file;
@@ -257,6 +366,12 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
   for (const auto* s : sections) {
     if (s->kind == "global") cfg::load_section(doc, *s, globals, config.global, diagnostics);
     if (s->kind == "defaults") cfg::load_section(doc, *s, proxy, config.defaults, diagnostics);
+    if (s->kind == "stats") {
+      Stats stats;
+      stats.line = s->line;
+      cfg::load_section(doc, *s, stats_keys(), stats, diagnostics);
+      config.stats = std::move(stats);
+    }
   }
 
   // Sections inherit [defaults]: seed from it, apply no table defaults.

@@ -34,6 +34,10 @@ struct Global {
   std::uint32_t threads = 1;  // 0 = one per core ("auto")
   common::log::LogSettings log;
   Duration hard_stop_after{0};
+  std::optional<std::string> admin_socket;  // runtime API Unix socket; absent = none
+  std::uint32_t admin_socket_mode = 0600;
+  std::optional<std::string> admin_socket_user;
+  std::optional<std::string> admin_socket_group;
 };
 
 // Keys valid in [defaults], [frontend], [backend] and [listen].
@@ -89,12 +93,37 @@ struct Backend {
   int line = 0;
 };
 
+struct StatsBind {
+  common::net::Endpoint address;
+  int line = 0;
+};
+
+struct StatsAuth {
+  std::string user;
+  std::string password;
+};
+
+// The [stats] section: the HTML page, its CSV/JSON variants, Prometheus
+// metrics and the health endpoint, on a listener of their own.
+struct Stats {
+  std::vector<StatsBind> binds;
+  std::string uri;              // HTML page; uri;csv and uri;json
+  std::vector<StatsAuth> auth;  // HTTP Basic; empty = no authentication
+  std::string realm;
+  std::optional<Duration> refresh;  // page auto-refresh; absent = none
+  bool admin = false;               // server actions from the page
+  std::string prometheus_uri;
+  std::string health_uri;  // never behind auth: vrrpd polls it
+  int line = 0;
+};
+
 struct ProxyConfig {
   std::string source;  // file it came from
   Global global;
   ProxySettings defaults;
   std::vector<Frontend> frontends;
   std::vector<Backend> backends;
+  std::optional<Stats> stats;
 
   const Backend* find_backend(std::string_view name) const;
 };
@@ -106,5 +135,8 @@ ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::co
 // Parsers for the structured values, exposed for tests.
 common::Result<Server> parse_server(std::string_view value);
 common::Result<Bind> parse_bind(std::string_view value);
+common::Result<StatsAuth> parse_stats_auth(std::string_view value);
+// A file mode in octal ("0600", "660"), at most 0777.
+common::Result<std::uint32_t> parse_file_mode(std::string_view value);
 
 }  // namespace proxyd::config
