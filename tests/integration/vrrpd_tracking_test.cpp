@@ -55,9 +55,12 @@ struct Pair {
 
   void start_web_and_proxy(const std::string& node) {
     start(node, "web", {kBin + "/hapair-nameserver", "web-" + node, "127.0.0.1:8081"});
+    // A fast TCP check on the backend, and /healthz for vrrpd's track_http.
     const auto config =
         dir.write(node + "-proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n"
-                                                    "[listen www]\nbind = 10.77.0.10:80\nserver = web 127.0.0.1:8081\n",
+                                                    "[listen www]\nbind = 10.77.0.10:80\ncheck = tcp\n"
+                                                    "check_interval = 100ms\nfall = 1\nserver = web 127.0.0.1:8081\n"
+                                                    "[stats]\nbind = 127.0.0.1:8404\nhealth_uri = /healthz\n",
                                                     proxyd_pidfile(node)));
     start(node, "proxyd", {kBin + "/proxyd", "-f", config});
     REQUIRE(daemon(node, "proxyd").wait_for_log("started", 10s));
@@ -130,12 +133,12 @@ TEST_CASE("track_pid: proxyd killed on the master moves the VIP at once, clients
   CHECK(s.served_last == "web-lb2");
 }
 
-TEST_CASE("track_http: a failing health URL on the master hands the VIP over", "[root][vrrpd][tracking]") {
+TEST_CASE("track_http: proxyd alive but without a usable backend hands the VIP over", "[root][vrrpd][tracking]") {
   Pair p;
   for (const char* n : {"lb1", "lb2"}) {
     p.start_web_and_proxy(n);
     p.start_vrrpd(n,
-                  "[track_http health]\nurl = http://127.0.0.1:8081/\ninterval = 100ms\ntimeout = 200ms\n"
+                  "[track_http health]\nurl = http://127.0.0.1:8404/healthz\ninterval = 100ms\ntimeout = 200ms\n"
                   "rise = 2\nfall = 2\n",
                   "track = health\n");
   }
