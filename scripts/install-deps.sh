@@ -16,7 +16,7 @@ packages=(
   # packaging tests: systemd-analyze, dpkg-shlibdeps, config syntax checks
   systemd dpkg-dev rsyslog logrotate
   # comparison peers and capture for the integration tests (never linked)
-  keepalived tcpdump
+  keepalived haproxy tcpdump
 )
 
 missing=()

@@ -1,22 +1,31 @@
 // hapair-probe ADDRESS:PORT [INTERVAL_MS] [DURATION_MS] [TIMEOUT_MS]
-// A client that sends one HTTP/1.0 GET every INTERVAL_MS (default 10) for
+// A client that starts one HTTP/1.0 GET every INTERVAL_MS (default 10) for
 // DURATION_MS (default 5000), each bounded by TIMEOUT_MS (default 200), and
-// measures what a user of the VIP sees during a failover. Prints one line
-// per request ("<ms since start> ok|fail <served-by>") and a summary:
+// measures what a user of the VIP sees during a failover. Requests are
+// started on schedule whether or not earlier ones have finished (open loop),
+// so a request lost in a failover does not delay the next ones and the
+// outage is measured to INTERVAL_MS, not to TIMEOUT_MS. Prints one line per
+// request as it completes ("<ms since start, when sent> ok|fail <served-by>")
+// and a summary, in order of sending:
 //   summary requests=N ok=N failed=N outage_ms=X failed_after_outage=N
 // outage_ms: the longest gap between two successful requests, i.e. the
 // client-visible outage; failed_after_outage: failures after the first
 // success that followed the outage (must be 0).
+// Output is line-buffered, so a supervisor can follow it live; SIGINT or
+// SIGTERM ends the run early (requests in flight finish), still with the summary.
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "common/core/address.h"
 #include "common/io/socket_address.h"
@@ -26,32 +35,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool wait_for(int fd, short events, Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  if (left <= 0) return false;
-  pollfd p{fd, events, 0};
-  return ::poll(&p, 1, static_cast<int>(left)) > 0;
-}
-
-// The backend's name (the body's first line) on a 200, empty on failure.
-std::string fetch(const common::io::SocketAddress& to, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  common::io::UniqueFd fd(::socket(to.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (::connect(fd.get(), to.get(), to.length) != 0 && errno != EINPROGRESS) return {};
-  if (!wait_for(fd.get(), POLLOUT, deadline)) return {};
-  int error = 0;
-  socklen_t len = sizeof error;
-  ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &len);
-  if (error != 0) return {};
-  const std::string request = "GET / HTTP/1.0\r\nHost: vip\r\n\r\n";
-  if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return {};
+struct InFlight {
+  double sent_ms = 0;
+  Clock::time_point deadline;
+  common::io::UniqueFd fd;
+  bool request_sent = false;
   std::string response;
-  char buf[4096];
-  while (wait_for(fd.get(), POLLIN, deadline)) {
-    const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-    if (n <= 0) break;
-    response.append(buf, static_cast<std::size_t>(n));
-  }
+};
+
+struct Outcome {
+  double sent_ms = 0;
+  std::string served_by;  // empty: failed
+};
+
+const std::string kRequest = "GET / HTTP/1.0\r\nHost: vip\r\n\r\n";
+
+// The backend's name (the body's first line) on a 200, empty otherwise.
+std::string served_by(const std::string& response) {
   if (!response.starts_with("HTTP/1.1 200") && !response.starts_with("HTTP/1.0 200")) return {};
   const auto body = response.find("\r\n\r\n");
   if (body == std::string::npos) return {};
@@ -59,6 +59,149 @@ std::string fetch(const common::io::SocketAddress& to, std::chrono::milliseconds
   if (const auto nl = name.find('\n'); nl != std::string::npos) name.resize(nl);
   return name.empty() ? "?" : name;
 }
+
+// Sends the request once connected (POLLOUT) and reads the response
+// (POLLIN). True when the request is over, successfully or not.
+bool advance(InFlight& r, short revents) {
+  if (!r.request_sent) {
+    int error = 0;
+    socklen_t len = sizeof error;
+    ::getsockopt(r.fd.get(), SOL_SOCKET, SO_ERROR, &error, &len);
+    if (error != 0 || (revents & (POLLERR | POLLHUP)) != 0) return true;
+    if (::send(r.fd.get(), kRequest.data(), kRequest.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(kRequest.size())) {
+      return true;
+    }
+    r.request_sent = true;
+    return false;
+  }
+  char buf[4096];
+  const ssize_t n = ::recv(r.fd.get(), buf, sizeof buf, 0);
+  if (n > 0) {
+    r.response.append(buf, static_cast<std::size_t>(n));
+    return false;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+  if (n < 0) r.response.clear();  // reset: a truncated answer is a failure
+  return true;
+}
+
+// SIGINT and SIGTERM are blocked and polled between events: a stop request
+// ends the run cleanly, without a handler or a global flag.
+void block_stop_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop, nullptr);
+}
+
+bool stop_requested() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  ::sigpending(&pending);
+  return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+
+class Probe {
+ public:
+  Probe(const common::io::SocketAddress& to, std::chrono::milliseconds interval, std::chrono::milliseconds timeout)
+      : to_(to), interval_(interval), timeout_(timeout) {}
+
+  void run(std::chrono::milliseconds duration) {
+    const auto end = start_ + duration;
+    auto next = start_;
+    bool sending = true;
+    while (sending || !in_flight_.empty()) {
+      const auto now = Clock::now();
+      if (sending && (now >= end || stop_requested())) sending = false;
+      if (sending && now >= next) {
+        start_request(now);
+        next += interval_;
+        if (next + interval_ < now) next = now + interval_;  // stalled (suspended?): don't burst
+      }
+      if (!sending && in_flight_.empty()) break;
+      wait_and_advance(sending ? std::min(next, end) : Clock::time_point::max());
+    }
+  }
+
+  void print_summary() {
+    std::sort(outcomes_.begin(), outcomes_.end(),
+              [](const Outcome& a, const Outcome& b) { return a.sent_ms < b.sent_ms; });
+    long ok = 0, failed = 0, failed_after = 0;
+    double outage = 0, last_ok = -1;
+    bool in_outage = false, outage_over = false;
+    for (const auto& o : outcomes_) {
+      if (!o.served_by.empty()) {
+        ++ok;
+        if (last_ok >= 0 && o.sent_ms - last_ok > outage) outage = o.sent_ms - last_ok;
+        if (in_outage) outage_over = true;
+        in_outage = false;
+        last_ok = o.sent_ms;
+      } else {
+        ++failed;
+        if (outage_over) ++failed_after;
+        in_outage = true;
+      }
+    }
+    std::printf("summary requests=%zu ok=%ld failed=%ld outage_ms=%.0f failed_after_outage=%ld\n", outcomes_.size(), ok,
+                failed, outage, failed_after);
+  }
+
+ private:
+  double ms_since_start(Clock::time_point t) const {
+    return std::chrono::duration<double, std::milli>(t - start_).count();
+  }
+
+  void start_request(Clock::time_point now) {
+    InFlight r;
+    r.sent_ms = ms_since_start(now);
+    r.deadline = now + timeout_;
+    r.fd.reset(::socket(to_.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!r.fd || (::connect(r.fd.get(), to_.get(), to_.length) != 0 && errno != EINPROGRESS)) {
+      finish(r);
+      return;
+    }
+    in_flight_.push_back(std::move(r));
+  }
+
+  // Polls the requests in flight until <until> or the first deadline, then
+  // advances those that are ready and fails those past their deadline.
+  void wait_and_advance(Clock::time_point until) {
+    std::vector<pollfd> fds;
+    for (const auto& r : in_flight_) {
+      fds.push_back({r.fd.get(), static_cast<short>(r.request_sent ? POLLIN : POLLOUT), 0});
+      until = std::min(until, r.deadline);
+    }
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long>(wait, 0, 1000))) < 0) return;
+    const auto now = Clock::now();
+    std::vector<InFlight> still;
+    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+      auto& r = in_flight_[i];
+      const bool done = fds[i].revents != 0 ? advance(r, fds[i].revents) : false;
+      if (!done && now >= r.deadline) r.response.clear();
+      if (done || now >= r.deadline) {
+        finish(r);
+      } else {
+        still.push_back(std::move(r));
+      }
+    }
+    in_flight_ = std::move(still);
+  }
+
+  void finish(const InFlight& r) {
+    const auto name = served_by(r.response);
+    std::printf("%.1f %s %s\n", r.sent_ms, name.empty() ? "fail" : "ok", name.c_str());
+    outcomes_.push_back({r.sent_ms, name});
+  }
+
+  const common::io::SocketAddress to_;
+  const std::chrono::milliseconds interval_;
+  const std::chrono::milliseconds timeout_;
+  const Clock::time_point start_ = Clock::now();
+  std::vector<InFlight> in_flight_;
+  std::vector<Outcome> outcomes_;
+};
 
 }  // namespace
 
@@ -69,36 +212,14 @@ int main(int argc, char** argv) {
   }
   const auto target = common::net::Endpoint::parse(argv[1]);
   if (!target) return 2;
-  const auto interval = std::chrono::milliseconds(argc > 2 ? std::atoi(argv[2]) : 10);
+  const auto interval = std::chrono::milliseconds(std::max(1, argc > 2 ? std::atoi(argv[2]) : 10));
   const auto duration = std::chrono::milliseconds(argc > 3 ? std::atoi(argv[3]) : 5000);
   const auto timeout = std::chrono::milliseconds(argc > 4 ? std::atoi(argv[4]) : 200);
-  const auto to = common::io::to_socket_address(*target);
-  const auto start = Clock::now();
-  long requests = 0, ok = 0, failed = 0, failed_after = 0;
-  double outage = 0;
-  double last_ok = -1;
-  bool in_outage = false, outage_over = false;
-  for (auto next = start; Clock::now() - start < duration; next += interval) {
-    std::this_thread::sleep_until(next);
-    const double at = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    const auto name = fetch(to, timeout);
-    ++requests;
-    if (!name.empty()) {
-      ++ok;
-      if (last_ok >= 0 && at - last_ok > outage) outage = at - last_ok;
-      if (in_outage) outage_over = true;
-      in_outage = false;
-      last_ok = at;
-    } else {
-      ++failed;
-      if (outage_over) ++failed_after;
-      in_outage = true;
-    }
-    std::printf("%.1f %s %s\n", at, name.empty() ? "fail" : "ok", name.c_str());
-    if (Clock::now() > next + interval) next = Clock::now() - interval;  // a slow request: don't burst after it
-  }
-  std::printf("summary requests=%ld ok=%ld failed=%ld outage_ms=%.0f failed_after_outage=%ld\n", requests, ok, failed,
-              outage, failed_after);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  block_stop_signals();
+  Probe probe(common::io::to_socket_address(*target), interval, timeout);
+  probe.run(duration);
+  probe.print_summary();
   std::fflush(stdout);
   return 0;
 }

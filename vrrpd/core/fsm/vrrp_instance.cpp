@@ -182,6 +182,11 @@ void VrrpInstance::master_receives(const AdvertReceived& advert, TimePoint now, 
                : fmt::format("Master received advert from {} with same priority {} but higher IP address than ours",
                              advert.source.to_string(), advert.priority));
     end_split_brain(fmt::format("yielding to {}", advert.source.to_string()), out);
+    // One last advert before yielding (keepalived's higher_prio_send_advert):
+    // after a healed partition the winner may otherwise never hear that
+    // another master existed, and would not re-announce the VIP to clients
+    // whose ARP caches still point here.
+    out.push_back(SendAdvert{params_.priority});
     leave_master(out);
     if (params_.version == 3) master_adver_interval_ = advert.interval;
     master_ = advert.source;
