@@ -78,10 +78,7 @@ bool Relay::pump_splice(Direction& d, int& failed_side) {
       return false;
     }
     if (d.read_eof) {
-      if (!d.shut) {
-        ::shutdown(d.to, SHUT_WR);
-        d.shut = true;
-      }
+      forward_fin(d);
       return true;
     }
     const ssize_t n =
@@ -122,10 +119,7 @@ bool Relay::pump_buffer(Direction& d, int& failed_side) {
       return false;
     }
     if (d.read_eof) {
-      if (!d.shut) {
-        ::shutdown(d.to, SHUT_WR);
-        d.shut = true;
-      }
+      forward_fin(d);
       return true;
     }
     if (d.drained) {
@@ -160,6 +154,13 @@ bool Relay::pump_buffer(Direction& d, int& failed_side) {
   d.wants_read = !d.read_eof;
   d.wants_write = pending(d);
   return true;
+}
+
+// All sent after the source's EOF: pass the FIN on (half-close), once.
+void Relay::forward_fin(Direction& d) {
+  if (d.shut) return;
+  ::shutdown(d.to, SHUT_WR);
+  d.shut = true;
 }
 
 bool Relay::start_splicing(Direction& d) {

@@ -69,6 +69,7 @@ class Relay {
   bool pump(Direction& d, int& failed_side);
   bool pump_splice(Direction& d, int& failed_side);
   bool pump_buffer(Direction& d, int& failed_side);
+  void forward_fin(Direction& d);
   // Moves <d> to splice mode; false when no pipe is available.
   bool start_splicing(Direction& d);
   bool pending(const Direction& d) const { return d.in_pipe > 0 || d.buffer_start < d.buffer_end; }
