@@ -361,6 +361,7 @@ cmd_down() {
         ip netns delete "$n" 2>/dev/null || true
     done
     rm -rf "$(state_dir)"
+    rmdir "$RUN_DIR" 2>/dev/null || true # the last lab leaves nothing behind
 }
 
 cmd_up() {
