@@ -32,7 +32,7 @@ class OwningTee final : public log::Logger {
 }  // namespace
 
 void print_diagnostics(const config::Diagnostics& diagnostics) {
-  for (const auto& d : diagnostics.all()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  std::fputs(diagnostics.to_string().c_str(), stderr);
 }
 
 std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::string_view program, bool debug) {

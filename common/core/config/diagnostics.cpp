@@ -10,6 +10,12 @@ std::string Diagnostic::to_string() const {
   return fmt::format("{}: {}: {}", where.file, kind, message);
 }
 
+std::string Diagnostics::to_string() const {
+  std::string out;
+  for (const auto& d : items_) out += d.to_string() + "\n";
+  return out;
+}
+
 void Diagnostics::error(Location where, std::string message) {
   items_.push_back({Severity::Error, std::move(where), std::move(message)});
   ++errors_;

@@ -31,6 +31,8 @@ class Diagnostics {
   bool has_errors() const { return errors_ != 0; }
   std::size_t error_count() const { return errors_; }
   const std::vector<Diagnostic>& all() const { return items_; }
+  // Every diagnostic, one per line (what `-c` prints).
+  std::string to_string() const;
 
  private:
   std::vector<Diagnostic> items_;

@@ -27,9 +27,7 @@ const KeyTable<Target>& keys() {
 }
 
 std::string errors(const Diagnostics& d) {
-  std::string out;
-  for (const auto& x : d.all()) out += x.to_string() + "\n";
-  return out;
+  return d.to_string();
 }
 
 }  // namespace

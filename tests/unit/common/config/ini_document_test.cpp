@@ -8,9 +8,7 @@ using namespace common::config;
 namespace {
 
 std::string all_errors(const Diagnostics& d) {
-  std::string out;
-  for (const auto& x : d.all()) out += x.to_string() + "\n";
-  return out;
+  return d.to_string();
 }
 
 }  // namespace

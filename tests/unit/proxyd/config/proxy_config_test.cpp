@@ -13,9 +13,7 @@ ProxyConfig load(const std::string& text, Diagnostics& d) {
 }
 
 std::string errors(const Diagnostics& d) {
-  std::string out;
-  for (const auto& x : d.all()) out += x.to_string() + "\n";
-  return out;
+  return d.to_string();
 }
 
 const char* kBase =

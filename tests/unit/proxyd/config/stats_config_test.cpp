@@ -13,9 +13,7 @@ ProxyConfig load(const std::string& text, Diagnostics& d) {
 }
 
 std::string all(const Diagnostics& d) {
-  std::string out;
-  for (const auto& x : d.all()) out += x.to_string() + "\n";
-  return out;
+  return d.to_string();
 }
 
 const std::string kProxy = "[listen www]\nbind = 10.0.0.10:80\nserver = a 10.0.0.21:80\n";
