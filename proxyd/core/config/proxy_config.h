@@ -16,14 +16,20 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "proxyd/core/http/cookie_persistence.h"
+#include "proxyd/core/http/rules.h"
 
 namespace proxyd::config {
 
 using common::Duration;
 
 enum class Mode { Tcp, Http };
-enum class Balance { RoundRobin, StaticRr, LeastConn, Source, First, Random };
-enum class CheckKind { None, Tcp };
+enum class Balance { RoundRobin, StaticRr, LeastConn, Source, First, Random, Uri, Header };
+// How hash-based balancing (source, uri, hdr) maps keys to servers: modulo
+// the total weight, or a consistent-hash ring (few keys move when a server
+// goes down or comes back).
+enum class HashType { Map, Consistent };
+enum class CheckKind { None, Tcp, Http };
 enum class ProxyProtocol { None, V1, V2 };
 
 struct Global {
@@ -38,6 +44,30 @@ struct Global {
   std::uint32_t admin_socket_mode = 0600;
   std::optional<std::string> admin_socket_user;
   std::optional<std::string> admin_socket_group;
+};
+
+// `check = http GET /health HTTP/1.1 Host=example.org`
+struct HttpCheck {
+  std::string method = "GET";
+  std::string path = "/";
+  int version_minor = 0;  // HTTP/1.0 unless HTTP/1.1 is given (then Host is needed)
+  std::string host;       // Host header; empty = none
+};
+
+// `check_expect = status 200`, `status 200-399`, `string TEXT`.
+struct CheckExpect {
+  enum class Kind { Status, String };
+  Kind kind = Kind::Status;
+  int status_min = 200;  // default: any 2xx or 3xx, as HAProxy
+  int status_max = 399;
+  std::string text;  // with Kind::String: found in the body
+};
+
+// `errorfile = 503 /etc/proxyd/errors/503.http` (repeatable).
+struct ErrorFile {
+  int status = 0;
+  std::string path;
+  int line = 0;
 };
 
 // Keys valid in [defaults], [frontend], [backend] and [listen].
@@ -58,11 +88,53 @@ struct ProxySettings {
   std::optional<Duration> check_timeout;  // absent: check_interval
   std::uint32_t rise = 0;
   std::uint32_t fall = 0;
+
+  // Layer 7 (mode http).
+  std::string balance_header;  // balance = hdr(NAME)
+  HashType hash_type = HashType::Map;
+  HttpCheck http_check;  // with check = http
+  CheckExpect check_expect;
+  bool http_server_close = false;  // close the server side after each response
+  bool http_close = false;         // close both sides after each response
+  bool forwardfor = false;         // append X-Forwarded-For
+  std::optional<common::net::Cidr> forwardfor_except;
+  std::vector<http::HeaderRule> request_header_rules;   // http_request_{add,set,del}_header
+  std::vector<http::HeaderRule> response_header_rules;  // http_response_{add,set,del}_header
+  std::optional<http::CookieSettings> cookie;
+  std::vector<ErrorFile> errorfiles;
+  Duration timeout_http_request{10000};            // whole request head (slowloris) -> 408
+  std::optional<Duration> timeout_http_keep_alive;  // idle between requests; absent: timeout_http_request
+  std::optional<Duration> timeout_tunnel;           // after an Upgrade; absent: timeout_client/server
+  std::uint32_t max_header_size = 16384;           // request/response head limit -> 431 / 502
+  std::uint32_t max_headers = 100;
+
+  // TLS termination on the frontend's `ssl` binds.
+  std::string ssl_min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
+  std::string ssl_ciphers;                   // TLS <= 1.2 cipher list; empty = OpenSSL's default
+  std::string ssl_ciphersuites;              // TLS 1.3 suites; empty = OpenSSL's default
+};
+
+// `bind = ADDR:PORT ssl crt=PATH[,PATH] [alpn=h1,h2]`: TLS termination.
+struct BindTls {
+  std::vector<std::string> crt;  // PEM files (cert + chain + key) or directories of them
+  std::vector<std::string> alpn;  // offered protocols, preferred first
+  std::string min_version = "TLSv1.2";  // from the frontend's ssl_min_version
+  std::string ciphers;
+  std::string ciphersuites;
+};
+
+// `server = NAME ADDR:PORT ssl [verify=none|required] [ca_file=PATH] [sni=HOST]`
+struct ServerTls {
+  bool verify = true;  // verify=required (default when ca_file is set), none otherwise
+  std::string ca_file;  // empty: the system store
+  std::string sni;      // server name sent and verified; empty: none sent, verify IP/none
+  std::vector<std::string> alpn;
 };
 
 struct Bind {
   common::net::Endpoint address;
   bool accept_proxy = false;
+  std::optional<BindTls> tls;  // `ssl`
   int line = 0;
 };
 
@@ -75,6 +147,8 @@ struct Server {
   bool checked = true;    // `no_check` turns health checks off for this server
   bool disabled = false;  // starts in maintenance
   ProxyProtocol send_proxy = ProxyProtocol::None;
+  std::string cookie;            // persistence value (`cookie=web1`); empty = none
+  std::optional<ServerTls> tls;  // `ssl`
   int line = 0;
 };
 
@@ -82,7 +156,9 @@ struct Frontend {
   std::string name;
   ProxySettings settings;
   std::vector<Bind> binds;
-  std::string backend;
+  std::string backend;  // the default backend
+  std::vector<http::UseBackendRule> use_backends;  // first match wins, else <backend>
+  std::vector<http::RedirectRule> redirects;       // evaluated before use_backend
   int line = 0;
 };
 
@@ -136,6 +212,13 @@ ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::co
 common::Result<Server> parse_server(std::string_view value);
 common::Result<Bind> parse_bind(std::string_view value);
 common::Result<StatsAuth> parse_stats_auth(std::string_view value);
+common::Result<http::UseBackendRule> parse_use_backend(std::string_view value);
+common::Result<http::RedirectRule> parse_redirect(std::string_view value);
+common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
+common::Result<http::CookieSettings> parse_cookie(std::string_view value);
+common::Result<HttpCheck> parse_http_check(std::string_view value);  // what follows "http"
+common::Result<CheckExpect> parse_check_expect(std::string_view value);
+common::Result<ErrorFile> parse_errorfile(std::string_view value);
 // A file mode in octal ("0600", "660"), at most 0777.
 common::Result<std::uint32_t> parse_file_mode(std::string_view value);
 
