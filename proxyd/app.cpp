@@ -105,6 +105,10 @@ class App {
 
   int run() {
     ::signal(SIGPIPE, SIG_IGN);
+    if (const auto errors = io::load_generation_files(*generation_); !errors.empty()) {
+      for (const auto& e : errors) logger_->error("cannot start: {}", e);
+      return 1;
+    }
     raise_file_limit(*logger_, process_.maxconn);
     auto sockets = open_sockets(frontend_of(generation_->config));
     if (!sockets) {
@@ -218,7 +222,16 @@ class App {
     if (thread_count(*next_config) != threads_) {
       logger_->warning("reload: a new thread count takes effect at restart only; keeping {}", threads_);
     }
-    const auto wanted = frontend_of(*next_config);
+    // Certificates and errorfiles are read now: a bad one refuses the reload.
+    auto next = std::make_shared<io::Generation>(std::move(*next_config), threads_);
+    if (const auto errors = io::load_generation_files(*next); !errors.empty()) {
+      for (const auto& e : errors) logger_->error("reload: {}", e);
+      logger_->error("reload of {} refused: {} error(s); the running configuration is unchanged", options_.config_file,
+                     errors.size());
+      common::io::notify_systemd("READY=1");
+      return;
+    }
+    const auto wanted = frontend_of(next->config);
     const auto current = frontend_of(generation_->config);
     std::map<Endpoint, std::string> added;
     for (const auto& [address, frontend] : wanted) {
@@ -231,14 +244,13 @@ class App {
       common::io::notify_systemd("READY=1");
       return;
     }
-    if (auto configured = stats_->configure(next_config->stats); !configured) {
+    if (auto configured = stats_->configure(next->config.stats); !configured) {
       logger_->error("reload of {} refused: {}; the running configuration is unchanged", options_.config_file,
                      configured.error().describe());
       common::io::notify_systemd("READY=1");
       return;
     }
-    warn_admin_socket_change(next_config->global);
-    auto next = std::make_shared<io::Generation>(std::move(*next_config), threads_);
+    warn_admin_socket_change(next->config.global);
     next->id = generation_->id + 1;
     next->inherit(*generation_);
     process_.maxconn = next->config.global.maxconn;
@@ -307,7 +319,7 @@ class App {
   std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();
   std::size_t threads_;
   io::ProcessShared process_;
-  io::GenerationPtr generation_;
+  std::shared_ptr<io::Generation> generation_;
   common::io::EventLoop loop_;
   std::vector<std::unique_ptr<io::Worker>> workers_;
   std::unique_ptr<io::HealthChecker> checker_;
@@ -418,6 +430,13 @@ int run(std::span<const std::string_view> args) {
     return 1;
   }
   if (options->check_only) {
+    // Certificates, keys and errorfiles too: what start and reload read.
+    io::Generation probe(std::move(*config), 1);
+    if (const auto errors = io::load_generation_files(probe); !errors.empty()) {
+      for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+      std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(), errors.size());
+      return 1;
+    }
     std::printf("Configuration file is valid\n");
     return 0;
   }

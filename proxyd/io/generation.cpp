@@ -1,11 +1,39 @@
 #include "proxyd/io/generation.h"
 
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "proxyd/io/tls/tls_context.h"
+
 namespace proxyd::io {
 namespace {
 
 bool same_server_line(const config::Server& a, const config::Server& b) {
   return a.address == b.address && a.weight == b.weight && a.maxconn == b.maxconn && a.backup == b.backup &&
-         a.checked == b.checked && a.disabled == b.disabled && a.send_proxy == b.send_proxy;
+         a.checked == b.checked && a.disabled == b.disabled && a.send_proxy == b.send_proxy && a.cookie == b.cookie &&
+         a.tls.has_value() == b.tls.has_value();
+}
+
+// The errorfiles of <settings> into <pages>; problems appended to <errors>.
+void load_errorfiles(const std::string& source, const config::ProxySettings& settings, http::ErrorPages& pages,
+                     std::vector<std::string>& errors) {
+  for (const auto& e : settings.errorfiles) {
+    std::ifstream in(e.path, std::ios::binary);
+    if (!in) {
+      errors.push_back(fmt::format("{}:{}: errorfile {}: cannot read {}", source, e.line, e.status, e.path));
+      continue;
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    auto response = http::prepare_errorfile(e.status, contents.str());
+    if (!response) {
+      errors.push_back(fmt::format("{}:{}: errorfile {}: {}: {}", source, e.line, e.status, e.path, response.error().describe()));
+      continue;
+    }
+    pages.set(e.status, std::move(*response));
+  }
 }
 
 }  // namespace
@@ -57,6 +85,37 @@ void Generation::inherit(const Generation& previous) {
       server->live = old->live;
     }
   }
+}
+
+std::vector<std::string> load_generation_files(Generation& generation) {
+  std::vector<std::string> errors;
+  const auto& source = generation.config.source;
+  for (auto& frontend : generation.frontends) {
+    load_errorfiles(source, frontend->config.settings, frontend->error_pages, errors);
+    for (const auto& bind : frontend->config.binds) {
+      if (!bind.tls) continue;
+      auto context = TlsServerContext::load(*bind.tls);
+      if (!context) {
+        errors.push_back(fmt::format("{}:{}: bind {}: {}", source, bind.line, bind.address.to_string(), context.error().describe()));
+        continue;
+      }
+      frontend->tls[bind.address] = std::move(*context);
+    }
+  }
+  for (auto& backend : generation.backends) {
+    load_errorfiles(source, backend->config.settings, backend->error_pages, errors);
+    for (auto& server : backend->servers) {
+      if (!server->config.tls) continue;
+      auto context = TlsClientContext::load(*server->config.tls);
+      if (!context) {
+        errors.push_back(fmt::format("{}:{}: server {}: {}", source, server->config.line, server->config.name,
+                                     context.error().describe()));
+        continue;
+      }
+      server->tls = std::move(*context);
+    }
+  }
+  return errors;
 }
 
 BackendShared* Generation::find_backend(std::string_view name) const {

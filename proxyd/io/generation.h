@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "proxyd/core/config/proxy_config.h"
 #include "proxyd/core/health/health_check.h"
+#include "proxyd/core/http/error_pages.h"
 #include "proxyd/core/log/log_format.h"
 #include "proxyd/core/stats/histogram.h"
 #include "proxyd/core/stats/stats_snapshot.h"
@@ -23,10 +25,49 @@
 
 namespace proxyd::io {
 
+class TlsServerContext;
+class TlsClientContext;
+
 using AdminState = stats::AdminState;
 
-enum class ServerCounter { Sessions, BytesIn, BytesOut, ConnectErrors, ResponseErrors, Retries, Redispatches, Count };
-enum class FrontendCounter { Sessions, BytesIn, BytesOut, RequestErrors, Count };
+// Http1xx..HttpOther follow stats::kHttpClasses' order (1xx to 5xx, other).
+enum class ServerCounter {
+  Sessions,
+  BytesIn,
+  BytesOut,
+  ConnectErrors,
+  ResponseErrors,
+  Retries,
+  Redispatches,
+  Http1xx,
+  Http2xx,
+  Http3xx,
+  Http4xx,
+  Http5xx,
+  HttpOther,
+  Count
+};
+enum class FrontendCounter {
+  Sessions,
+  BytesIn,
+  BytesOut,
+  RequestErrors,
+  Http1xx,
+  Http2xx,
+  Http3xx,
+  Http4xx,
+  Http5xx,
+  HttpOther,
+  Count
+};
+
+// The counter of <status>'s class in <Enum> (ServerCounter or FrontendCounter).
+template <class Enum>
+Enum http_class_counter(int status) {
+  const int cls = status / 100;
+  const int offset = cls >= 1 && cls <= 5 ? cls - 1 : 5;
+  return static_cast<Enum>(static_cast<int>(Enum::Http1xx) + offset);
+}
 
 // A server's check results and state changes, for the stats. Written and
 // read on the control thread only (health checker, runtime API, stats
@@ -68,6 +109,7 @@ struct ServerShared {
       : config(c), live(std::make_shared<ServerLive>(c, workers)) {}
   const config::Server& config;
   std::shared_ptr<ServerLive> live;
+  std::shared_ptr<const TlsClientContext> tls;  // `ssl` servers (load_generation_files)
 };
 
 struct BackendShared {
@@ -78,6 +120,7 @@ struct BackendShared {
   std::atomic<std::uint32_t> queued{0};
   std::atomic<std::uint32_t> active_max{0};
   std::atomic<std::uint32_t> queued_max{0};
+  http::ErrorPages error_pages;  // its errorfiles over the built-in pages
 
   ServerShared* find(std::string_view name) const;
 };
@@ -88,6 +131,9 @@ struct FrontendShared {
   const config::Frontend& config;
   BackendShared* backend = nullptr;
   log::LogFormat log_format;
+  http::ErrorPages error_pages;
+  // TLS termination per `ssl` bind address (load_generation_files).
+  std::map<common::net::Endpoint, std::shared_ptr<const TlsServerContext>> tls;
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> active_max{0};
   PerWorkerCounters<FrontendCounter> counters;
@@ -114,6 +160,13 @@ struct Generation {
 };
 
 using GenerationPtr = std::shared_ptr<const Generation>;
+
+// Reads what the configuration names on disk: certificates and keys (TLS
+// contexts for `ssl` binds and servers) and errorfiles. Every problem is
+// returned as "file:line: message"; the generation is usable only when
+// none was. Also run by `proxyd -c`, and again on each reload (new
+// certificates are picked up by SIGHUP).
+std::vector<std::string> load_generation_files(Generation& generation);
 
 // Process-wide connection count against global maxconn.
 struct ProcessShared {

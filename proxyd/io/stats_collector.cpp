@@ -19,6 +19,9 @@ stats::Counters server_counters(const ServerLive& live) {
   out.response_errors = c.sum(ServerCounter::ResponseErrors);
   out.retries = c.sum(ServerCounter::Retries);
   out.redispatches = c.sum(ServerCounter::Redispatches);
+  for (std::size_t i = 0; i < stats::kHttpClasses; ++i) {
+    out.http_responses[i] = c.sum(static_cast<ServerCounter>(static_cast<std::size_t>(ServerCounter::Http1xx) + i));
+  }
   return out;
 }
 
@@ -87,6 +90,9 @@ stats::FrontendSnapshot frontend_snapshot(const FrontendShared& frontend, bool l
   f.counters.bytes_in = c.sum(FrontendCounter::BytesIn);
   f.counters.bytes_out = c.sum(FrontendCounter::BytesOut);
   f.counters.request_errors = c.sum(FrontendCounter::RequestErrors);
+  for (std::size_t i = 0; i < stats::kHttpClasses; ++i) {
+    f.counters.http_responses[i] = c.sum(static_cast<FrontendCounter>(static_cast<std::size_t>(FrontendCounter::Http1xx) + i));
+  }
   return f;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/io/socket_address.h"
 #include "proxyd/core/balance/balancer_factory.h"
+#include "proxyd/io/http_session.h"
 #include "proxyd/io/session.h"
 
 namespace proxyd::io {
@@ -82,8 +83,10 @@ void Listener::on_readable() {
     const auto local_endpoint = common::io::to_endpoint(local);
     process.connections.fetch_add(1, std::memory_order_relaxed);
     frontend_->active.fetch_add(1, std::memory_order_relaxed);
+    const auto tls = frontend_->tls.find(address_);
     worker_.accept_session(generation_, *frontend_, std::move(client),
-                           client_endpoint.value_or(common::net::Endpoint{}), local_endpoint.value_or(address_));
+                           client_endpoint.value_or(common::net::Endpoint{}), local_endpoint.value_or(address_),
+                           tls == frontend_->tls.end() ? nullptr : tls->second);
   }
 }
 
@@ -165,21 +168,27 @@ void Worker::stop_loop() {
 
 balance::Balancer& Worker::balancer(const BackendShared& backend) {
   auto& b = balancers_[&backend];
-  if (!b) b = balance::make_balancer(backend.config.settings.balance);
+  if (!b) b = balance::make_balancer(backend.config.settings.balance, backend.config.settings.hash_type);
   return *b;
 }
 
 void Worker::accept_session(GenerationPtr generation, FrontendShared& frontend, common::io::UniqueFd client,
-                            const common::net::Endpoint& client_address, const common::net::Endpoint& local_address) {
-  sessions_.push_back(std::make_unique<Session>(*this, std::move(generation), frontend, std::move(client),
-                                                client_address, local_address));
+                            const common::net::Endpoint& client_address, const common::net::Endpoint& local_address,
+                            std::shared_ptr<const TlsServerContext> tls) {
+  if (frontend.config.settings.mode == config::Mode::Http) {
+    sessions_.push_back(std::make_unique<HttpSession>(*this, std::move(generation), frontend, std::move(client),
+                                                      client_address, local_address, std::move(tls)));
+  } else {
+    sessions_.push_back(std::make_unique<Session>(*this, std::move(generation), frontend, std::move(client),
+                                                  client_address, local_address));
+  }
   auto it = std::prev(sessions_.end());
   where_[it->get()] = it;
   session_count_.fetch_add(1, std::memory_order_relaxed);
   (*it)->start();
 }
 
-void Worker::session_done(Session* session) {
+void Worker::session_done(SessionBase* session) {
   dequeue(session);
   const auto it = where_.find(session);
   if (it == where_.end()) return;
@@ -192,12 +201,12 @@ void Worker::session_done(Session* session) {
   if (context_.process.waiters.load(std::memory_order_relaxed) > 0) context_.broadcast_slots_freed();
 }
 
-void Worker::enqueue(Session* session) {
+void Worker::enqueue(SessionBase* session) {
   waiting_.push_back(session);
   context_.process.waiters.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Worker::dequeue(Session* session) {
+void Worker::dequeue(SessionBase* session) {
   const auto removed = std::erase(waiting_, session);
   context_.process.waiters.fetch_sub(static_cast<std::int32_t>(removed), std::memory_order_relaxed);
 }

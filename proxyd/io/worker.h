@@ -23,10 +23,12 @@
 #include "proxyd/io/buffer_pool.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/pipe_pool.h"
+#include "proxyd/io/server_pool.h"
+#include "proxyd/io/session_base.h"
 
 namespace proxyd::io {
 
-class Session;
+class TlsServerContext;
 class Worker;
 
 // One listening socket of one worker.
@@ -35,6 +37,7 @@ class Listener {
   Listener(Worker& worker, common::io::UniqueFd fd, const common::net::Endpoint& address);
   ~Listener();
   void set_frontend(GenerationPtr generation, FrontendShared* frontend);
+  const common::net::Endpoint& address() const { return address_; }
   // Stops accepting (connections wait in the kernel backlog).
   void pause();
   void resume();
@@ -94,6 +97,7 @@ class Worker {
   common::io::EventLoop& loop() { return loop_; }
   PipePool& pipes() { return pipes_; }
   BufferPool& buffers() { return buffers_; }
+  ServerPool& server_pool() { return server_pool_; }
   common::log::Logger& logger() { return context_.logger; }
   common::log::RateLimiter& limiter() { return limiter_; }
   ProcessShared& process() { return context_.process; }
@@ -101,11 +105,14 @@ class Worker {
   balance::Balancer& balancer(const BackendShared& backend);
   balance::RandomSource& random() { return random_; }
   std::chrono::minutes utc_offset() const { return utc_offset_; }
+  // Starts the session of a new connection: TCP or HTTP by the frontend's
+  // mode, TLS when <tls> (the bind terminates TLS).
   void accept_session(GenerationPtr generation, FrontendShared& frontend, common::io::UniqueFd client,
-                      const common::net::Endpoint& client_address, const common::net::Endpoint& local_address);
-  void session_done(Session* session);
-  void enqueue(Session* session);
-  void dequeue(Session* session);
+                      const common::net::Endpoint& client_address, const common::net::Endpoint& local_address,
+                      std::shared_ptr<const TlsServerContext> tls);
+  void session_done(SessionBase* session);
+  void enqueue(SessionBase* session);
+  void dequeue(SessionBase* session);
   // Pauses accepting while a limit is reached (connections wait in the
   // kernel backlog, they are not refused).
   void pause_listeners();
@@ -120,16 +127,17 @@ class Worker {
   common::io::EventLoop loop_{false};
   PipePool pipes_;
   BufferPool buffers_;
+  ServerPool server_pool_{loop_};
   common::log::RateLimiter limiter_{5, common::Duration(10'000)};
   balance::SplitMix64 random_;
   std::map<common::net::Endpoint, std::unique_ptr<Listener>> listeners_;
   std::map<const BackendShared*, std::unique_ptr<balance::Balancer>> balancers_;
-  std::list<std::unique_ptr<Session>> sessions_;
-  std::map<const Session*, std::list<std::unique_ptr<Session>>::iterator> where_;
-  std::deque<Session*> waiting_;
+  std::list<std::unique_ptr<SessionBase>> sessions_;
+  std::map<const SessionBase*, std::list<std::unique_ptr<SessionBase>>::iterator> where_;
+  std::deque<SessionBase*> waiting_;
   // Finished sessions, destroyed on the next loop iteration: a session ends
   // from inside its own callbacks.
-  std::vector<std::unique_ptr<Session>> graveyard_;
+  std::vector<std::unique_ptr<SessionBase>> graveyard_;
   common::io::TimerWatcher reaper_;
   std::atomic<std::size_t> session_count_{0};
   std::chrono::minutes utc_offset_{0};

@@ -20,6 +20,8 @@ char cause_code(TerminationCause cause) {
       return 's';
     case TerminationCause::Killed:
       return 'K';
+    case TerminationCause::Local:
+      return 'L';
   }
   return '?';
 }
@@ -34,6 +36,8 @@ char phase_code(SessionPhase phase) {
       return 'Q';
     case SessionPhase::Connect:
       return 'C';
+    case SessionPhase::Headers:
+      return 'H';
     case SessionPhase::Data:
       return 'D';
     case SessionPhase::Last:

@@ -18,6 +18,7 @@ enum class TerminationCause {
   ClientTimeout,  // 'c': timeout_client expired
   ServerTimeout,  // 's': timeout_server or timeout_connect expired
   Killed,         // 'K': killed on purpose (hard_stop_after, an operator)
+  Local,          // 'L': answered by proxyd itself (redirect, local response)
 };
 
 // How far the session had gone (second character).
@@ -26,6 +27,7 @@ enum class SessionPhase {
   Request,  // 'R': waiting for the client's request (or its PROXY header)
   Queue,    // 'Q': waiting in a queue for a server slot
   Connect,  // 'C': connecting to the server
+  Headers,  // 'H': waiting for (or reading) the server's response headers
   Data,     // 'D': transferring data
   Last,     // 'L': sending the last bytes to the client
   Tarpit,   // 'T': held in the tarpit

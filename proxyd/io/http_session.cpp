@@ -1,0 +1,1111 @@
+#include "proxyd/io/http_session.h"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "proxyd/core/balance/request_hash.h"
+#include "proxyd/core/http/cookie_persistence.h"
+#include "proxyd/core/http/head_editor.h"
+#include "proxyd/core/http/rules.h"
+#include "proxyd/io/tls/tls_context.h"
+#include "proxyd/io/worker.h"
+
+namespace proxyd::io {
+
+using common::log::Level;
+using log::SessionPhase;
+using log::TerminationCause;
+using log::TerminationState;
+using std::memory_order_relaxed;
+using Status = StreamResult::Status;
+
+namespace {
+
+// Bytes waiting for a slow receiver before reading from the other side
+// pauses (backpressure).
+constexpr std::size_t kMaxPending = 64 * 1024;
+constexpr std::size_t kReadChunk = kRelayBufferSize;
+// After a final error response, how long the client may go on sending
+// before the connection closes (so it reads the response, not a reset).
+constexpr common::Duration kLinger{1000};
+
+log::WallClockTime wall_now(std::chrono::minutes utc_offset) {
+  return {std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()), utc_offset};
+}
+
+// Moves the first <n> bytes of <from> to the end of <to>; when they are all
+// of <from> and <to> is empty, the blocks are swapped instead of copied.
+void move_bytes(ByteBuffer& from, ByteBuffer& to, std::size_t n) {
+  if (n == 0) return;
+  if (to.empty() && n == from.size()) {
+    from.swap(to);
+    return;
+  }
+  to.append(from.view().substr(0, n));
+  from.consume(n);
+}
+
+bool has_body(const http::MessageHead& head) {
+  return head.framing != http::BodyFraming::None;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(Worker& worker, GenerationPtr generation, FrontendShared& frontend,
+                         common::io::UniqueFd client, const common::net::Endpoint& client_address,
+                         const common::net::Endpoint& local_address, std::shared_ptr<const TlsServerContext> tls)
+    : worker_(worker),
+      generation_(std::move(generation)),
+      frontend_(frontend),
+      fe_settings_(frontend.config.settings),
+      client_fd_(std::move(client)),
+      client_address_(client_address),
+      local_address_(local_address),
+      tls_(std::move(tls)),
+      request_parser_(http::MessageKind::Request,
+                      {fe_settings_.max_header_size, fe_settings_.max_headers}),
+      response_parser_(http::MessageKind::Response,
+                       {fe_settings_.max_header_size, fe_settings_.max_headers}),
+      client_in_(worker.buffers()),
+      to_server_(worker.buffers()),
+      server_in_(worker.buffers()),
+      to_client_(worker.buffers()),
+      accepted_(worker.loop().now()),
+      client_watcher_(worker.loop(), [this](int) { drive(); }),
+      server_watcher_(worker.loop(), [this](int) { drive(); }),
+      timer_(worker.loop(), [this] { on_timeout(); }),
+      connector_(worker, *this, record_, [this](std::optional<TerminationState> f) { on_connector(f); }) {
+  record_.client = client_address;
+  record_.accepted = wall_now(worker.utc_offset());
+  record_.frontend = frontend.config.name;
+  record_.backend = frontend.config.name;
+  frontend.counters.add(counter_slot(), FrontendCounter::Sessions);
+  raise_max(frontend.active_max, frontend.active.load(memory_order_relaxed));
+}
+
+HttpSession::~HttpSession() {
+  if (!counts_released_) {
+    counts_released_ = true;
+    frontend_.active.fetch_sub(1, memory_order_relaxed);
+    worker_.process().connections.fetch_sub(1, memory_order_relaxed);
+  }
+}
+
+std::size_t HttpSession::counter_slot() const {
+  return static_cast<std::size_t>(worker_.index());
+}
+
+common::Duration HttpSession::since(common::TimePoint t) const {
+  return std::chrono::duration_cast<common::Duration>(worker_.loop().now() - t);
+}
+
+void HttpSession::start() {
+  const int on = 1;
+  ::setsockopt(client_fd_.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  client_ = tls_ ? tls_->accept(client_fd_.get()) : make_plain_stream(client_fd_.get());
+  request_started_ = accepted_;
+  client_active_ = accepted_;
+  if (tls_) {
+    req_phase_ = RequestPhase::Handshake;
+  } else {
+    begin_request();
+  }
+  drive();
+}
+
+void HttpSession::kill() {
+  finish({TerminationCause::Killed, SessionPhase::Data});
+}
+
+// ---------------------------------------------------------------------------
+// The driver: every step moves what it can; the loop repeats while anything
+// moved, then the watchers follow what each side waits for.
+
+void HttpSession::drive() {
+  if (finished_ || in_drive_) return;
+  in_drive_ = true;
+  for (int round = 0; round < 64 && !finished_; ++round) {
+    bool progress = handshake();
+    if (finished_) break;
+    progress |= read_client();
+    if (finished_) break;
+    progress |= process_request();
+    if (finished_) break;
+    progress |= write_server();
+    if (finished_) break;
+    progress |= read_server();
+    if (finished_) break;
+    progress |= process_response();
+    if (finished_) break;
+    progress |= write_client();
+    if (finished_) break;
+    progress |= end_of_transaction();
+    if (!progress) break;
+  }
+  in_drive_ = false;
+  if (finished_) return;
+  update_interest();
+  arm_timer();
+}
+
+bool HttpSession::handshake() {
+  if (req_phase_ != RequestPhase::Handshake) return false;
+  const auto r = client_->handshake();
+  client_handshake_wants_ = 0;
+  switch (r.status) {
+    case Status::Ok:
+      begin_request();
+      return true;
+    case Status::WantRead:
+      client_handshake_wants_ = EV_READ;
+      return false;
+    case Status::WantWrite:
+      client_handshake_wants_ = EV_WRITE;
+      return false;
+    case Status::Closed:
+    case Status::Failed:
+      worker_.limiter().log(worker_.logger(), Level::Notice, "tls handshake " + frontend_.config.name,
+                            fmt::format("{}: SSL handshake failure from {}", frontend_.config.name,
+                                        client_address_.to_string()),
+                            worker_.loop().now());
+      finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);
+      return false;
+  }
+  return false;
+}
+
+void HttpSession::begin_request() {
+  req_phase_ = RequestPhase::Idle;
+  resp_phase_ = ResponsePhase::None;
+  request_parser_.reset();
+  // The head is parsed in place: it must never move while being read.
+  client_in_.reserve_tail(fe_settings_.max_header_size + 1);
+  if (transactions_ > 0) idle_since_ = worker_.loop().now();
+}
+
+std::size_t HttpSession::client_read_room() const {
+  switch (req_phase_) {
+    case RequestPhase::Idle:
+    case RequestPhase::Head: {
+      const std::size_t limit = fe_settings_.max_header_size + 1;  // one more: the parser then says 431
+      return client_in_.size() < limit ? std::min(limit - client_in_.size(), client_in_.tail_room()) : 0;
+    }
+    case RequestPhase::Body:
+    case RequestPhase::Tunnel:
+      return to_server_.size() < kMaxPending && client_in_.size() < kMaxPending ? kReadChunk : 0;
+    case RequestPhase::Closing:
+      return kReadChunk;
+    default:
+      return 0;
+  }
+}
+
+bool HttpSession::read_client() {
+  if (client_eof_ || req_phase_ == RequestPhase::Handshake) return false;
+  const std::size_t room = client_read_room();
+  if (room == 0) return false;
+  if (req_phase_ == RequestPhase::Body || req_phase_ == RequestPhase::Tunnel ||
+      req_phase_ == RequestPhase::Closing) {
+    client_in_.reserve_tail(room);
+  }
+  auto tail = client_in_.tail();
+  const auto r = client_->read(tail.first(std::min(room, tail.size())));
+  client_read_wants_write_ = r.status == Status::WantWrite;
+  switch (r.status) {
+    case Status::Ok:
+      client_active_ = worker_.loop().now();
+      if (req_phase_ == RequestPhase::Closing) return true;  // lingering: dropped
+      client_in_.commit(r.bytes);
+      record_.bytes_from_client += r.bytes;
+      if (req_phase_ == RequestPhase::Idle) {
+        req_phase_ = RequestPhase::Head;
+        if (transactions_ > 0) {
+          request_started_ = worker_.loop().now();
+          record_.accepted = wall_now(worker_.utc_offset());
+        }
+      }
+      return true;
+    case Status::WantRead:
+    case Status::WantWrite:
+      return false;
+    case Status::Closed:
+    case Status::Failed:
+      client_eof_ = true;
+      client_failed_ = r.status == Status::Failed;
+      return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Request side.
+
+bool HttpSession::process_request() {
+  switch (req_phase_) {
+    case RequestPhase::Idle:
+      if (client_eof_) finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);  // closed between requests
+      return false;
+    case RequestPhase::Head: {
+      const auto r = request_parser_.parse(client_in_.view());
+      switch (r.status) {
+        case http::HeadResult::Status::NeedMore:
+          if (client_eof_) {
+            record_.uri = "<BADREQ>";
+            finish({TerminationCause::ClientAbort, SessionPhase::Request});
+          }
+          return false;
+        case http::HeadResult::Status::Error:
+          frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
+          record_.uri = "<BADREQ>";
+          worker_.limiter().log(worker_.logger(), Level::Notice, "bad request " + frontend_.config.name,
+                                fmt::format("{}: bad request from {}: {}", frontend_.config.name,
+                                            client_address_.to_string(), r.error),
+                                worker_.loop().now());
+          respond_error(r.http_status, {TerminationCause::Proxy, SessionPhase::Request});
+          return true;
+        case http::HeadResult::Status::Done:
+          head_length_ = r.consumed;
+          head_complete();
+          return true;
+      }
+      return false;
+    }
+    case RequestPhase::Body:
+      return forward_request_body();
+    case RequestPhase::Tunnel: {
+      const bool moved = !client_in_.empty();
+      move_bytes(client_in_, to_server_, client_in_.size());
+      return moved;
+    }
+    case RequestPhase::Closing:
+      client_in_.clear();
+      if (client_eof_ && to_client_.empty()) finish(pending_termination_);
+      return false;
+    default:
+      return false;
+  }
+}
+
+void HttpSession::head_complete() {
+  const auto& head = request_parser_.head();
+  record_.request_time = since(request_started_);
+  record_.method = std::string(head.method);
+  record_.uri = std::string(head.target);
+  record_.version = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  method_ = record_.method;
+  request_keep_alive_ = head.keep_alive;
+  request_upgrade_ = head.upgrade;
+  request_has_body_ = has_body(head);
+
+  const auto host = http::host_without_port(head.header("host").value_or(""));
+  http::RequestFacts facts;
+  facts.host = host;
+  facts.path = head.path();
+  facts.head = &head;
+  facts.sni = client_->server_name();
+  for (const auto& rule : frontend_.config.redirects) {
+    if (rule.condition && !http::matches(*rule.condition, facts)) continue;
+    respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
+                      {TerminationCause::Local, SessionPhase::Request});
+    return;
+  }
+  const auto chosen = http::select_backend(frontend_.config.use_backends, facts);
+  backend_ = chosen ? generation_->find_backend(*chosen) : frontend_.backend;
+  if (backend_ == nullptr) {
+    respond_error(503, {TerminationCause::Proxy, SessionPhase::Request});
+    return;
+  }
+  record_.backend = backend_->config.name;
+  raise_max(backend_->active_max, backend_->active.fetch_add(1, memory_order_relaxed) + 1);
+  const auto& be = backend_->config.settings;
+
+  // Persistence cookie: the server it names, while that server is up.
+  cookie_target_ = nullptr;
+  insert_cookie_ = false;
+  record_.cookie_request = '-';
+  record_.cookie_response = '-';
+  if (be.cookie) {
+    const http::HeadEditor view(head);
+    const auto value = http::find_persistence_cookie(*be.cookie, view);
+    record_.cookie_request = 'N';
+    if (value) {
+      record_.cookie_request = 'I';
+      for (const auto& s : backend_->servers) {
+        if (!s->config.cookie.empty() && s->config.cookie == *value) cookie_target_ = s.get();
+      }
+      if (cookie_target_ != nullptr) {
+        const auto& live = *cookie_target_->live;
+        const bool usable = live.up.load(memory_order_relaxed) && live.admin.load(memory_order_relaxed) == AdminState::Ready;
+        record_.cookie_request = usable ? 'V' : 'D';
+        if (!usable) cookie_target_ = nullptr;
+      }
+    }
+    insert_cookie_ = cookie_target_ == nullptr && be.cookie->mode == http::CookieSettings::Mode::Insert;
+  }
+
+  std::optional<std::uint64_t> key;
+  if (be.balance == config::Balance::Uri) {
+    key = balance::hash_text(head.path());
+  } else if (be.balance == config::Balance::Header) {
+    if (const auto value = head.header(be.balance_header)) key = balance::hash_text(*value);
+  }
+
+  req_phase_ = RequestPhase::Routing;
+  retrying_ = false;
+  connector_.start(connector_target(key), [this](ServerShared& server) { return reuse_connection(server); });
+}
+
+Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> request_key) const {
+  Connector::Target target;
+  target.backend = backend_;
+  target.client = client_address_;
+  target.local = local_address_;
+  target.request_key = request_key;
+  target.preferred = cookie_target_;
+  return target;
+}
+
+// The Connector chose <server>: a connection this client already has to
+// it, or an idle one from the pool, saves a connect. Pooled connections are
+// only taken for requests without a body, which can be sent again on a new
+// connection if the server closed the idle one meanwhile.
+bool HttpSession::reuse_connection(ServerShared& server) {
+  if (server_ && server_of_connection_ == &server && !server_eof_) {
+    server_reused_ = true;
+    return true;
+  }
+  if (server_) close_server(true);
+  if (request_has_body_ || retrying_) return false;
+  auto pooled = worker_.server_pool().take(server);
+  if (!pooled) return false;
+  server_fd_ = std::move(pooled->fd);
+  server_ = std::move(pooled->stream);
+  server_of_connection_ = &server;
+  server_handshake_done_ = true;
+  server_reused_ = true;
+  server_eof_ = false;
+  server_shut_ = false;
+  return true;
+}
+
+void HttpSession::on_connector(std::optional<TerminationState> failure) {
+  if (failure) {
+    // No server, a queue timeout or a server that could not be reached:
+    // HAProxy's 503 in every case.
+    respond_error(503, *failure);
+    if (!in_drive_) drive();
+    return;
+  }
+  auto* server = connector_.server();
+  record_.server = server->config.name;
+  if (auto fd = connector_.take_fd()) {
+    // A new connection.
+    server_fd_ = std::move(fd);
+    server_ = server->tls ? server->tls->connect(server_fd_.get()) : make_plain_stream(server_fd_.get());
+    server_of_connection_ = server;
+    server_handshake_done_ = !server->tls;
+    server_reused_ = false;
+    server_eof_ = false;
+    server_shut_ = false;
+  }
+  if (retrying_) {
+    to_server_.clear();
+    to_server_.append(sent_head_);
+  } else {
+    forward_request_head();
+  }
+  resp_phase_ = ResponsePhase::Head;
+  response_parser_.reset();
+  response_parser_.set_request_method(method_);
+  server_in_.clear();
+  server_in_.reserve_tail(fe_settings_.max_header_size + 1);
+  request_sent_ = worker_.loop().now();
+  server_active_ = request_sent_;
+  if (!in_drive_) drive();
+}
+
+void HttpSession::forward_request_head() {
+  const auto& head = request_parser_.head();
+  const auto& fe = fe_settings_;
+  const auto& be = backend_->config.settings;
+  http::HeadEditor editor(head);
+  http::remove_hop_by_hop(editor, request_upgrade_);
+  editor.apply(fe.request_header_rules);
+  if (&be != &fe) editor.apply(be.request_header_rules);
+  const bool forwardfor = fe.forwardfor || be.forwardfor;
+  const auto& except = fe.forwardfor ? fe.forwardfor_except : be.forwardfor_except;
+  std::string client_ip;
+  if (forwardfor && !(except && except->contains(client_address_.address))) {
+    client_ip = client_address_.address.to_string();
+    editor.add("X-Forwarded-For", client_ip);
+  }
+  if (client_->is_tls()) editor.set("X-Forwarded-Proto", "https");
+  if (be.cookie) http::strip_request_cookie(*be.cookie, editor);
+
+  close_server_after_ = fe.http_server_close || fe.http_close || be.http_server_close || be.http_close;
+  if (request_upgrade_) {
+    editor.set("Connection", "upgrade");
+  } else if (close_server_after_) {
+    editor.set("Connection", "close");
+  } else if (head.version_minor == 0) {
+    editor.set("Connection", "keep-alive");
+  }
+  std::string& out = scratch_;
+  out.clear();
+  editor.serialize_request(head.method, head.target, head.version_minor, out);
+  to_server_.append(out);
+  if (!request_has_body_) sent_head_ = out;
+  client_in_.consume(head_length_);
+
+  switch (head.framing) {
+    case http::BodyFraming::ContentLength:
+      request_body_left_ = head.content_length;
+      req_phase_ = request_body_left_ > 0 ? RequestPhase::Body : RequestPhase::Done;
+      break;
+    case http::BodyFraming::Chunked:
+      request_chunks_.reset();
+      req_phase_ = RequestPhase::Body;
+      break;
+    default:
+      req_phase_ = RequestPhase::Done;
+      break;
+  }
+}
+
+bool HttpSession::forward_request_body() {
+  if (client_in_.empty()) {
+    if (client_eof_) {
+      // The client went away in the middle of its body.
+      finish({TerminationCause::ClientAbort, SessionPhase::Data});
+    }
+    return false;
+  }
+  if (request_parser_.head().framing == http::BodyFraming::ContentLength) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(request_body_left_, client_in_.size()));
+    move_bytes(client_in_, to_server_, n);
+    request_body_left_ -= n;
+    if (request_body_left_ == 0) req_phase_ = RequestPhase::Done;
+    return n > 0;
+  }
+  const auto r = request_chunks_.feed(client_in_.view());
+  if (r.status == http::ChunkedScanner::Result::Status::Error) {
+    frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
+    respond_error(400, {TerminationCause::Proxy, SessionPhase::Data});
+    return true;
+  }
+  move_bytes(client_in_, to_server_, r.consumed);
+  if (r.status == http::ChunkedScanner::Result::Status::Done) req_phase_ = RequestPhase::Done;
+  return r.consumed > 0 || r.status == http::ChunkedScanner::Result::Status::Done;
+}
+
+bool HttpSession::write_server() {
+  if (!server_ || connector_.connecting()) return false;
+  if (!server_handshake_done_) {
+    const auto r = server_->handshake();
+    server_handshake_wants_ = 0;
+    if (r.status == Status::Ok) {
+      server_handshake_done_ = true;
+      return true;
+    }
+    if (r.status == Status::WantRead) server_handshake_wants_ = EV_READ;
+    if (r.status == Status::WantWrite) server_handshake_wants_ = EV_WRITE;
+    if (r.status == Status::Failed || r.status == Status::Closed) {
+      worker_.limiter().log(worker_.logger(), Level::Warning, "tls server " + record_.server,
+                            fmt::format("{}/{}: SSL handshake with the server failed", record_.backend,
+                                        record_.server),
+                            worker_.loop().now());
+      if (server_of_connection_) server_of_connection_->live->counters.add(counter_slot(), ServerCounter::ConnectErrors);
+      close_server(false);
+      respond_error(503, {TerminationCause::ServerAbort, SessionPhase::Connect});
+      return true;
+    }
+    return false;
+  }
+  if (to_server_.empty()) {
+    if (req_phase_ == RequestPhase::Tunnel && client_eof_ && !server_shut_) {
+      server_->shutdown_write();
+      server_shut_ = true;
+      return true;
+    }
+    return false;
+  }
+  const auto r = server_->write(to_server_.view());
+  switch (r.status) {
+    case Status::Ok:
+      to_server_.consume(r.bytes);
+      server_active_ = worker_.loop().now();
+      if (to_server_.empty()) to_server_.release();
+      return true;
+    case Status::WantRead:
+    case Status::WantWrite:
+      return false;
+    case Status::Closed:
+    case Status::Failed:
+      server_eof_ = true;
+      to_server_.clear();
+      return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Response side.
+
+bool HttpSession::read_server() {
+  if (!server_ || !server_handshake_done_ || server_eof_ || connector_.connecting()) return false;
+  std::size_t room = 0;
+  switch (resp_phase_) {
+    case ResponsePhase::Head: {
+      const std::size_t limit = fe_settings_.max_header_size + 1;
+      room = server_in_.size() < limit ? std::min(limit - server_in_.size(), server_in_.tail_room()) : 0;
+      break;
+    }
+    case ResponsePhase::Body:
+    case ResponsePhase::Tunnel:
+      if (to_client_.size() < kMaxPending && server_in_.size() < kMaxPending) {
+        room = kReadChunk;
+        server_in_.reserve_tail(room);
+      }
+      break;
+    case ResponsePhase::None:
+    case ResponsePhase::Done: {
+      // An idle kept connection: anything readable is the server closing it
+      // (or talking out of turn, equally fatal).
+      if (req_phase_ == RequestPhase::Routing) return false;
+      char probe[1];
+      const auto r = server_->read(std::span<char>(probe, 1));
+      if (r.status == Status::WantRead || r.status == Status::WantWrite) return false;
+      close_server(false);
+      return true;
+    }
+  }
+  if (room == 0) return false;
+  auto tail = server_in_.tail();
+  const auto r = server_->read(tail.first(std::min(room, tail.size())));
+  server_read_wants_write_ = r.status == Status::WantWrite;
+  switch (r.status) {
+    case Status::Ok:
+      server_in_.commit(r.bytes);
+      server_active_ = worker_.loop().now();
+      response_bytes_seen_ = true;
+      return true;
+    case Status::WantRead:
+    case Status::WantWrite:
+      return false;
+    case Status::Closed:
+    case Status::Failed:
+      server_eof_ = true;
+      return true;
+  }
+  return false;
+}
+
+bool HttpSession::process_response() {
+  switch (resp_phase_) {
+    case ResponsePhase::Head: {
+      if (server_in_.empty() && server_eof_) {
+        // Closed before answering. A reused connection may simply have been
+        // closed by the server while idle: a request without a body goes
+        // again on a new connection.
+        if (server_reused_ && !response_bytes_seen_ && !request_has_body_ && !retrying_) {
+          retrying_ = true;
+          close_server(false);
+          connector_.release_slot();
+          req_phase_ = RequestPhase::Routing;
+          resp_phase_ = ResponsePhase::None;
+          connector_.start(connector_target(std::nullopt), [](ServerShared&) { return false; });
+          return true;
+        }
+        count_server_error();
+        respond_error(502, {TerminationCause::ServerAbort, SessionPhase::Headers});
+        return true;
+      }
+      if (server_in_.empty()) return false;
+      const auto r = response_parser_.parse(server_in_.view());
+      if (r.status == http::HeadResult::Status::NeedMore) {
+        if (server_eof_) {
+          count_server_error();
+          respond_error(502, {TerminationCause::ServerAbort, SessionPhase::Headers});
+          return true;
+        }
+        return false;
+      }
+      if (r.status == http::HeadResult::Status::Error) {
+        count_server_error();
+        worker_.limiter().log(worker_.logger(), Level::Warning, "bad response " + record_.backend,
+                              fmt::format("{}/{}: invalid response: {}", record_.backend, record_.server, r.error),
+                              worker_.loop().now());
+        respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+        return true;
+      }
+      response_head_length_ = r.consumed;
+      response_head_complete();
+      return true;
+    }
+    case ResponsePhase::Body:
+      return forward_response_body();
+    case ResponsePhase::Tunnel: {
+      const bool moved = !server_in_.empty();
+      move_bytes(server_in_, to_client_, server_in_.size());
+      return moved;
+    }
+    default:
+      return false;
+  }
+}
+
+void HttpSession::count_server_error() {
+  if (auto* server = connector_.server()) {
+    server->live->counters.add(counter_slot(), ServerCounter::ResponseErrors);
+  }
+}
+
+void HttpSession::response_head_complete() {
+  const auto& head = response_parser_.head();
+  const int status = head.status;
+  if (status >= 100 && status < 200 && status != 101) {
+    // Interim (100 Continue, 103 Early Hints): passed on as is; the final
+    // response follows.
+    to_client_.append(server_in_.view().substr(0, response_head_length_));
+    server_in_.consume(response_head_length_);
+    response_parser_.reset();
+    response_parser_.set_request_method(method_);
+    server_in_.reserve_tail(fe_settings_.max_header_size + 1);
+    return;
+  }
+  if (status == 101 && !request_upgrade_) {
+    count_server_error();
+    respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+    return;
+  }
+  status_ = status;
+  record_.status = status;
+  record_.response_time = since(request_sent_);
+  count_response(status);
+
+  const auto& fe = fe_settings_;
+  const auto& be = backend_->config.settings;
+  if (status == 101) {
+    to_client_.append(server_in_.view().substr(0, response_head_length_));
+    server_in_.consume(response_head_length_);
+    start_tunnel();
+    return;
+  }
+  close_client_after_ = fe.http_close || be.http_close || !request_keep_alive_ ||
+                        head.framing == http::BodyFraming::UntilClose || req_phase_ != RequestPhase::Done;
+  if (!head.keep_alive || head.framing == http::BodyFraming::UntilClose) close_server_after_ = true;
+
+  http::HeadEditor editor(head);
+  http::remove_hop_by_hop(editor, false);
+  if (&be != &fe) editor.apply(be.response_header_rules);
+  editor.apply(fe.response_header_rules);
+  if (be.cookie) {
+    auto* server = connector_.server();
+    if (server != nullptr && !server->config.cookie.empty()) {
+      http::apply_response_cookie(*be.cookie, server->config.cookie, insert_cookie_, editor);
+      if (insert_cookie_) record_.cookie_response = 'I';
+    }
+  }
+  if (close_client_after_) {
+    editor.set("Connection", "close");
+  } else if (request_parser_.head().version_minor == 0) {
+    editor.set("Connection", "keep-alive");
+  }
+  std::string& out = scratch_;
+  out.clear();
+  editor.serialize_response(head.version_minor, status, head.reason, out);
+  to_client_.append(out);
+  server_in_.consume(response_head_length_);
+
+  switch (head.framing) {
+    case http::BodyFraming::ContentLength:
+      response_body_left_ = head.content_length;
+      resp_phase_ = response_body_left_ > 0 ? ResponsePhase::Body : ResponsePhase::Done;
+      break;
+    case http::BodyFraming::Chunked:
+      response_chunks_.reset();
+      resp_phase_ = ResponsePhase::Body;
+      break;
+    case http::BodyFraming::UntilClose:
+      resp_phase_ = ResponsePhase::Body;
+      break;
+    case http::BodyFraming::None:
+      resp_phase_ = ResponsePhase::Done;
+      break;
+  }
+}
+
+bool HttpSession::forward_response_body() {
+  const auto framing = response_parser_.head().framing;
+  if (framing == http::BodyFraming::UntilClose) {
+    const bool moved = !server_in_.empty();
+    move_bytes(server_in_, to_client_, server_in_.size());
+    if (server_eof_) resp_phase_ = ResponsePhase::Done;
+    return moved || server_eof_;
+  }
+  if (server_in_.empty()) {
+    if (server_eof_) {
+      // Cut short: the client cannot be told otherwise than by a close.
+      count_server_error();
+      close_client_after_ = true;
+      finish({TerminationCause::ServerAbort, SessionPhase::Data});
+    }
+    return false;
+  }
+  if (framing == http::BodyFraming::ContentLength) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(response_body_left_, server_in_.size()));
+    move_bytes(server_in_, to_client_, n);
+    response_body_left_ -= n;
+    if (response_body_left_ == 0) resp_phase_ = ResponsePhase::Done;
+    return n > 0;
+  }
+  const auto r = response_chunks_.feed(server_in_.view());
+  if (r.status == http::ChunkedScanner::Result::Status::Error) {
+    count_server_error();
+    finish({TerminationCause::Proxy, SessionPhase::Data});
+    return false;
+  }
+  move_bytes(server_in_, to_client_, r.consumed);
+  if (r.status == http::ChunkedScanner::Result::Status::Done) resp_phase_ = ResponsePhase::Done;
+  return r.consumed > 0 || r.status == http::ChunkedScanner::Result::Status::Done;
+}
+
+void HttpSession::start_tunnel() {
+  req_phase_ = RequestPhase::Tunnel;
+  resp_phase_ = ResponsePhase::Tunnel;
+  close_server_after_ = true;
+  close_client_after_ = true;
+  // Anything the client sent after its head already belongs to the tunnel.
+  move_bytes(client_in_, to_server_, client_in_.size());
+}
+
+bool HttpSession::write_client() {
+  if (to_client_.empty() || req_phase_ == RequestPhase::Handshake) return false;
+  const auto r = client_->write(to_client_.view());
+  switch (r.status) {
+    case Status::Ok:
+      to_client_.consume(r.bytes);
+      record_.bytes_to_client += r.bytes;
+      client_active_ = worker_.loop().now();
+      if (to_client_.empty()) to_client_.release();
+      return true;
+    case Status::WantRead:
+    case Status::WantWrite:
+      return false;
+    case Status::Closed:
+    case Status::Failed:
+      to_client_.clear();
+      client_eof_ = true;
+      finish({TerminationCause::ClientAbort, resp_phase_ == ResponsePhase::None ? SessionPhase::Request
+                                                                                : SessionPhase::Data});
+      return false;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// End of a transaction, of the tunnel, or of a final response.
+
+bool HttpSession::end_of_transaction() {
+  if (req_phase_ == RequestPhase::Closing) {
+    if (!to_client_.empty()) return false;
+    if (!client_shut_) {
+      client_->shutdown_write();
+      client_shut_ = true;
+      linger_until_ = worker_.loop().now() + kLinger;
+      return true;
+    }
+    return false;
+  }
+  if (req_phase_ == RequestPhase::Tunnel) {
+    if (client_eof_ && server_eof_ && client_in_.empty() && server_in_.empty() && to_client_.empty() &&
+        to_server_.empty()) {
+      finish({TerminationCause::Normal, SessionPhase::None});
+    } else if (server_eof_ && server_in_.empty() && to_client_.empty() && !client_shut_) {
+      client_->shutdown_write();
+      client_shut_ = true;
+    }
+    return false;
+  }
+  if (req_phase_ != RequestPhase::Done || resp_phase_ != ResponsePhase::Done || !to_client_.empty()) return false;
+  log_transaction({TerminationCause::Normal, SessionPhase::None});
+  ++transactions_;
+  connector_.release_slot();
+  if (backend_) {
+    backend_->active.fetch_sub(1, memory_order_relaxed);
+    backend_ = nullptr;
+  }
+  if (close_server_after_ || server_eof_) close_server(false);
+  if (close_client_after_) {
+    finish({TerminationCause::Normal, SessionPhase::None}, false);
+    return false;
+  }
+  begin_request();
+  // A pipelined request may already be waiting.
+  if (!client_in_.empty()) req_phase_ = RequestPhase::Head;
+  return true;
+}
+
+void HttpSession::close_server(bool reusable) {
+  if (!server_) return;
+  server_watcher_.stop();
+  if (reusable && server_of_connection_ != nullptr && !server_eof_ && to_server_.empty() && server_in_.empty() &&
+      server_handshake_done_) {
+    const auto& be = backend_ ? backend_->config.settings : fe_settings_;
+    worker_.server_pool().put(*server_of_connection_, {std::move(server_fd_), std::move(server_)},
+                              be.timeout_server.count() > 0 ? be.timeout_server : common::Duration(10'000));
+  }
+  server_.reset();
+  server_fd_.reset();
+  server_of_connection_ = nullptr;
+  server_eof_ = false;
+  server_shut_ = false;
+  server_reused_ = false;
+  server_in_.clear();
+  server_in_.release();
+  to_server_.clear();
+  to_server_.release();
+}
+
+const http::ErrorPages& HttpSession::error_pages() const {
+  return backend_ ? backend_->error_pages : frontend_.error_pages;
+}
+
+void HttpSession::respond_error(int status, TerminationState termination) {
+  respond_and_close(status, error_pages().response(status), termination);
+}
+
+void HttpSession::respond_and_close(int status, const std::string& response, TerminationState termination) {
+  if (finished_) return;
+  connector_.cancel();
+  if (resp_phase_ == ResponsePhase::Body || resp_phase_ == ResponsePhase::Tunnel || !to_client_.empty()) {
+    // Part of a response already went out: only closing can tell the client.
+    finish(termination);
+    return;
+  }
+  status_ = status;
+  record_.status = status;
+  count_response(status);
+  if (status >= 500 && status != 501 && status != 505) {
+    // The server never got a clean exchange: do not keep its connection.
+    close_server(false);
+  } else {
+    close_server(true);
+  }
+  to_client_.append(response);
+  pending_termination_ = termination;
+  close_client_after_ = true;
+  req_phase_ = RequestPhase::Closing;
+  resp_phase_ = ResponsePhase::None;
+  client_in_.clear();
+}
+
+void HttpSession::count_response(int status) {
+  frontend_.counters.add(counter_slot(), http_class_counter<FrontendCounter>(status));
+  if (auto* server = connector_.server()) {
+    server->live->counters.add(counter_slot(), http_class_counter<ServerCounter>(status));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Watchers and timers.
+
+void HttpSession::update_interest() {
+  int client_events = 0;
+  if (req_phase_ == RequestPhase::Handshake) {
+    client_events = client_handshake_wants_ != 0 ? client_handshake_wants_ : EV_READ;
+  } else {
+    if (!client_eof_ && client_read_room() > 0) client_events |= EV_READ;
+    if (!to_client_.empty() || client_read_wants_write_) client_events |= EV_WRITE;
+  }
+  client_watcher_.update(client_fd_.get(), client_events);
+
+  int server_events = 0;
+  if (server_ && !connector_.connecting()) {
+    if (!server_handshake_done_) {
+      server_events = server_handshake_wants_ != 0 ? server_handshake_wants_ : EV_WRITE;
+    } else {
+      const bool reading = resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body ||
+                           resp_phase_ == ResponsePhase::Tunnel;
+      const bool idle = resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Done;
+      if (!server_eof_ && ((reading && to_client_.size() < kMaxPending) || (idle && req_phase_ != RequestPhase::Routing))) {
+        server_events |= EV_READ;
+      }
+      if (!to_server_.empty() || server_read_wants_write_ ||
+          (req_phase_ == RequestPhase::Tunnel && client_eof_ && !server_shut_)) {
+        server_events |= EV_WRITE;
+      }
+    }
+  }
+  if (server_events != 0) {
+    server_watcher_.update(server_fd_.get(), server_events);
+  } else {
+    server_watcher_.stop();
+  }
+}
+
+// The earliest deadline of the current phase.
+void HttpSession::arm_timer() {
+  const auto& fe = fe_settings_;
+  const auto* be = backend_ ? &backend_->config.settings : nullptr;
+  std::optional<common::TimePoint> deadline;
+  const auto consider = [&deadline](common::TimePoint from, common::Duration d) {
+    if (d.count() <= 0) return;
+    const auto t = from + d;
+    if (!deadline || t < *deadline) deadline = t;
+  };
+  switch (req_phase_) {
+    case RequestPhase::Handshake:
+    case RequestPhase::Head:
+      consider(request_started_, fe.timeout_http_request);
+      break;
+    case RequestPhase::Idle:
+      if (transactions_ == 0) {
+        consider(request_started_, fe.timeout_http_request);
+      } else {
+        consider(idle_since_, fe.timeout_http_keep_alive.value_or(fe.timeout_http_request));
+      }
+      break;
+    case RequestPhase::Routing:
+      break;  // the Connector's timers run
+    case RequestPhase::Body:
+    case RequestPhase::Done:
+      if (req_phase_ == RequestPhase::Body) consider(client_active_, fe.timeout_client);
+      if (!to_client_.empty()) consider(client_active_, fe.timeout_client);
+      if (be && (resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body)) {
+        consider(server_active_, be->timeout_server);
+      }
+      break;
+    case RequestPhase::Tunnel: {
+      const auto last = std::max(client_active_, server_active_);
+      consider(last, fe.timeout_tunnel.value_or(fe.timeout_client));
+      break;
+    }
+    case RequestPhase::Closing:
+      if (linger_until_) {
+        if (!deadline || *linger_until_ < *deadline) deadline = *linger_until_;
+      } else {
+        consider(client_active_, fe.timeout_client.count() > 0 ? fe.timeout_client : kLinger * 10);
+      }
+      break;
+  }
+  if (deadline) {
+    timer_.start_at(*deadline);
+  } else {
+    timer_.stop();
+  }
+}
+
+void HttpSession::on_timeout() {
+  if (finished_) return;
+  const auto now = worker_.loop().now();
+  const auto& fe = fe_settings_;
+  const auto expired = [now](common::TimePoint from, common::Duration d) {
+    return d.count() > 0 && now >= from + d;
+  };
+  switch (req_phase_) {
+    case RequestPhase::Handshake:
+      finish({TerminationCause::ClientTimeout, SessionPhase::Request}, false);
+      return;
+    case RequestPhase::Idle:
+      // Nothing was asked: close quietly (a keep-alive connection's end).
+      finish({TerminationCause::ClientTimeout, SessionPhase::Request}, transactions_ == 0 && !fe.dontlognull);
+      return;
+    case RequestPhase::Head:
+      frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
+      record_.uri = "<BADREQ>";
+      respond_error(408, {TerminationCause::ClientTimeout, SessionPhase::Request});
+      break;
+    case RequestPhase::Body:
+    case RequestPhase::Done: {
+      const auto* be = backend_ ? &backend_->config.settings : nullptr;
+      const bool server_late = be && (resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body) &&
+                               expired(server_active_, be->timeout_server);
+      if (server_late && resp_phase_ == ResponsePhase::Head) {
+        count_server_error();
+        respond_error(504, {TerminationCause::ServerTimeout, SessionPhase::Headers});
+        break;
+      }
+      if (server_late) {
+        finish({TerminationCause::ServerTimeout, SessionPhase::Data});
+        return;
+      }
+      if (expired(client_active_, fe.timeout_client)) {
+        finish({TerminationCause::ClientTimeout, SessionPhase::Data});
+        return;
+      }
+      break;
+    }
+    case RequestPhase::Tunnel:
+      finish({client_active_ < server_active_ ? TerminationCause::ClientTimeout : TerminationCause::ServerTimeout,
+              SessionPhase::Data});
+      return;
+    case RequestPhase::Closing:
+      finish(pending_termination_);
+      return;
+    case RequestPhase::Routing:
+      break;
+  }
+  drive();
+}
+
+// ---------------------------------------------------------------------------
+// Logs and the end.
+
+void HttpSession::log_transaction(TerminationState termination) {
+  record_.termination = termination;
+  record_.total = since(accepted_);
+  record_.active_time = since(request_started_);
+  record_.process_connections = worker_.process().connections.load(memory_order_relaxed);
+  record_.frontend_connections = frontend_.active.load(memory_order_relaxed);
+  record_.backend_connections = backend_ ? backend_->active.load(memory_order_relaxed) : 0;
+  auto* server = connector_.server();
+  record_.server_connections = server ? server->live->active.load(memory_order_relaxed) : 0;
+  const auto slot = counter_slot();
+  frontend_.counters.add(slot, FrontendCounter::BytesIn, record_.bytes_from_client);
+  frontend_.counters.add(slot, FrontendCounter::BytesOut, record_.bytes_to_client);
+  if (server != nullptr) {
+    server->live->counters.add(slot, ServerCounter::BytesIn, record_.bytes_from_client);
+    server->live->counters.add(slot, ServerCounter::BytesOut, record_.bytes_to_client);
+  }
+  if (!(fe_settings_.dontlognull && record_.bytes_from_client == 0)) {
+    worker_.logger().log(Level::Info, frontend_.log_format.render(record_));
+  }
+  // The next transaction starts a fresh record.
+  log::TcpSessionRecord next;
+  next.client = record_.client;
+  next.accepted = record_.accepted;
+  next.frontend = record_.frontend;
+  next.backend = frontend_.config.name;
+  record_ = std::move(next);
+  status_ = 0;
+  response_bytes_seen_ = false;
+}
+
+void HttpSession::finish(TerminationState termination, bool log) {
+  if (finished_) return;
+  finished_ = true;
+  connector_.cancel();
+  if (log) log_transaction(termination);
+  client_watcher_.stop();
+  server_watcher_.stop();
+  timer_.stop();
+  // A clean idle server connection outlives its client in the pool.
+  const bool server_idle = resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Done;
+  close_server(server_idle && req_phase_ != RequestPhase::Tunnel && !close_server_after_);
+  connector_.release_slot();
+  if (backend_) {
+    backend_->active.fetch_sub(1, memory_order_relaxed);
+    backend_ = nullptr;
+  }
+  client_.reset();
+  client_fd_.reset();
+  counts_released_ = true;
+  frontend_.active.fetch_sub(1, memory_order_relaxed);
+  worker_.process().connections.fetch_sub(1, memory_order_relaxed);
+  worker_.session_done(this);
+}
+
+}  // namespace proxyd::io
