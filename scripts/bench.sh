@@ -4,14 +4,19 @@
 # alternate between targets (direct, proxyd, haproxy) and the median of the
 # rounds is printed. Figures, not a test: bounded in time (rounds x seconds).
 #
-#   scripts/bench.sh                 TCP mode, 1 and 2 threads
+#   scripts/bench.sh                 TCP, HTTP and TLS modes, 1 and 2 threads,
+#                                    bulk transfer, memory per idle connection
 #   ROUNDS=5 SECONDS_PER_RUN=10 CONNECTIONS=64 scripts/bench.sh
+#   MODES="http tls" scripts/bench.sh   only some sections (tcp http tls bulk idle)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CONNECTIONS=${CONNECTIONS:-50}
 BULK_MB=${BULK_MB:-512}
+MODES=${MODES:-tcp http tls bulk idle}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+ulimit -n "$(ulimit -Hn)"  # 10,000 idle clients need the descriptors
 
 ./scripts/install-deps.sh
 need=()
@@ -55,50 +60,86 @@ NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
-start_proxyd() {  # port threads
+# TLS termination: a self-signed certificate made for this run.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=bench.local \
+  -keyout "$work/bench.key" -out "$work/bench.crt" 2>/dev/null
+cat "$work/bench.crt" "$work/bench.key" >"$work/bench.pem"
+
+start_proxyd() {  # port threads mode(tcp|http|tls) [extra keys]
+  local mode=$3 bind="127.0.0.1:$1"
+  [[ $mode == tls ]] && bind="$bind ssl crt=$work/bench.pem alpn=http/1.1"
   cat >"$work/proxyd-$1.ini" <<INI
 [global]
 log = stderr
 pidfile = $work/proxyd-$1.pid
 threads = $2
-maxconn = 4096
+maxconn = 20000
 [defaults]
+mode = ${mode/tls/http}
 dontlognull = true
 log_format = %ci
+timeout_http_keep_alive = 300s
+timeout_client = 300s
+${4:-}
 [listen bench]
-bind = 127.0.0.1:$1
+bind = $bind
 server = nginx $BACKEND
 INI
   build/bin/proxyd -f "$work/proxyd-$1.ini" >"$work/proxyd-$1.log" 2>&1 &
   pids+=($!)
 }
-start_haproxy() {  # port threads
+start_haproxy() {  # port threads mode(tcp|http|tls) [extra lines]
+  local mode=$3 bind="127.0.0.1:$1"
+  [[ $mode == tls ]] && bind="$bind ssl crt $work/bench.pem alpn http/1.1"
   cat >"$work/haproxy-$1.cfg" <<CFG
 global
   nbthread $2
-  maxconn 4096
+  maxconn 20000
 defaults
-  mode tcp
+  mode ${mode/tls/http}
   timeout connect 5s
-  timeout client 60s
+  timeout client 300s
   timeout server 60s
+  timeout http-keep-alive 300s
+${4:-}
 listen bench
-  bind 127.0.0.1:$1
+  bind $bind
   server nginx $BACKEND
 CFG
   haproxy -f "$work/haproxy-$1.cfg" -db >"$work/haproxy-$1.log" 2>&1 &
   pids+=($!)
 }
-start_proxyd 18080 1
-start_proxyd 18081 2
-start_haproxy 18090 1
-start_haproxy 18091 2
+# Ports: 180x0 proxyd 1 thread, 180x1 proxyd 2 threads, 180x5/180x6 HAProxy;
+# x = 8 TCP, 7 HTTP, 6 TLS.
+start_proxyd 18080 1 tcp
+start_proxyd 18081 2 tcp
+start_haproxy 18090 1 tcp
+start_haproxy 18091 2 tcp
+start_proxyd 17080 1 http
+start_proxyd 17081 2 http
+start_haproxy 17090 1 http
+start_haproxy 17091 2 http
+start_proxyd 16080 1 tls
+start_proxyd 16081 2 tls
+start_haproxy 16090 1 tls
+start_haproxy 16091 2 tls
+# Idle keep-alive connections: the server side closes after each response
+# (one descriptor per client fits the 20000 descriptor limit).
+start_proxyd 15080 1 http "http_server_close = true"
+start_haproxy 15090 1 http "  option http-server-close"
 sleep 1
 # Every target must be ours and up: a stray process on a port would
 # silently take its place.
-for port in 18181 18080 18081 18090 18091; do
+for port in 18181 18080 18081 18090 18091 17080 17081 17090 17091 15080 15090; do
   if ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/small"; then
     echo "bench: nothing answers on port $port; logs in $work" >&2
+    cat "$work"/*.log >&2 || true
+    exit 1
+  fi
+done
+for port in 16080 16081 16090 16091; do
+  if ! curl -sk -o /dev/null --max-time 2 "https://127.0.0.1:$port/small"; then
+    echo "bench: nothing answers TLS on port $port; logs in $work" >&2
     cat "$work"/*.log >&2 || true
     exit 1
   fi
@@ -122,15 +163,19 @@ run_wrk() {  # url [extra wrk args]
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 declare -A RPS P99
-bench_mode() {  # label wrk-args...
-  local label=$1; shift
-  local targets=("direct $BACKEND" "proxyd-1t 127.0.0.1:18080" "haproxy-1t 127.0.0.1:18090"
-                 "proxyd-2t 127.0.0.1:18081" "haproxy-2t 127.0.0.1:18091")
+bench_mode() {  # label base-port(18080 tcp, 17080 http, 16080 tls) wrk-args...
+  local label=$1 base=$2; shift 2
+  local scheme=http
+  ((base == 16080)) && scheme=https
+  local targets=("direct $BACKEND" "proxyd-1t 127.0.0.1:$base" "haproxy-1t 127.0.0.1:$((base + 10))"
+                 "proxyd-2t 127.0.0.1:$((base + 1))" "haproxy-2t 127.0.0.1:$((base + 11))")
   local r t name addr
   for ((r = 1; r <= ROUNDS; r++)); do
     for t in "${targets[@]}"; do
       read -r name addr <<<"$t"
-      read -r rps p99 < <(run_wrk "http://$addr/small" "$@")
+      local url="$scheme://$addr/small"
+      [[ $name == direct ]] && url="http://$addr/small"
+      read -r rps p99 < <(run_wrk "$url" "$@")
       RPS[$label/$name]+="$rps "
       P99[$label/$name]+="$p99 "
     done
@@ -154,14 +199,72 @@ bulk() {  # addr -> MB/s
   curl -s -o /dev/null --max-time 120 -w '%{speed_download}\n' "http://$1/big" | awk '{printf "%.0f", $1/1048576}'
 }
 
-echo "hapair bench: $(nproc) cores, $(uname -r); proxyd $(build/bin/proxyd -V | awk '{print $2}'), $(haproxy -v | head -1 | awk '{print $1, $3}')"
-bench_mode "TCP mode, keep-alive"
-bench_mode "TCP mode, Connection: close" -H "Connection: close"
+# Resident memory (KiB) of <pid>.
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-printf '\nBulk transfer (%s MB, one connection, median of %s)\n' "$BULK_MB" "$ROUNDS"
-for t in "direct $BACKEND" "proxyd-1t 127.0.0.1:18080" "haproxy-1t 127.0.0.1:18090"; do
-  read -r name addr <<<"$t"
-  vals=""
-  for ((r = 1; r <= ROUNDS; r++)); do vals+="$(bulk "$addr") "; done
-  printf '  %-12s %8s MB/s\n' "$name" "$(tr ' ' '\n' <<<"$vals" | grep . | median)"
-done
+# Memory per idle keep-alive client connection: open N connections, one
+# request each, keep them idle, compare the server's RSS before and after.
+idle_memory() {  # label port pid
+  local before after
+  before=$(rss_kib "$3")
+  python3 - "$2" "$IDLE_CONNECTIONS" <<'PY' &
+import socket, sys, time
+port, count = int(sys.argv[1]), int(sys.argv[2])
+conns = []
+for i in range(count):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /small HTTP/1.1\r\nHost: bench\r\n\r\n")
+    got = b""
+    while b"\r\n\r\n" not in got or len(got.split(b"\r\n\r\n", 1)[1]) < 100:
+        chunk = s.recv(4096)
+        if not chunk:
+            sys.exit("closed early")
+        got += chunk
+    conns.append(s)
+print("open", flush=True)
+time.sleep(8)
+PY
+  local client=$!
+  sleep 1
+  local waited=0
+  while ((waited < 60)) && [[ $(ss -Htn state established "( sport = :$2 )" | wc -l) -lt $IDLE_CONNECTIONS ]]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  sleep 2
+  after=$(rss_kib "$3")
+  printf '  %-12s %8d KiB before, %8d KiB with %d idle: %6.2f KiB per connection\n' "$1" "$before" "$after" \
+    "$IDLE_CONNECTIONS" "$(echo "($after - $before) / $IDLE_CONNECTIONS" | bc -l)"
+  wait "$client" || true
+}
+
+echo "hapair bench: $(nproc) cores, $(uname -r); proxyd $(build/bin/proxyd -V | awk '{print $2}'), $(haproxy -v | head -1 | awk '{print $1, $3}')"
+if [[ " $MODES " == *" tcp "* ]]; then
+  bench_mode "TCP mode, keep-alive" 18080
+  bench_mode "TCP mode, Connection: close" 18080 -H "Connection: close"
+fi
+if [[ " $MODES " == *" http "* ]]; then
+  bench_mode "HTTP mode, keep-alive" 17080
+  bench_mode "HTTP mode, Connection: close" 17080 -H "Connection: close"
+fi
+if [[ " $MODES " == *" tls "* ]]; then
+  bench_mode "TLS termination (HTTP mode), keep-alive" 16080
+  bench_mode "TLS termination (HTTP mode), Connection: close (full handshakes)" 16080 -H "Connection: close"
+fi
+
+if [[ " $MODES " == *" bulk "* ]]; then
+  printf '\nBulk transfer (%s MB, one connection, median of %s)\n' "$BULK_MB" "$ROUNDS"
+  for t in "direct $BACKEND" "proxyd-1t 127.0.0.1:18080" "haproxy-1t 127.0.0.1:18090" "proxyd-http 127.0.0.1:17080" \
+    "haproxy-http 127.0.0.1:17090"; do
+    read -r name addr <<<"$t"
+    vals=""
+    for ((r = 1; r <= ROUNDS; r++)); do vals+="$(bulk "$addr") "; done
+    printf '  %-12s %8s MB/s\n' "$name" "$(tr ' ' '\n' <<<"$vals" | grep . | median)"
+  done
+fi
+
+if [[ " $MODES " == *" idle "* ]]; then
+  printf '\nMemory per idle keep-alive client connection (%s connections, HTTP mode, 1 thread)\n' "$IDLE_CONNECTIONS"
+  idle_memory proxyd 15080 "$(cat "$work/proxyd-15080.pid")"
+  idle_memory haproxy 15090 "$(pgrep -f "haproxy-15090.cfg" | head -1)"
+fi
