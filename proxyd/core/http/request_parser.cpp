@@ -48,30 +48,6 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) {
 
 }  // namespace
 
-bool is_token_char(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& h : headers) {
     if (common::text::iequals(h.name, name)) return std::string_view(h.value);

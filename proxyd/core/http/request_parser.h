@@ -32,6 +32,8 @@
 #include <string_view>
 #include <vector>
 
+#include "proxyd/core/http/message_head.h"
+
 namespace proxyd::http {
 
 struct Limits {
@@ -108,8 +110,5 @@ class RequestParser {
   std::string_view error_;
   int error_status_ = 0;
 };
-
-// True for RFC 9110 tchar (the characters of a token: methods, header names).
-bool is_token_char(unsigned char c);
 
 }  // namespace proxyd::http
