@@ -61,6 +61,10 @@ ChunkedScanner::Result ChunkedScanner::feed(std::string_view bytes, std::string*
       continue;
     }
     const char c = bytes[i];
+    // The trailer section: every byte after the last-chunk line.
+    if ((stage_ == Stage::Trailer || stage_ == Stage::TrailerLf) && ++trailer_bytes_ > max_trailer_bytes_) {
+      return fail(i, "trailer section too large");
+    }
     bool ok = true;
     switch (stage_) {
       case Stage::Size:
@@ -170,10 +174,6 @@ bool ChunkedScanner::on_extension(char c) {
 
 // A trailer line is a header field (RFC 9112 7.1.2): token ":" value.
 bool ChunkedScanner::on_trailer(char c) {
-  if (++trailer_bytes_ > max_trailer_bytes_) {
-    error_ = "trailer section too large";
-    return false;
-  }
   if (c == '\n') {
     error_ = "bare LF in chunked framing";
     return false;
@@ -204,30 +204,19 @@ bool ChunkedScanner::on_line_feed(char c) {
     error_ = stage_ == Stage::DataLf ? "missing CRLF after chunk data" : "bare CR in chunked framing";
     return false;
   }
-  switch (stage_) {
-    case Stage::SizeLf:
-      size_line_ = 0;
-      size_digits_ = 0;
-      if (remaining_ > 0) {
-        stage_ = Stage::Data;
-      } else {
-        last_chunk_ = true;
-        stage_ = Stage::Trailer;
-      }
-      break;
-    case Stage::DataLf:
-      stage_ = Stage::Size;
-      break;
-    default:  // TrailerLf: an empty line ends the body
-      if (trailer_line_ == 0) {
-        stage_ = Stage::Done;
-      } else {
-        ++trailer_bytes_;
-        stage_ = Stage::Trailer;
-        trailer_line_ = 0;
-        trailer_in_value_ = false;
-      }
-      break;
+  if (stage_ == Stage::SizeLf) {
+    size_line_ = 0;
+    size_digits_ = 0;
+    // The last chunk (size 0) is followed by the trailer section.
+    stage_ = remaining_ > 0 ? Stage::Data : Stage::Trailer;
+  } else if (stage_ == Stage::DataLf) {
+    stage_ = Stage::Size;
+  } else if (trailer_line_ == 0) {
+    stage_ = Stage::Done;  // the empty line that ends the body
+  } else {
+    stage_ = Stage::Trailer;
+    trailer_line_ = 0;
+    trailer_in_value_ = false;
   }
   return true;
 }

@@ -185,7 +185,6 @@ class ChunkedScanner {
   std::uint64_t remaining_ = 0;  // data bytes left in the current chunk
   std::size_t size_digits_ = 0;
   std::size_t size_line_ = 0;  // bytes in the current chunk-size line
-  bool last_chunk_ = false;
   std::size_t trailer_bytes_ = 0;
   std::size_t trailer_line_ = 0;   // bytes in the current trailer line
   bool trailer_in_value_ = false;  // the current trailer line's colon was seen
