@@ -289,7 +289,7 @@ TEST_CASE("limits: 431 once the buffer passes max_head_bytes, or past max_header
   }
 }
 
-TEST_CASE("an error is sticky and reset() starts over", "[http]") {
+TEST_CASE("HeadParser: an error is sticky and reset() starts over", "[http]") {
   HeadParser parser(kReq);
   const auto bad = parser.parse("BAD\n");
   REQUIRE(bad.status == Status::Error);
@@ -311,7 +311,7 @@ TEST_CASE("reset() forgets the request method a response answered", "[http]") {
   CHECK(parser.head().content_length == 3);
 }
 
-TEST_CASE("tchar is RFC 9110's token alphabet", "[http]") {
+TEST_CASE("is_token_char: tchar, nothing else (RFC 9110 5.6.2)", "[http]") {
   for (const char c : std::string_view("!#$%&'*+-.^_`|~09azAZ")) CHECK(is_token_char(static_cast<unsigned char>(c)));
   for (const char c : std::string_view("\"(),/:;<=>?@[\\]{} \t"))
     CHECK_FALSE(is_token_char(static_cast<unsigned char>(c)));
