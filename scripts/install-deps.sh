@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev libcap-ng-dev
   # tests
   catch2 iproute2 iputils-ping curl procps psmisc git chromium
+  # reference HTTP parser for the differential test (tests only, never linked into proxyd)
+  libhttp-parser-dev
   # packaging tests: systemd-analyze, dpkg-shlibdeps, config syntax checks
   systemd dpkg-dev rsyslog logrotate
   # comparison peers and capture for the integration tests (never linked)

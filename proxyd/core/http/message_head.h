@@ -24,7 +24,7 @@
 // parts of the start line; only HTTP/1.0 and HTTP/1.1; header names are
 // tokens with nothing between name and colon; no obsolete line folding; no
 // control characters (other than HTAB) in values; Content-Length is digits
-// only and repeated copies (or comma lists) must agree; Transfer-Encoding
+// only (a comma list is refused) and repeated copies must agree; Transfer-Encoding
 // must end with a single final "chunked", needs HTTP/1.1 and excludes
 // Content-Length; an HTTP/1.1 request needs exactly one Host. Empty lines
 // before a request line are skipped (RFC 9112 2.2).
@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -50,7 +51,7 @@ enum class BodyFraming {
 };
 
 struct HeaderField {
-  std::string_view name;  // as sent; compare case-insensitively
+  std::string_view name;   // as sent; compare case-insensitively
   std::string_view value;  // leading and trailing blanks removed
 };
 
@@ -127,6 +128,15 @@ class HeadParser {
   std::size_t hosts_ = 0;
   bool has_content_length_ = false;
   bool has_transfer_encoding_ = false;
+
+  // Handles one complete line (without its CRLF).
+  void on_line(std::string_view line);
+  void parse_request_line(std::string_view line);
+  void parse_status_line(std::string_view line);
+  void parse_field(std::string_view line);
+  void finish();
+  void decide_framing(bool chunked);
+  HeadResult& fail(int http_status, std::string_view why);
 };
 
 // Follows a chunked body (RFC 9112 7.1) as its bytes pass through
@@ -159,14 +169,25 @@ class ChunkedScanner {
 
  private:
   enum class Stage { Size, Extension, SizeLf, Data, DataCr, DataLf, Trailer, TrailerLf, Done, Failed };
+  // Where we are inside ";name=value" chunk extensions.
+  enum class ExtStage { NameStart, Name, ValueStart, Token, Quoted, QuotedEscape, QuotedEnd };
+
+  // Each handles one byte of its stage; false when the byte is refused.
+  bool on_size(char c);
+  bool on_extension(char c);
+  bool on_trailer(char c);
+  bool on_line_feed(char c);
+  Result fail(std::size_t consumed, std::string_view why);
+
   std::size_t max_trailer_bytes_;
   Stage stage_ = Stage::Size;
+  ExtStage ext_stage_ = ExtStage::NameStart;
   std::uint64_t remaining_ = 0;  // data bytes left in the current chunk
   std::size_t size_digits_ = 0;
-  bool last_chunk_ = false;
+  std::size_t size_line_ = 0;  // bytes in the current chunk-size line
   std::size_t trailer_bytes_ = 0;
-  std::size_t trailer_line_ = 0;  // bytes in the current trailer line
-  bool extension_quoted_ = false;
+  std::size_t trailer_line_ = 0;   // bytes in the current trailer line
+  bool trailer_in_value_ = false;  // the current trailer line's colon was seen
   std::uint64_t data_bytes_ = 0;
   std::string_view error_;
 };

@@ -1,7 +1,8 @@
-// Incremental, strict HTTP/1.x request-head parser (RFC 9112): request line,
-// header fields, and the body framing they announce. Bytes in, a Request out;
-// no I/O, no allocation beyond the request it builds. Today it serves the
-// stats listener; layer-7 proxying grows it (chunked bodies, responses).
+// Request-head parser for the stats listener: a thin adapter over HeadParser
+// (message_head.h, which holds the parsing and its strictness rules) for
+// callers that receive the head in pieces and want an owning Request. It
+// keeps the bytes of the head (at most max_head_bytes + 1), so each piece
+// may be dropped after feed().
 //
 // Return contract of feed(bytes):
 //   NeedMore  the head is not complete; every byte was absorbed
@@ -10,18 +11,11 @@
 //             CRLF included); what follows is the body. request() is valid.
 //   Error     not an acceptable request: <error> says why (a static string)
 //             and <http_status> is the status to answer (400, 413, 414, 431,
-//             501, 505) before closing. <consumed> counts the bytes examined
-//             in this call, up to the offending one.
+//             501, 505) before closing. <consumed> is at most the bytes of
+//             this call (up to the head limit for 414 and 431).
 // After Done or Error, feed() returns the same status with consumed == 0.
-//
-// Strictness (each a deliberate choice against request smuggling and
-// ambiguity): lines end with CRLF (a bare CR or LF is an error); exactly one
-// SP between the three parts of the request line; only HTTP/1.x; no
-// whitespace before a header's colon; no obsolete line folding; no control
-// characters in values; HTTP/1.1 needs exactly one Host; Content-Length is
-// digits only, and repeated copies must agree; Transfer-Encoding must end
-// with chunked, needs HTTP/1.1 and excludes Content-Length. Empty lines
-// before the request line are skipped (RFC 9112 2.2).
+// On top of HeadParser: a head over the limit before its request line ended
+// is 414, and a Content-Length over max_body_bytes is 413.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +25,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "proxyd/core/http/message_head.h"
 
 namespace proxyd::http {
 
@@ -70,7 +66,10 @@ struct ParseResult {
 
 class RequestParser {
  public:
-  explicit RequestParser(Limits limits = {}) : limits_(limits) {}
+  explicit RequestParser(Limits limits = {});
+  // parser_ holds views into buffer_: neither may move.
+  RequestParser(const RequestParser&) = delete;
+  RequestParser& operator=(const RequestParser&) = delete;
 
   // Feeds the next bytes of the connection; see the contract above.
   ParseResult feed(std::span<const std::uint8_t> bytes);
@@ -79,37 +78,21 @@ class RequestParser {
   const Request& request() const { return request_; }
 
   // Bytes of the head received so far (its full length once Done).
-  std::size_t head_length() const { return total_; }
+  std::size_t head_length() const { return head_length_; }
 
   // Forgets everything, ready for the next request.
   void reset();
 
  private:
-  enum class Stage { RequestLine, Headers, Done, Failed };
-
-  // Handles one complete line (without its CRLF).
-  void end_line();
-  void parse_request_line(std::string_view line);
-  void parse_header(std::string_view line);
-  void apply_framing(const Header& header);
-  void finish_head();
-  void fail(int http_status, std::string_view reason);
-  ParseResult result(std::size_t consumed) const;
+  ParseResult fail(std::size_t consumed, int http_status, std::string_view reason);
+  void copy_request(const MessageHead& head);
 
   Limits limits_;
-  Stage stage_ = Stage::RequestLine;
+  HeadParser parser_;
+  std::string buffer_;  // the head's bytes so far; reserved, so it never moves
   Request request_;
-  std::string line_;
-  bool saw_cr_ = false;
-  std::size_t total_ = 0;
-  std::size_t hosts_ = 0;
-  bool has_content_length_ = false;
-  bool has_transfer_encoding_ = false;
-  std::string_view error_;
-  int error_status_ = 0;
+  ParseResult final_;  // Done or Error, once reached
+  std::size_t head_length_ = 0;
 };
-
-// True for RFC 9110 tchar (the characters of a token: methods, header names).
-bool is_token_char(unsigned char c);
 
 }  // namespace proxyd::http
