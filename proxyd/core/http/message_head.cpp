@@ -316,8 +316,10 @@ void HeadParser::finish() {
       fail(400, "transfer coding after chunked");
       return;
     }
+    // Without a final chunked the request's length is unknowable: 400, a
+    // MUST of RFC 9112 6.3 (a smuggling vector, never a 501).
     if (!chunked && request) {
-      fail(501, "Transfer-Encoding other than chunked");
+      fail(400, "Transfer-Encoding not ending with chunked");
       return;
     }
   }

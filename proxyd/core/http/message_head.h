@@ -15,7 +15,7 @@
 //   Error     not an acceptable message: <error> says why (a static string)
 //             and <http_status> is the status to answer: 400 (malformed or
 //             ambiguous), 431 (head over max_head_bytes or over
-//             max_headers), 501 (Transfer-Encoding other than chunked),
+//             max_headers),
 //             505 (not HTTP/1.x); for a response the caller answers 502.
 // After Done or Error, parse() returns the same result again.
 //
