@@ -66,7 +66,7 @@ struct PickContext {
   // uri and hdr(NAME) hashing: the hash of the request's path or header
   // value (hash_text); nullopt (no such header) falls back to round robin.
   std::optional<std::uint64_t> request_key;
-  RandomSource& random;  // random: the injected source
+  RandomSource& random;          // random: the injected source
 };
 
 class Balancer {

@@ -50,7 +50,7 @@ enum class BodyFraming {
 };
 
 struct HeaderField {
-  std::string_view name;   // as sent; compare case-insensitively
+  std::string_view name;  // as sent; compare case-insensitively
   std::string_view value;  // leading and trailing blanks removed
 };
 
