@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "proxyd/core/config/proxy_config.h"
 
@@ -478,4 +480,34 @@ TEST_CASE("the value parsers are exported", "[config]") {
   CHECK(parse_http_check("HEAD /ping")->method == "HEAD");
   CHECK(parse_check_expect("status 200-299")->status_max == 299);
   CHECK(parse_errorfile("429 /e/429.http")->status == 429);
+}
+
+TEST_CASE("etc/proxyd.ini loads, and so does its commented mode http example", "[config]") {
+  std::ifstream in(HAPAIR_SOURCE_DIR "/etc/proxyd.ini");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  Diagnostics d;
+  load(text.str(), d);
+  INFO(d.to_string());
+  CHECK_FALSE(d.has_errors());
+
+  // Uncomment the block from "; HTTP mode" to the next blank line.
+  std::istringstream lines(text.str());
+  std::string out;
+  std::string line;
+  bool in_example = false;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("; HTTP mode")) in_example = true;
+    if (line.empty()) in_example = false;
+    if (in_example && line.starts_with("; [")) line = line.substr(2);
+    if (in_example && line.starts_with("; ") && line.find(" = ") != std::string::npos) line = line.substr(2);
+    out += line + "\n";
+  }
+  Diagnostics uncommented;
+  const auto c = load(out, uncommented);
+  INFO(uncommented.to_string());
+  CHECK_FALSE(uncommented.has_errors());
+  CHECK(c.frontends.size() == 4);
+  CHECK(c.backends.size() == 3);
 }
