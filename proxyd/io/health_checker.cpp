@@ -7,6 +7,7 @@
 
 #include "common/io/socket_address.h"
 #include "proxyd/core/health/health_log.h"
+#include "proxyd/core/health/http_check.h"
 
 namespace proxyd::io {
 
@@ -31,8 +32,12 @@ void record_history(ServerHistory& history, const health::HealthCheck& state, co
 struct HealthChecker::Probe {
   Probe(common::io::EventLoop& loop, std::function<void()> on_ready, std::function<void()> on_timeout)
       : watcher(loop, [f = std::move(on_ready)](int) { f(); }), timeout(loop, std::move(on_timeout)) {}
+  enum class Phase { Connecting, Sending, Receiving };
   common::io::UniqueFd fd;
   common::TimePoint started;
+  Phase phase = Phase::Connecting;
+  std::string request;   // HTTP checks: the bytes still to send
+  std::string response;  // HTTP checks: what the server answered so far
   common::io::IoWatcher watcher;
   common::io::TimerWatcher timeout;
 };
@@ -72,20 +77,7 @@ HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& l
                                up ? health::ServerHealth::Up : health::ServerHealth::Down);
       const auto index = raw->probes.size();
       raw->probes.push_back(std::make_unique<Probe>(
-          loop_,
-          [this, raw, index] {
-            auto& probe = *raw->probes[index];
-            int error = 0;
-            socklen_t length = sizeof error;
-            ::getsockopt(probe.fd.get(), SOL_SOCKET, SO_ERROR, &error, &length);
-            if (error == EINPROGRESS) return;
-            complete(*raw, index,
-                     error == 0 ? CheckResult{CheckStatus::Layer4Ok, {}, {}}
-                                : CheckResult{CheckStatus::Layer4ConnectionProblem, std::strerror(error), {}});
-          },
-          [this, raw, index] {
-            complete(*raw, index, {CheckStatus::Layer4Timeout, "check timeout", {}});
-          }));
+          loop_, [this, raw, index] { on_ready(*raw, index); }, [this, raw, index] { on_timeout(*raw, index); }));
     }
     backends_.push_back(std::move(checks));
     arm(*raw);
@@ -127,8 +119,92 @@ void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
     return;
   }
   const auto& settings = checks.backend.config.settings;
+  probe.phase = Probe::Phase::Connecting;
   probe.timeout.start(settings.check_timeout.value_or(settings.check_interval));
   probe.watcher.start(probe.fd.get(), EV_WRITE);
+}
+
+void HealthChecker::on_ready(BackendChecks& checks, std::size_t index) {
+  switch (checks.probes[index]->phase) {
+    case Probe::Phase::Connecting:
+      on_connected(checks, index);
+      return;
+    case Probe::Phase::Sending:
+      send_request(checks, index);
+      return;
+    case Probe::Phase::Receiving:
+      receive_response(checks, index);
+      return;
+  }
+}
+
+// check_timeout covers the whole check: before the connection completes it
+// is a layer-4 timeout, after it a layer-7 one (judged on what arrived).
+void HealthChecker::on_timeout(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  if (probe.phase == Probe::Phase::Connecting) {
+    complete(checks, index, {CheckStatus::Layer4Timeout, "check timeout", {}});
+    return;
+  }
+  complete(checks, index,
+           health::evaluate_check_response(checks.backend.config.settings.check_expect, probe.response,
+                                           health::ResponseEnd::Timeout));
+}
+
+void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  int error = 0;
+  socklen_t length = sizeof error;
+  ::getsockopt(probe.fd.get(), SOL_SOCKET, SO_ERROR, &error, &length);
+  if (error == EINPROGRESS) return;
+  if (error != 0) {
+    complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(error), {}});
+    return;
+  }
+  const auto& settings = checks.backend.config.settings;
+  if (settings.check != config::CheckKind::Http) {
+    complete(checks, index, {CheckStatus::Layer4Ok, {}, {}});
+    return;
+  }
+  probe.phase = Probe::Phase::Sending;
+  probe.request = health::build_check_request(settings.http_check);
+  probe.response.clear();
+  send_request(checks, index);
+}
+
+void HealthChecker::send_request(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  const auto sent = ::send(probe.fd.get(), probe.request.data(), probe.request.size(), MSG_NOSIGNAL);
+  if (sent < 0) {
+    if (errno == EAGAIN || errno == EINTR) return;
+    complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(errno), {}});
+    return;
+  }
+  probe.request.erase(0, static_cast<std::size_t>(sent));
+  if (!probe.request.empty()) return;
+  probe.phase = Probe::Phase::Receiving;
+  probe.watcher.start(probe.fd.get(), EV_READ);
+}
+
+void HealthChecker::receive_response(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  char buffer[4096];
+  while (probe.response.size() < health::kMaxCheckResponse) {
+    const auto room = std::min(sizeof buffer, health::kMaxCheckResponse - probe.response.size());
+    const auto got = ::recv(probe.fd.get(), buffer, room, 0);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (got < 0 && probe.response.empty()) {
+      complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(errno), {}});
+      return;
+    }
+    if (got <= 0) break;  // EOF, or a reset after part of the answer: judge what came
+    probe.response.append(buffer, static_cast<std::size_t>(got));
+    // A server ignoring Connection: close must not turn a pass into a timeout.
+    if (health::response_is_decisive(checks.backend.config.settings.check_expect, probe.response)) break;
+  }
+  complete(checks, index,
+           health::evaluate_check_response(checks.backend.config.settings.check_expect, probe.response,
+                                           health::ResponseEnd::Complete));
 }
 
 void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResult result) {
@@ -136,6 +212,8 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   probe.watcher.stop();
   probe.timeout.stop();
   probe.fd.reset();
+  probe.request.clear();
+  probe.response.clear();
   const auto now = loop_.now();
   result.duration = std::chrono::duration_cast<common::Duration>(now - probe.started);
   checks.scheduler.completed(index, now);

@@ -1,5 +1,7 @@
-// TCP-connect health checks of every checked server of a generation, run on
-// the control thread's loop. Results go through the pure rise/fall state
+// Health checks of every checked server of a generation, run on the control
+// thread's loop: a TCP connect (`check = tcp`), or a connect followed by an
+// HTTP request whose response is judged by core/health/http_check
+// (`check = http`, read until EOF, 16 KiB or check_timeout). Results go through the pure rise/fall state
 // machine (core/health); a transition flips the server's shared `up` flag,
 // which workers read on their next pick, and logs HAProxy's line.
 #pragma once
@@ -30,6 +32,11 @@ class HealthChecker {
   void arm(BackendChecks& checks);
   void run_due(BackendChecks& checks);
   void start_probe(BackendChecks& checks, std::size_t index);
+  void on_ready(BackendChecks& checks, std::size_t index);
+  void on_timeout(BackendChecks& checks, std::size_t index);
+  void on_connected(BackendChecks& checks, std::size_t index);
+  void send_request(BackendChecks& checks, std::size_t index);
+  void receive_response(BackendChecks& checks, std::size_t index);
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
 
   common::io::EventLoop& loop_;

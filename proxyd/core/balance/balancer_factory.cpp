@@ -25,6 +25,11 @@ std::unique_ptr<Balancer> make_balancer(config::Balance algorithm) {
       return std::make_unique<FirstAvailable>();
     case config::Balance::Random:
       return std::make_unique<RandomChoice>();
+    case config::Balance::Uri:
+    case config::Balance::Header:
+      // Placeholder so the switch stays exhaustive until the request-key
+      // balancer (PickContext::request_key) lands: hashes the client address.
+      return std::make_unique<SourceHash>();
   }
   std::abort();  // not an enumerator: memory corruption
 }

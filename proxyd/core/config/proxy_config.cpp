@@ -8,6 +8,7 @@
 #include "common/core/config/config_table.h"
 #include "common/core/log/syslog_facility.h"
 #include "common/core/text.h"
+#include "proxyd/core/config/http_config.h"
 #include "proxyd/core/log/log_format.h"
 
 namespace proxyd::config {
@@ -25,7 +26,8 @@ const Choices<Mode> kModes{{"tcp", Mode::Tcp}, {"http", Mode::Http}};
 const Choices<Balance> kBalances{{"roundrobin", Balance::RoundRobin}, {"static-rr", Balance::StaticRr},
                                  {"leastconn", Balance::LeastConn},   {"source", Balance::Source},
                                  {"first", Balance::First},           {"random", Balance::Random}};
-const Choices<CheckKind> kChecks{{"none", CheckKind::None}, {"tcp", CheckKind::Tcp}};
+const Choices<HashType> kHashTypes{{"map-based", HashType::Map}, {"consistent", HashType::Consistent}};
+const Choices<std::string> kTlsVersions{{"TLSv1.2", "TLSv1.2"}, {"TLSv1.3", "TLSv1.3"}};
 
 template <class T>
 auto choice(const Choices<T>& choices) {
@@ -96,6 +98,104 @@ Result<std::uint32_t> parse_threads(std::string_view v) {
   return static_cast<std::uint32_t>(*n);
 }
 
+// `balance = roundrobin ... | uri | hdr(NAME)`.
+Status apply_balance(ProxySettings& s, std::string_view v) {
+  v = common::text::trim(v);
+  if (v.starts_with("hdr(") && v.ends_with(')')) {
+    const auto name = v.substr(4, v.size() - 5);
+    auto header = parse_header_rule(http::HeaderRule::Action::Del, name);
+    if (!header) return fail("balance hdr(NAME): expected a header name");
+    s.balance = Balance::Header;
+    s.balance_header = header->name;
+    return {};
+  }
+  static const Choices<Balance> kAll = [] {
+    auto all = kBalances;
+    all.emplace_back("uri", Balance::Uri);
+    all.emplace_back("hdr(NAME)", Balance::Header);
+    return all;
+  }();
+  auto balance = cfg::parse_choice(v, kAll);
+  if (!balance || *balance == Balance::Header) {
+    return fail("expected one of roundrobin, static-rr, leastconn, source, first, random, uri, hdr(NAME)");
+  }
+  s.balance = *balance;
+  s.balance_header.clear();
+  return {};
+}
+
+// `check = none | tcp | http [METHOD PATH [HTTP/1.x] [Host=NAME]]`.
+Status apply_check(ProxySettings& s, std::string_view v) {
+  const auto words = common::text::split_words(v);
+  if (words.size() == 1 && words[0] == "none") {
+    s.check = CheckKind::None;
+  } else if (words.size() == 1 && words[0] == "tcp") {
+    s.check = CheckKind::Tcp;
+  } else if (!words.empty() && words[0] == "http") {
+    auto check = parse_http_check(common::text::trim(v).substr(4));
+    if (!check) return tl::unexpected(check.error());
+    s.check = CheckKind::Http;
+    s.http_check = std::move(*check);
+  } else {
+    return fail("expected none, tcp or http [METHOD PATH [HTTP/1.1 Host=NAME]]");
+  }
+  return {};
+}
+
+// A repeatable header rule key: http_{request,response}_{add,set,del}_header.
+cfg::Key<ProxySettings> header_rule_key(std::string_view name, std::vector<http::HeaderRule> ProxySettings::*rules,
+                                        http::HeaderRule::Action action) {
+  return {name,
+          {},
+          [rules, action](ProxySettings& s, std::string_view v, int line) -> Status {
+            auto rule = parse_header_rule(action, v);
+            if (!rule) return tl::unexpected(rule.error());
+            rule->line = line;
+            (s.*rules).push_back(std::move(*rule));
+            return {};
+          },
+          true};
+}
+
+// `errorfile = STATUS PATH`: a section's file for a status replaces the one
+// inherited from [defaults] (and an earlier one in the same section).
+cfg::Key<ProxySettings> errorfile_key() {
+  return {"errorfile",
+          {},
+          [](ProxySettings& s, std::string_view v, int line) -> Status {
+            auto file = parse_errorfile(v);
+            if (!file) return tl::unexpected(file.error());
+            file->line = line;
+            std::erase_if(s.errorfiles, [&](const ErrorFile& e) { return e.status == file->status; });
+            s.errorfiles.push_back(std::move(*file));
+            return {};
+          },
+          true};
+}
+
+auto optional_cidr() {
+  return [](std::string_view v) -> Result<std::optional<common::net::Cidr>> {
+    auto c = cfg::parse_cidr(common::text::trim(v));
+    if (!c) return tl::unexpected(c.error());
+    return std::optional<common::net::Cidr>(*c);
+  };
+}
+
+auto optional_cookie() {
+  return [](std::string_view v) -> Result<std::optional<http::CookieSettings>> {
+    auto c = parse_cookie(v);
+    if (!c) return tl::unexpected(c.error());
+    return std::optional<http::CookieSettings>(std::move(*c));
+  };
+}
+
+// 1 KiB to 1 MiB.
+Result<std::uint32_t> parse_header_size(std::string_view v) {
+  auto size = cfg::parse_size(v);
+  if (!size || *size < 1024 || *size > 1024 * 1024) return fail("expected a size from 1k to 1m");
+  return static_cast<std::uint32_t>(*size);
+}
+
 // Proxy keys, shared by [defaults], [frontend], [backend] and [listen]. The
 // defaults here are those of a [defaults] section absent from the file.
 cfg::KeyTable<ProxySettings> proxy_keys() {
@@ -111,12 +211,34 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
       cfg::field("dontlognull", &S::dontlognull, cfg::parse_bool, "true"),
       cfg::field("maxconn", &S::maxconn, cfg::uint_in<std::uint32_t>(0, 10'000'000), "0"),
-      cfg::field("balance", &S::balance, choice(kBalances), "roundrobin"),
-      cfg::field("check", &S::check, choice(kChecks), "none"),
+      cfg::custom<S>("balance", apply_balance, "roundrobin"),
+      cfg::field("hash_type", &S::hash_type, choice(kHashTypes), "map-based"),
+      cfg::custom<S>("check", apply_check, "none"),
       cfg::field("check_interval", &S::check_interval, cfg::parse_duration, "2s"),
       cfg::field("check_timeout", &S::check_timeout, optional_duration()),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 1000), "3"),
+      cfg::field("check_expect", &S::check_expect, parse_check_expect, "status 200-399"),
+      cfg::field("http_server_close", &S::http_server_close, cfg::parse_bool, "false"),
+      cfg::field("http_close", &S::http_close, cfg::parse_bool, "false"),
+      cfg::field("forwardfor", &S::forwardfor, cfg::parse_bool, "false"),
+      cfg::field("forwardfor_except", &S::forwardfor_except, optional_cidr()),
+      header_rule_key("http_request_add_header", &S::request_header_rules, http::HeaderRule::Action::Add),
+      header_rule_key("http_request_set_header", &S::request_header_rules, http::HeaderRule::Action::Set),
+      header_rule_key("http_request_del_header", &S::request_header_rules, http::HeaderRule::Action::Del),
+      header_rule_key("http_response_add_header", &S::response_header_rules, http::HeaderRule::Action::Add),
+      header_rule_key("http_response_set_header", &S::response_header_rules, http::HeaderRule::Action::Set),
+      header_rule_key("http_response_del_header", &S::response_header_rules, http::HeaderRule::Action::Del),
+      cfg::field("cookie", &S::cookie, optional_cookie()),
+      errorfile_key(),
+      cfg::field("timeout_http_request", &S::timeout_http_request, cfg::parse_duration, "10s"),
+      cfg::field("timeout_http_keep_alive", &S::timeout_http_keep_alive, optional_duration()),
+      cfg::field("timeout_tunnel", &S::timeout_tunnel, optional_duration()),
+      cfg::field("max_header_size", &S::max_header_size, parse_header_size, "16k"),
+      cfg::field("max_headers", &S::max_headers, cfg::uint_in<std::uint32_t>(1, 1000), "100"),
+      cfg::field("ssl_min_version", &S::ssl_min_version, choice(kTlsVersions), "TLSv1.2"),
+      cfg::field("ssl_ciphers", &S::ssl_ciphers, cfg::parse_word),
+      cfg::field("ssl_ciphersuites", &S::ssl_ciphersuites, cfg::parse_word),
   };
 }
 
@@ -176,6 +298,8 @@ struct ProxySection {
   std::vector<Bind> binds;
   std::string backend;
   std::vector<Server> servers;
+  std::vector<http::UseBackendRule> use_backends;
+  std::vector<http::RedirectRule> redirects;
 };
 
 cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend) {
@@ -183,6 +307,8 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
   if (frontend) {
     keys.push_back(cfg::list("bind", &ProxySection::binds, parse_bind));
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
+    keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, parse_use_backend));
+    keys.push_back(cfg::list("redirect", &ProxySection::redirects, parse_redirect));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
   return keys;
@@ -236,9 +362,6 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
     if (auto format = log::LogFormat::compile(f.settings.log_format); !format) {
       diagnostics.error(doc.at(f.line), fmt::format("frontend '{}': log_format: {}", f.name, format.error().message));
     }
-    if (f.settings.mode == Mode::Http) {
-      diagnostics.error(doc.at(f.line), fmt::format("frontend '{}': mode http is not available yet", f.name));
-    }
   }
   std::map<common::net::Endpoint, std::string> bound;
   for (const auto& f : config.frontends) {
@@ -275,18 +398,30 @@ const Backend* ProxyConfig::find_backend(std::string_view name) const {
 
 Result<Bind> parse_bind(std::string_view value) {
   const auto words = common::text::split_words(value);
-  if (words.empty()) return fail("expected ADDRESS:PORT [accept_proxy]");
+  if (words.empty()) return fail("expected ADDRESS:PORT [accept_proxy] [ssl crt=PATH[,PATH] [alpn=LIST]]");
   Bind bind;
   auto address = cfg::parse_endpoint(words[0]);
   if (!address) return tl::unexpected(address.error());
   bind.address = *address;
+  bool ssl = false;
+  BindTls tls;
   for (std::size_t i = 1; i < words.size(); ++i) {
     if (words[i] == "accept_proxy") {
       bind.accept_proxy = true;
+    } else if (words[i] == "ssl") {
+      ssl = true;
     } else {
-      return fail("unknown bind option '{}' (expected accept_proxy)", words[i]);
+      auto updated = parse_bind_tls_option(std::move(tls), words[i]);
+      if (!updated) return tl::unexpected(updated.error());
+      tls = std::move(*updated);
     }
   }
+  const bool tls_options = !tls.crt.empty() || !tls.alpn.empty();
+  if (!ssl && tls_options) return fail("crt= and alpn= need ssl");
+  if (!ssl) return bind;
+  if (tls.crt.empty()) return fail("ssl needs crt=PATH");
+  if (tls.alpn.empty()) tls.alpn = {"http/1.1"};
+  bind.tls = std::move(tls);
   return bind;
 }
 
@@ -313,12 +448,20 @@ Result<std::uint32_t> parse_file_mode(std::string_view value) {
 
 Result<Server> parse_server(std::string_view value) {
   const auto words = common::text::split_words(value);
-  if (words.size() < 2) return fail("expected NAME ADDRESS:PORT [weight=N] [maxconn=N] [backup] [send_proxy=v1|v2]");
+  if (words.size() < 2) {
+    return fail(
+        "expected NAME ADDRESS:PORT [weight=N] [maxconn=N] [backup] [send_proxy=v1|v2] [cookie=VALUE] "
+        "[ssl [verify=none|required] [ca_file=PATH] [sni=HOST] [alpn=LIST]]");
+  }
   Server server;
   server.name = std::string(words[0]);
   auto address = cfg::parse_endpoint(words[1]);
   if (!address) return tl::unexpected(address.error());
   server.address = *address;
+  bool ssl = false;
+  bool tls_options = false;
+  bool verify_given = false;
+  ServerTls tls;
   for (std::size_t i = 2; i < words.size(); ++i) {
     const auto word = words[i];
     const auto eq = word.find('=');
@@ -340,12 +483,27 @@ Result<Server> parse_server(std::string_view value) {
       server.disabled = true;
     } else if (option == "send_proxy" && (arg == "v1" || arg == "v2")) {
       server.send_proxy = arg == "v1" ? ProxyProtocol::V1 : ProxyProtocol::V2;
+    } else if (option == "cookie" && !arg.empty()) {
+      server.cookie = std::string(arg);
+    } else if (word == "ssl") {
+      ssl = true;
+    } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn") {
+      auto updated = parse_server_tls_option(std::move(tls), word);
+      if (!updated) return tl::unexpected(updated.error());
+      tls = std::move(*updated);
+      tls_options = true;
+      verify_given = verify_given || option == "verify";
     } else {
       return fail(
           "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, "
-          "send_proxy=v1|v2)",
+          "send_proxy=v1|v2, cookie=VALUE, ssl, verify=, ca_file=, sni=, alpn=)",
           word);
     }
+  }
+  if (tls_options && !ssl) return fail("verify=, ca_file=, sni= and alpn= need ssl");
+  if (ssl) {
+    if (!verify_given) tls.verify = !tls.ca_file.empty();
+    server.tls = std::move(tls);
   }
   return server;
 }
@@ -380,15 +538,25 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}};
-    cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}};
+    const auto seen =
+        cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
+    check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
     if (is_frontend) {
       if (s->kind == "listen" && section.backend.empty()) section.backend = s->name;
-      config.frontends.push_back({s->name, section.settings, std::move(section.binds), section.backend, s->line});
+      for (auto& b : section.binds) {
+        if (!b.tls) continue;
+        b.tls->min_version = section.settings.ssl_min_version;
+        b.tls->ciphers = section.settings.ssl_ciphers;
+        b.tls->ciphersuites = section.settings.ssl_ciphersuites;
+      }
+      config.frontends.push_back({s->name, section.settings, std::move(section.binds), section.backend,
+                                  std::move(section.use_backends), std::move(section.redirects), s->line});
     }
     if (is_backend) config.backends.push_back({s->name, section.settings, std::move(section.servers), s->line});
   }
   validate(doc, config, diagnostics);
+  validate_http(doc, config, diagnostics);
   return config;
 }
 

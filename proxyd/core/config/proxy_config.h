@@ -102,22 +102,22 @@ struct ProxySettings {
   std::vector<http::HeaderRule> response_header_rules;  // http_response_{add,set,del}_header
   std::optional<http::CookieSettings> cookie;
   std::vector<ErrorFile> errorfiles;
-  Duration timeout_http_request{10000};            // whole request head (slowloris) -> 408
+  Duration timeout_http_request{10000};             // whole request head (slowloris) -> 408
   std::optional<Duration> timeout_http_keep_alive;  // idle between requests; absent: timeout_http_request
   std::optional<Duration> timeout_tunnel;           // after an Upgrade; absent: timeout_client/server
-  std::uint32_t max_header_size = 16384;           // request/response head limit -> 431 / 502
+  std::uint32_t max_header_size = 16384;            // request/response head limit -> 431 / 502
   std::uint32_t max_headers = 100;
 
   // TLS termination on the frontend's `ssl` binds.
   std::string ssl_min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
-  std::string ssl_ciphers;                   // TLS <= 1.2 cipher list; empty = OpenSSL's default
-  std::string ssl_ciphersuites;              // TLS 1.3 suites; empty = OpenSSL's default
+  std::string ssl_ciphers;                  // TLS <= 1.2 cipher list; empty = OpenSSL's default
+  std::string ssl_ciphersuites;             // TLS 1.3 suites; empty = OpenSSL's default
 };
 
 // `bind = ADDR:PORT ssl crt=PATH[,PATH] [alpn=h1,h2]`: TLS termination.
 struct BindTls {
-  std::vector<std::string> crt;  // PEM files (cert + chain + key) or directories of them
-  std::vector<std::string> alpn;  // offered protocols, preferred first
+  std::vector<std::string> crt;         // PEM files (cert + chain + key) or directories of them
+  std::vector<std::string> alpn;        // offered protocols, preferred first
   std::string min_version = "TLSv1.2";  // from the frontend's ssl_min_version
   std::string ciphers;
   std::string ciphersuites;
@@ -125,7 +125,13 @@ struct BindTls {
 
 // `server = NAME ADDR:PORT ssl [verify=none|required] [ca_file=PATH] [sni=HOST]`
 struct ServerTls {
-  bool verify = true;  // verify=required (default when ca_file is set), none otherwise
+  // verify=required checks the chain and the name; the default is required
+  // when ca_file is given and none otherwise. (HAProxy defaults to required,
+  // but backends behind a load balancer commonly use self-signed
+  // certificates, and a default that fails every check there would push
+  // operators to turn verification off blindly; asking for a ca_file is the
+  // explicit way in.)
+  bool verify = false;
   std::string ca_file;  // empty: the system store
   std::string sni;      // server name sent and verified; empty: none sent, verify IP/none
   std::vector<std::string> alpn;
@@ -156,7 +162,7 @@ struct Frontend {
   std::string name;
   ProxySettings settings;
   std::vector<Bind> binds;
-  std::string backend;  // the default backend
+  std::string backend;                             // the default backend
   std::vector<http::UseBackendRule> use_backends;  // first match wins, else <backend>
   std::vector<http::RedirectRule> redirects;       // evaluated before use_backend
   int line = 0;

@@ -33,6 +33,14 @@ std::string_view describe(CheckStatus status) {
       return "Layer4 connection problem";
     case CheckStatus::SocketError:
       return "Socket error";
+    case CheckStatus::Layer7Ok:
+      return "Layer7 check passed";
+    case CheckStatus::Layer7Timeout:
+      return "Layer7 timeout";
+    case CheckStatus::Layer7InvalidResponse:
+      return "Layer7 invalid response";
+    case CheckStatus::Layer7WrongStatus:
+      return "Layer7 wrong status";
   }
   return "?";
 }
@@ -40,7 +48,11 @@ std::string_view describe(CheckStatus status) {
 bool is_success(CheckStatus status) {
   switch (status) {
     case CheckStatus::Layer4Ok:
+    case CheckStatus::Layer7Ok:
       return true;
+    case CheckStatus::Layer7Timeout:
+    case CheckStatus::Layer7InvalidResponse:
+    case CheckStatus::Layer7WrongStatus:
     case CheckStatus::Layer4Timeout:
     case CheckStatus::Layer4ConnectionProblem:
     case CheckStatus::SocketError:

@@ -33,6 +33,10 @@ enum class CheckStatus {
   Layer4Timeout,            // L4TOUT: no connection within check_timeout
   Layer4ConnectionProblem,  // L4CON: refused, unreachable, reset
   SocketError,              // SOCKERR: the check could not even start
+  Layer7Ok,                 // L7OK: the response matched check_expect
+  Layer7Timeout,            // L7TOUT: connected, no complete response in time
+  Layer7InvalidResponse,    // L7RSP: not HTTP, truncated, or the body did not match
+  Layer7WrongStatus,        // L7STS: an HTTP status outside check_expect
 };
 
 // HAProxy's description, used as the "reason" of log lines.
@@ -45,6 +49,7 @@ struct CheckResult {
   CheckStatus status = CheckStatus::Layer4Ok;
   std::string info;              // detail such as "Connection refused"; may be empty
   common::Duration duration{0};  // how long the check took
+  int code = 0;                  // HTTP status of a layer-7 check; 0 = none
 };
 
 // A change of state, returned by HealthCheck::record.

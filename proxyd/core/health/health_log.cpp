@@ -25,6 +25,7 @@ std::string format_transition(std::string_view backend, std::string_view server,
   std::string out = fmt::format("{}Server {}/{} is {}, reason: {}", backup_server ? "Backup " : "", backend, server,
                                 health_name(transition.to), describe(transition.cause.status));
   auto it = std::back_inserter(out);
+  if (transition.cause.code != 0) fmt::format_to(it, ", code: {}", transition.cause.code);
   if (!transition.cause.info.empty()) fmt::format_to(it, ", info: \"{}\"", log_escape(transition.cause.info));
   fmt::format_to(it, ", check duration: {}ms", transition.cause.duration.count());
   const bool on_backup = summary.active_servers == 0 && summary.backup_servers > 0;

@@ -44,6 +44,14 @@ std::string_view check_status_code(health::CheckStatus status) {
       return "L4CON";
     case health::CheckStatus::SocketError:
       return "SOCKERR";
+    case health::CheckStatus::Layer7Ok:
+      return "L7OK";
+    case health::CheckStatus::Layer7Timeout:
+      return "L7TOUT";
+    case health::CheckStatus::Layer7InvalidResponse:
+      return "L7RSP";
+    case health::CheckStatus::Layer7WrongStatus:
+      return "L7STS";
   }
   return "?";
 }

@@ -100,7 +100,7 @@ TEST_CASE("server and bind lines report what they expected") {
   CHECK(parse_server("web1 10.0.0.1:80 weight=999").error().message.find("weight") != std::string::npos);
   CHECK(parse_server("web1 10.0.0.1:80 bogus").error().message.find("unknown server option 'bogus'") == 0);
   CHECK(parse_server("web1 10.0.0.1:80 send_proxy=v3").error().message.find("unknown server option") == 0);
-  CHECK(parse_bind("10.0.0.1:80 ssl").error().message.find("unknown bind option 'ssl'") == 0);
+  CHECK(parse_bind("10.0.0.1:80 transparent").error().message.find("unknown bind option 'transparent'") == 0);
   CHECK_FALSE(parse_bind(""));
 }
 

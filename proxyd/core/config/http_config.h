@@ -1,0 +1,44 @@
+// Parsers shared by proxy_config.cpp and http_config.cpp that are not part of
+// the configuration's public API: a rule condition and the TLS options of
+// `bind` and `server`, one word at a time.
+#pragma once
+
+#include <string_view>
+
+#include "common/core/config/config_table.h"
+#include "common/core/result.h"
+#include "proxyd/core/config/proxy_config.h"
+
+namespace proxyd::config {
+
+// `if|unless host NAME`, `path_beg PATH`, `path PATH`, `hdr NAME VALUE`,
+// `sni NAME`: the whole remainder of a use_backend or redirect value.
+common::Result<http::Condition> parse_condition(std::string_view value);
+
+// One `crt=...` or `alpn=...` word of a bind line, applied to <tls>.
+common::Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word);
+
+// One `verify=`, `ca_file=`, `sni=` or `alpn=` word of a server line.
+common::Result<ServerTls> parse_server_tls_option(ServerTls tls, std::string_view word);
+
+}  // namespace proxyd::config
+
+namespace proxyd::config {
+
+// For one [frontend], [backend] or [listen] <section> once loaded, with the
+// keys it set (<seen>) and its effective <settings>: in mode tcp, a warning
+// for each layer-7 key the section sets ("has no effect in mode tcp"), and an
+// error for the backend features that cannot work without HTTP (balance uri
+// and hdr, cookie, check = http), set here or inherited from [defaults].
+void check_layer7_keys(const common::config::IniDocument& doc, const common::config::IniSection& section,
+                       const common::config::KeysSeen& seen, const ProxySettings& settings, bool is_backend,
+                       common::config::Diagnostics& diagnostics);
+
+// Cross-section checks of HTTP mode and TLS: a frontend and the backends it
+// can reach agree on the mode, use_backend names an existing backend, rules
+// that need HTTP sit on http frontends, `ssl` binds on http frontends, and
+// server `cookie=` values have a backend `cookie` to use them.
+void validate_http(const common::config::IniDocument& doc, const ProxyConfig& config,
+                   common::config::Diagnostics& diagnostics);
+
+}  // namespace proxyd::config
