@@ -284,6 +284,13 @@ Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word) {
   } else if (option == "alpn" && eq != std::string_view::npos) {
     auto protocols = parse_alpn(arg);
     if (!protocols) return tl::unexpected(protocols.error());
+    // Terminated TLS carries HTTP/1.x to proxyd: announcing h2 would have
+    // clients speak a protocol it does not.
+    for (const auto& p : *protocols) {
+      if (p != "http/1.1" && p != "http/1.0") {
+        return fail("alpn: proxyd terminates HTTP/1.x only; '{}' cannot be offered (use http/1.1)", p);
+      }
+    }
     tls.alpn = std::move(*protocols);
   } else {
     return fail("unknown bind option '{}' (expected accept_proxy, ssl, crt=PATH[,PATH], alpn=LIST)", word);

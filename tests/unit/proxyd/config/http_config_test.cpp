@@ -382,11 +382,13 @@ TEST_CASE("bind ssl", "[config]") {
     auto plain = parse_bind("*:80 accept_proxy");
     REQUIRE(plain);
     CHECK_FALSE(plain->tls);
-    auto b = parse_bind("*:443 ssl crt=/etc/proxyd/a.pem,/etc/proxyd/certs alpn=h2,http/1.1");
+    auto b = parse_bind("*:443 ssl crt=/etc/proxyd/a.pem,/etc/proxyd/certs alpn=http/1.1,http/1.0");
     REQUIRE(b);
     REQUIRE(b->tls);
     CHECK(b->tls->crt == std::vector<std::string>{"/etc/proxyd/a.pem", "/etc/proxyd/certs"});
-    CHECK(b->tls->alpn == std::vector<std::string>{"h2", "http/1.1"});
+    CHECK(b->tls->alpn == std::vector<std::string>{"http/1.1", "http/1.0"});
+    // proxyd speaks HTTP/1.x behind TLS: offering h2 would break clients.
+    CHECK_FALSE(parse_bind("*:443 ssl crt=/a.pem alpn=h2,http/1.1"));
     auto d = parse_bind("*:443 accept_proxy ssl crt=/a.pem");
     REQUIRE(d);
     CHECK(d->accept_proxy);
