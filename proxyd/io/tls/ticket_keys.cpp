@@ -55,11 +55,14 @@ int TicketKeys::use_key(const Key& key, unsigned char* iv, EVP_CIPHER_CTX* ciphe
 
 int TicketKeys::on_ticket(unsigned char* key_name, unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac,
                           bool encrypt) {
+  // Encrypting, 0 means "no ticket" and the handshake goes on: better than
+  // failing it when randomness or a cipher is missing.
+  const int failed = encrypt ? 0 : -1;
   Key key;
   bool current = true;
   {
     const std::lock_guard lock(mutex_);
-    if (!rotate_locked(std::chrono::steady_clock::now())) return -1;
+    if (!rotate_locked(std::chrono::steady_clock::now())) return failed;
     if (encrypt) {
       key = keys_.front();
     } else {
@@ -73,11 +76,11 @@ int TicketKeys::on_ticket(unsigned char* key_name, unsigned char* iv, EVP_CIPHER
   }
   if (encrypt) {
     std::memcpy(key_name, key.name.data(), key.name.size());
-    if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) return -1;
+    if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) return failed;
   }
   const int used = use_key(key, iv, cipher, mac, encrypt);
   OPENSSL_cleanse(&key, sizeof key);
-  if (used != 1) return -1;
+  if (used != 1) return failed;
   return encrypt || current ? 1 : 2;
 }
 

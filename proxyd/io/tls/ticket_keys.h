@@ -27,7 +27,7 @@ class TicketKeys {
 
   // The body of OpenSSL's ticket key callback
   // (SSL_CTX_set_tlsext_ticket_key_evp_cb): AES-256-CBC and HMAC-SHA256.
-  // Encrypting: 1, or -1 on failure. Decrypting: 1, 2 (valid, but renew the
+  // Encrypting: 1, or 0 (no ticket this time) on failure. Decrypting: 1, 2 (valid, but renew the
   // ticket), 0 (unknown key: full handshake) or -1.
   int on_ticket(unsigned char* key_name, unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac, bool encrypt);
 

@@ -57,8 +57,11 @@ StreamResult TlsStream::fail(int ssl_result) {
   } else if (text.empty()) {
     text = "SSL error " + std::to_string(error);
   }
+  // Why the peer's certificate was refused, when we check it.
   const long verify = SSL_get_verify_result(ssl_.get());
-  if (verify != X509_V_OK) text += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+  const bool verifying = (SSL_get_verify_mode(ssl_.get()) & SSL_VERIFY_PEER) != 0;
+  if (!handshake_done_ && verifying && verify != X509_V_OK)
+    text += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
   if (last_error_.empty()) last_error_ = std::move(text);
   failed_ = true;
   return {Status::Failed, 0};
