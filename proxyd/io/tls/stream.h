@@ -32,6 +32,8 @@ class Stream {
   // Completes the TLS handshake (plain: Ok at once). Ok when done.
   virtual StreamResult handshake() = 0;
   virtual StreamResult read(std::span<char> into) = 0;
+  // May move fewer bytes than given. After WantRead/WantWrite, call again
+  // with the same bytes (TLS retries the record it started).
   virtual StreamResult write(std::string_view bytes) = 0;
   // Sends our end of stream (FIN, or TLS close_notify then FIN).
   virtual void shutdown_write() = 0;
