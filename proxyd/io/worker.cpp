@@ -165,7 +165,7 @@ void Worker::stop_loop() {
 
 balance::Balancer& Worker::balancer(const BackendShared& backend) {
   auto& b = balancers_[&backend];
-  if (!b) b = balance::make_balancer(backend.config.settings.balance);
+  if (!b) b = balance::make_balancer(backend.config.settings.balance, backend.config.settings.hash_type);
   return *b;
 }
 

@@ -63,10 +63,11 @@ std::weak_ordering compare_load(const ServerState& a, const ServerState& b);
 struct PickContext {
   std::span<const ServerState> servers;
   std::uint64_t client_key = 0;  // source hashing: source_key(client address)
+  RandomSource& random;          // random: the injected source
   // uri and hdr(NAME) hashing: the hash of the request's path or header
   // value (hash_text); nullopt (no such header) falls back to round robin.
-  std::optional<std::uint64_t> request_key;
-  RandomSource& random;          // random: the injected source
+  // Last, so that {servers, key, random} still initializes the rest.
+  std::optional<std::uint64_t> request_key = std::nullopt;
 };
 
 class Balancer {

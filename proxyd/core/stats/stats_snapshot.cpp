@@ -72,6 +72,10 @@ std::string_view balance_name(config::Balance balance) {
       return "first";
     case config::Balance::Random:
       return "random";
+    case config::Balance::Uri:
+      return "uri";
+    case config::Balance::Header:
+      return "hdr";
   }
   return "?";
 }
