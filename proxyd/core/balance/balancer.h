@@ -66,6 +66,7 @@ struct PickContext {
   RandomSource& random;          // random: the injected source
   // uri and hdr(NAME) hashing: the hash of the request's path or header
   // value (hash_text); nullopt (no such header) falls back to round robin.
+  // Last, so that {servers, key, random} still initializes the rest.
   std::optional<std::uint64_t> request_key = std::nullopt;
 };
 

@@ -5,13 +5,14 @@
 #include "proxyd/core/balance/first_available.h"
 #include "proxyd/core/balance/least_conn.h"
 #include "proxyd/core/balance/random_choice.h"
+#include "proxyd/core/balance/request_hash.h"
 #include "proxyd/core/balance/round_robin.h"
 #include "proxyd/core/balance/source_hash.h"
 #include "proxyd/core/balance/static_round_robin.h"
 
 namespace proxyd::balance {
 
-std::unique_ptr<Balancer> make_balancer(config::Balance algorithm) {
+std::unique_ptr<Balancer> make_balancer(config::Balance algorithm, config::HashType hash_type) {
   switch (algorithm) {
     case config::Balance::RoundRobin:
       return std::make_unique<RoundRobin>();
@@ -27,9 +28,7 @@ std::unique_ptr<Balancer> make_balancer(config::Balance algorithm) {
       return std::make_unique<RandomChoice>();
     case config::Balance::Uri:
     case config::Balance::Header:
-      // Placeholder so the switch stays exhaustive until the request-key
-      // balancer (PickContext::request_key) lands: hashes the client address.
-      return std::make_unique<SourceHash>();
+      return std::make_unique<RequestHash>(hash_type);
   }
   std::abort();  // not an enumerator: memory corruption
 }

@@ -8,7 +8,8 @@
 
 namespace proxyd::balance {
 
-// A fresh balancer (no history) for <algorithm>.
-std::unique_ptr<Balancer> make_balancer(config::Balance algorithm);
+// A fresh balancer (no history) for <algorithm>; <hash_type> is how `uri`
+// and `hdr` map their keys to servers (`source` is always consistent).
+std::unique_ptr<Balancer> make_balancer(config::Balance algorithm, config::HashType hash_type = config::HashType::Map);
 
 }  // namespace proxyd::balance

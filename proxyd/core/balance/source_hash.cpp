@@ -5,18 +5,14 @@
 #include "proxyd/core/balance/random_source.h"
 
 namespace proxyd::balance {
-namespace {
 
-// The rendezvous score of server <index> for <key>: lower wins.
-double score(std::uint64_t key, std::size_t index, std::uint32_t weight) {
+double rendezvous_score(std::uint64_t key, std::size_t index, std::uint32_t weight) {
   // Two rounds of mixing so that neighbouring keys and indices decorrelate.
   const std::uint64_t hash = mix64(key ^ mix64(std::uint64_t{index} + 1));
   // 53 bits into (0, 1): the +0.5 keeps log() away from 0 and 1.
   const double unit = (static_cast<double>(hash >> 11) + 0.5) * 0x1.0p-53;
   return -std::log(unit) / static_cast<double>(weight);
 }
-
-}  // namespace
 
 std::uint64_t source_key(const common::net::IpAddress& address) {
   // FNV-1a over the family and the bytes, then mixed.
@@ -30,21 +26,25 @@ std::uint64_t source_key(const common::net::IpAddress& address) {
   return mix64(hash);
 }
 
-std::optional<std::size_t> SourceHash::pick(const PickContext& context) {
-  const auto tier = serving_tier(context.servers);
+std::optional<std::size_t> rendezvous_pick(std::span<const ServerState> servers, std::uint64_t key) {
+  const auto tier = serving_tier(servers);
   if (!tier) return std::nullopt;
   std::optional<std::size_t> best;
   double best_score = 0;
-  for (std::size_t i = 0; i < context.servers.size(); ++i) {
-    const auto& server = context.servers[i];
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    const auto& server = servers[i];
     if (!is_candidate(server, *tier)) continue;
-    const double s = score(context.client_key, i, server.weight);
+    const double s = rendezvous_score(key, i, server.weight);
     if (!best || s < best_score) {
       best = i;
       best_score = s;
     }
   }
   return best;
+}
+
+std::optional<std::size_t> SourceHash::pick(const PickContext& context) {
+  return rendezvous_pick(context.servers, context.client_key);
 }
 
 }  // namespace proxyd::balance

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "common/core/address.h"
 #include "proxyd/core/balance/balancer.h"
@@ -25,6 +26,14 @@ namespace proxyd::balance {
 
 // The client key of PickContext for <address> (family and bytes, no port).
 std::uint64_t source_key(const common::net::IpAddress& address);
+
+// The rendezvous score of server <index> (weight <weight> > 0) for <key>:
+// the lowest score wins. Shared by every consistent hashing balancer.
+double rendezvous_score(std::uint64_t key, std::size_t index, std::uint32_t weight);
+
+// The candidate of the serving tier with the lowest rendezvous score for
+// <key>; nullopt when no candidate exists.
+std::optional<std::size_t> rendezvous_pick(std::span<const ServerState> servers, std::uint64_t key);
 
 class SourceHash final : public Balancer {
  public:

@@ -33,10 +33,10 @@ struct UseBackendRule {
 
 // What a condition is evaluated against.
 struct RequestFacts {
-  std::string_view host;  // Host header without the port; empty if none
-  std::string_view path;  // target without the query; empty in TCP mode
+  std::string_view host{};  // Host header (a port is ignored); empty if none
+  std::string_view path{};  // target without the query; empty in TCP mode
   const MessageHead* head = nullptr;  // nullptr in TCP mode (only sni applies)
-  std::string_view sni;   // TLS server name; empty if none
+  std::string_view sni{};   // TLS server name; empty if none
 };
 
 bool matches(const Condition& condition, const RequestFacts& facts);

@@ -12,12 +12,12 @@
 namespace proxyd::log {
 namespace {
 
-struct Variable {
+struct NamedVariable {
   std::string_view name;
   LogField field;
 };
 
-constexpr std::array<Variable, 19> kVariables{{
+constexpr std::array<NamedVariable, 30> kVariables{{
     {"ci", LogField::ClientIp},
     {"cp", LogField::ClientPort},
     {"t", LogField::AcceptDate},
@@ -37,6 +37,17 @@ constexpr std::array<Variable, 19> kVariables{{
     {"rc", LogField::Retries},
     {"sq", LogField::ServerQueue},
     {"bq", LogField::BackendQueue},
+    {"TR", LogField::RequestTime},
+    {"Tr", LogField::ResponseTime},
+    {"Ta", LogField::ActiveTime},
+    {"ST", LogField::Status},
+    {"r", LogField::RequestLine},
+    {"HM", LogField::Method},
+    {"HU", LogField::Uri},
+    {"HV", LogField::Version},
+    {"tsc", LogField::TerminationCookies},
+    {"CC", LogField::CapturedRequestCookie},
+    {"CS", LogField::CapturedResponseCookie},
 }};
 
 common::Result<LogField> lookup(std::string_view name) {
@@ -65,6 +76,55 @@ void append_number(std::uint64_t value, std::string& out) {
 
 void append_timer(const std::optional<common::Duration>& timer, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{}", timer ? timer->count() : -1);
+}
+
+// HAProxy prints -1 when no status was sent (the session ended before).
+void append_status(int status, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}", status == 0 ? -1 : status);
+}
+
+// A text field that may be unknown: "-" when empty.
+void append_or_dash(std::string_view text, std::string& out) {
+  out += text.empty() ? std::string_view("-") : text;
+}
+
+void append_request_line(const TcpSessionRecord& s, std::string& out) {
+  if (s.method.empty()) return append_text(kBadRequest, out);
+  out += s.method;
+  out += ' ';
+  out += s.uri;
+  if (!s.version.empty()) {
+    out += ' ';
+    out += s.version;
+  }
+}
+
+// Appends <value> in double quotes, escaping '"' and '\\'.
+void append_quoted(std::string_view value, std::string& out) {
+  out += '"';
+  for (const char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+// Parses the flags between '{' and '}' ("+Q", "-Q", comma-separated) into
+// <quoted>.
+common::Status parse_flags(std::string_view flags, std::size_t offset, bool& quoted) {
+  while (true) {
+    const auto comma = flags.find(',');
+    const auto flag = flags.substr(0, comma);
+    if (flag == "+Q") {
+      quoted = true;
+    } else if (flag == "-Q") {
+      quoted = false;
+    } else {
+      return common::fail("log_format: unknown flag '{}' (at offset {}; only +Q and -Q are supported)", flag, offset);
+    }
+    if (comma == std::string_view::npos) return common::ok();
+    flags.remove_prefix(comma + 1);
+  }
 }
 
 // Appends the value of <field> for <s> to <out>.
@@ -109,6 +169,30 @@ void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
       return append_number(s.server_queue, out);
     case LogField::BackendQueue:
       return append_number(s.backend_queue, out);
+    case LogField::RequestTime:
+      return append_timer(s.request_time, out);
+    case LogField::ResponseTime:
+      return append_timer(s.response_time, out);
+    case LogField::ActiveTime:
+      return append_timer(s.active_time, out);
+    case LogField::Status:
+      return append_status(s.status, out);
+    case LogField::RequestLine:
+      return append_request_line(s, out);
+    case LogField::Method:
+      return append_or_dash(s.method, out);
+    case LogField::Uri:
+      return append_or_dash(s.uri, out);
+    case LogField::Version:
+      return append_or_dash(s.version, out);
+    case LogField::TerminationCookies:
+      append_text(to_string(s.termination), out);
+      out += s.cookie_request;
+      out += s.cookie_response;
+      return;
+    case LogField::CapturedRequestCookie:
+    case LogField::CapturedResponseCookie:
+      return append_text("-", out);  // cookie captures are not supported
   }
 }
 
@@ -116,6 +200,7 @@ void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
 
 common::Result<LogFormat> LogFormat::compile(std::string_view format) {
   if (format == "tcplog") format = kTcpLogFormat;
+  if (format == "httplog") format = kHttpLogFormat;
   LogFormat compiled;
   std::string literal;
   for (std::size_t i = 0; i < format.size();) {
@@ -128,16 +213,25 @@ common::Result<LogFormat> LogFormat::compile(std::string_view format) {
       literal += format[i++];
       continue;
     }
+    const std::size_t percent = i - 1;
+    bool quoted = false;
     if (i < format.size() && format[i] == '{') {
-      return common::fail("log_format: '%{{...}}' flags are not supported (at offset {})", i - 1);
+      const auto close = format.find('}', i);
+      if (close == std::string_view::npos) return common::fail("log_format: unterminated '%{{' at offset {}", percent);
+      if (auto parsed = parse_flags(format.substr(i + 1, close - i - 1), percent, quoted); !parsed) {
+        return tl::unexpected(parsed.error());
+      }
+      i = close + 1;
     }
     std::size_t end = i;
     while (end < format.size() && is_name_char(format[end])) ++end;
-    if (end == i) return common::fail("log_format: '%' without a variable name at offset {} (use %% for '%')", i - 1);
+    if (end == i) {
+      return common::fail("log_format: '%' without a variable name at offset {} (use %% for '%')", percent);
+    }
     const auto field = lookup(format.substr(i, end - i));
     if (!field) return tl::unexpected(field.error());
     if (!literal.empty()) compiled.pieces_.emplace_back(std::exchange(literal, {}));
-    compiled.pieces_.emplace_back(*field);
+    compiled.pieces_.emplace_back(Variable{*field, quoted});
     i = end;
   }
   if (!literal.empty()) compiled.pieces_.emplace_back(std::move(literal));
@@ -149,12 +243,20 @@ LogFormat LogFormat::tcplog() {
   return *compile(kTcpLogFormat);
 }
 
+LogFormat LogFormat::httplog() {
+  return *compile(kHttpLogFormat);
+}
+
 void LogFormat::render_to(const TcpSessionRecord& session, std::string& out) const {
   for (const auto& piece : pieces_) {
     if (const auto* text = std::get_if<std::string>(&piece)) {
       out += *text;
+    } else if (const auto& variable = std::get<Variable>(piece); !variable.quoted) {
+      append_field(variable.field, session, out);
     } else {
-      append_field(std::get<LogField>(piece), session, out);
+      std::string value;
+      append_field(variable.field, session, value);
+      append_quoted(value, out);
     }
   }
 }

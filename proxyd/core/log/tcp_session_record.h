@@ -1,5 +1,7 @@
-// What the access log says about one finished TCP session: filled in by the
-// session as it goes, rendered once at the end by a LogFormat.
+// What the access log says about one finished session (TCP, or one HTTP
+// request/response exchange): filled in by the session as it goes, rendered
+// once at the end by a LogFormat. The HTTP fields stay at their defaults in
+// TCP mode.
 #pragma once
 
 #include <cstdint>
@@ -40,9 +42,25 @@ struct TcpSessionRecord {
   bool redispatched = false;        // %rc printed "+N": the last retry went to another server
   std::uint32_t server_queue = 0;   // %sq: sessions ahead of this one in the server queue
   std::uint32_t backend_queue = 0;  // %bq: sessions ahead of this one in the backend queue
+
+  // HTTP mode.
+  std::optional<common::Duration> request_time;   // %TR: receiving the full request head
+  std::optional<common::Duration> response_time;  // %Tr: the server's response head, after connect
+  std::optional<common::Duration> active_time;    // %Ta: request head to end of the response
+  int status = 0;                                 // %ST: the status sent to the client; 0 prints -1
+  std::string method;                             // %HM
+  std::string uri;                                // %HU: the request target as received
+  std::string version;                            // %HV: "HTTP/1.1"
+  // The 3rd and 4th characters of %tsc (cookie persistence).
+  char cookie_request = '-';   // N none, I invalid, D server down, V valid; '-' no persistence
+  char cookie_response = '-';  // N none, I inserted, U updated, P provided by the server,
+                               // R rewritten, D deleted; '-' no persistence
 };
 
 // What %s prints when no server was assigned.
 inline constexpr std::string_view kNoServer = "<NOSRV>";
+
+// What %r prints when no request line was received (HAProxy's marker).
+inline constexpr std::string_view kBadRequest = "<BADREQ>";
 
 }  // namespace proxyd::log

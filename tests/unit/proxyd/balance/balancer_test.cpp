@@ -18,8 +18,9 @@ using proxyd::config::Balance;
 
 namespace {
 
-const Balance kAll[] = {Balance::RoundRobin, Balance::StaticRr, Balance::LeastConn,
-                        Balance::Source,     Balance::First,    Balance::Random};
+// Uri and Header without a request key: their round-robin fallback.
+const Balance kAll[] = {Balance::RoundRobin, Balance::StaticRr, Balance::LeastConn, Balance::Source,
+                        Balance::First,      Balance::Random,   Balance::Uri,       Balance::Header};
 
 }  // namespace
 

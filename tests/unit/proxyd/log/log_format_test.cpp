@@ -94,11 +94,93 @@ TEST_CASE("compiling rejects unknown variables by name", "[proxyd][log][log_form
   CHECK(error_of("%ci %xyz") == "unknown log_format variable '%xyz'");
   CHECK_THAT(error_of("%Bx"), Catch::StartsWith("unknown log_format variable '%Bx'"));
   CHECK(error_of("%TT") == "unknown log_format variable '%TT' (did you mean '%Tt'?)");
-  CHECK(error_of("%hr") == "unknown log_format variable '%hr'");  // HTTP fields are not available in TCP logs
+  CHECK_THAT(error_of("%hr"), Catch::StartsWith("unknown log_format variable '%hr'"));  // no header captures
 }
 
-TEST_CASE("compiling rejects a dangling % and flags", "[proxyd][log][log_format]") {
+TEST_CASE("compiling rejects a dangling % and unknown flags", "[proxyd][log][log_format]") {
   CHECK(error_of("50%") == "log_format: '%' without a variable name at offset 2 (use %% for '%')");
   CHECK(error_of("a % b") == "log_format: '%' without a variable name at offset 2 (use %% for '%')");
-  CHECK(error_of("%{+Q}ci") == "log_format: '%{...}' flags are not supported (at offset 0)");
+  CHECK(error_of("%{+E}r") == "log_format: unknown flag '+E' (at offset 0; only +Q and -Q are supported)");
+  CHECK(error_of("x %{+Q,+X}r") == "log_format: unknown flag '+X' (at offset 2; only +Q and -Q are supported)");
+  CHECK(error_of("%{+Q") == "log_format: unterminated '%{' at offset 0");
+  CHECK(error_of("%{+Q} r") == "log_format: '%' without a variable name at offset 0 (use %% for '%')");
+  CHECK(error_of("%{+Q}xyz") == "unknown log_format variable '%xyz'");
+}
+
+namespace {
+
+// The HTTP exchange of the httplog example line.
+TcpSessionRecord http_example() {
+  auto s = example();
+  s.request_time = 0ms;
+  s.queue_wait = 0ms;
+  s.connect = 1ms;
+  s.response_time = 3ms;
+  s.active_time = 4ms;
+  s.total = 4ms;
+  s.status = 200;
+  s.method = "GET";
+  s.uri = "/index.html";
+  s.version = "HTTP/1.1";
+  s.cookie_request = 'N';
+  s.cookie_response = 'I';
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("httplog renders HAProxy's HTTP log line without captures", "[proxyd][log][log_format][http]") {
+  const auto expected =
+      "10.0.0.5:51234 [21/Nov/2026:07:59:01.629] www app_pool/web1 0/0/1/3/4 200 1530 - - --NI 1/1/0/0/0 0/0 "
+      "\"GET /index.html HTTP/1.1\"";
+  CHECK(LogFormat::httplog().render(http_example()) == expected);
+  CHECK(render("httplog", http_example()) == expected);
+  CHECK(render(kHttpLogFormat, http_example()) == expected);
+}
+
+TEST_CASE("httplog for a request that never got an answer", "[proxyd][log][log_format][http]") {
+  auto s = http_example();
+  s.server.clear();
+  s.connect.reset();
+  s.response_time.reset();
+  s.active_time = 10001ms;
+  s.status = 0;
+  s.bytes_to_client = 0;
+  s.termination = {TerminationCause::ClientTimeout, SessionPhase::Request};
+  s.cookie_request = '-';
+  s.cookie_response = '-';
+  s.method.clear();
+  s.uri.clear();
+  s.version.clear();
+  CHECK(LogFormat::httplog().render(s) ==
+        "10.0.0.5:51234 [21/Nov/2026:07:59:01.629] www app_pool/<NOSRV> 0/0/-1/-1/10001 -1 0 - - cR-- 1/1/0/0/0 0/0 "
+        "\"<BADREQ>\"");
+}
+
+TEST_CASE("HTTP variables one by one", "[proxyd][log][log_format][http]") {
+  auto s = http_example();
+  CHECK(render("%HM %HU %HV", s) == "GET /index.html HTTP/1.1");
+  CHECK(render("%r", s) == "GET /index.html HTTP/1.1");
+  CHECK(render("%TR %Tr %Ta %ST", s) == "0 3 4 200");
+  CHECK(render("%tsc|%ts", s) == "--NI|--");  // the longest name wins
+  CHECK(render("%CC %CS", s) == "- -");
+  s.termination = {TerminationCause::ServerAbort, SessionPhase::Data};
+  s.cookie_request = 'V';
+  s.cookie_response = 'N';
+  CHECK(render("%tsc", s) == "SDVN");
+  s.method.clear();
+  s.uri.clear();
+  s.version.clear();
+  CHECK(render("%HM %HU %HV %r", s) == "- - - <BADREQ>");
+  // TCP sessions print the HTTP fields as not reached.
+  CHECK(render("%TR %Tr %Ta %ST %tsc", example()) == "-1 -1 -1 -1 ----");
+}
+
+TEST_CASE("+Q quotes a value and escapes quotes in it", "[proxyd][log][log_format][http]") {
+  auto s = http_example();
+  CHECK(render("%{+Q}r", s) == "\"GET /index.html HTTP/1.1\"");
+  CHECK(render("%{+Q}HU %{+Q,-Q}HM %{+Q}ft", s) == "\"/index.html\" GET \"www\"");
+  CHECK(render("%{+Q}ci", s) == "\"10.0.0.5\"");
+  s.uri = "/say?\"hi\"\\";
+  CHECK(render("%{+Q}HU", s) == "\"/say?\\\"hi\\\"\\\\\"");
 }
