@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <catch2/catch.hpp>
+#include <set>
 #include <thread>
 
 #include "support/daemon_runner.h"

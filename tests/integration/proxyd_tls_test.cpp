@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"

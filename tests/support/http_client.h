@@ -24,9 +24,9 @@ struct HttpReply {
 };
 
 struct HttpOptions {
-  std::vector<std::string> headers;   // "Name: value"
-  std::vector<std::string> resolve;   // CURLOPT_RESOLVE entries "host:port:addr"
-  std::string ca_file;                // verify the server with this CA (TLS)
+  std::vector<std::string> headers = {};  // "Name: value"
+  std::vector<std::string> resolve = {};  // CURLOPT_RESOLVE entries "host:port:addr"
+  std::string ca_file = {};               // verify the server with this CA (TLS)
   bool insecure = false;              // do not verify (TLS)
   std::chrono::milliseconds timeout{5000};
 };
