@@ -25,8 +25,8 @@ class Connector {
  public:
   struct Target {
     BackendShared* backend = nullptr;
-    common::net::Endpoint client;  // the original client (PROXY header, source hashing)
-    common::net::Endpoint local;   // the address the client reached
+    common::net::Endpoint client;              // the original client (PROXY header, source hashing)
+    common::net::Endpoint local;               // the address the client reached
     std::optional<std::uint64_t> request_key;  // uri / hdr hashing
     ServerShared* preferred = nullptr;         // cookie persistence: taken when usable
   };

@@ -29,7 +29,8 @@ void load_errorfiles(const std::string& source, const config::ProxySettings& set
     contents << in.rdbuf();
     auto response = http::prepare_errorfile(e.status, contents.str());
     if (!response) {
-      errors.push_back(fmt::format("{}:{}: errorfile {}: {}: {}", source, e.line, e.status, e.path, response.error().describe()));
+      errors.push_back(
+          fmt::format("{}:{}: errorfile {}: {}: {}", source, e.line, e.status, e.path, response.error().describe()));
       continue;
     }
     pages.set(e.status, std::move(*response));
@@ -98,7 +99,8 @@ std::vector<std::string> load_generation_files(Generation& generation) {
       if (!bind.tls) continue;
       auto context = TlsServerContext::load(*bind.tls);
       if (!context) {
-        errors.push_back(fmt::format("{}:{}: bind {}: {}", source, bind.line, bind.address.to_string(), context.error().describe()));
+        errors.push_back(
+            fmt::format("{}:{}: bind {}: {}", source, bind.line, bind.address.to_string(), context.error().describe()));
         continue;
       }
       frontend->tls[bind.address] = std::move(*context);

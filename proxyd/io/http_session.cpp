@@ -64,10 +64,8 @@ HttpSession::HttpSession(Worker& worker, GenerationPtr generation, FrontendShare
       client_address_(client_address),
       local_address_(local_address),
       tls_(std::move(tls)),
-      request_parser_(http::MessageKind::Request,
-                      {fe_settings_.max_header_size, fe_settings_.max_headers}),
-      response_parser_(http::MessageKind::Response,
-                       {fe_settings_.max_header_size, fe_settings_.max_headers}),
+      request_parser_(http::MessageKind::Request, {fe_settings_.max_header_size, fe_settings_.max_headers}),
+      response_parser_(http::MessageKind::Response, {fe_settings_.max_header_size, fe_settings_.max_headers}),
       client_in_(worker.buffers()),
       to_server_(worker.buffers()),
       server_in_(worker.buffers()),
@@ -166,10 +164,10 @@ bool HttpSession::handshake() {
       return false;
     case Status::Closed:
     case Status::Failed:
-      worker_.limiter().log(worker_.logger(), Level::Notice, "tls handshake " + frontend_.config.name,
-                            fmt::format("{}: SSL handshake failure from {}", frontend_.config.name,
-                                        client_address_.to_string()),
-                            worker_.loop().now());
+      worker_.limiter().log(
+          worker_.logger(), Level::Notice, "tls handshake " + frontend_.config.name,
+          fmt::format("{}: SSL handshake failure from {}", frontend_.config.name, client_address_.to_string()),
+          worker_.loop().now());
       finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);
       return false;
   }
@@ -206,8 +204,7 @@ bool HttpSession::read_client() {
   if (client_eof_ || req_phase_ == RequestPhase::Handshake) return false;
   const std::size_t room = client_read_room();
   if (room == 0) return false;
-  if (req_phase_ == RequestPhase::Body || req_phase_ == RequestPhase::Tunnel ||
-      req_phase_ == RequestPhase::Closing) {
+  if (req_phase_ == RequestPhase::Body || req_phase_ == RequestPhase::Tunnel || req_phase_ == RequestPhase::Closing) {
     client_in_.reserve_tail(room);
   }
   auto tail = client_in_.tail();
@@ -245,7 +242,8 @@ bool HttpSession::read_client() {
 bool HttpSession::process_request() {
   switch (req_phase_) {
     case RequestPhase::Idle:
-      if (client_eof_) finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);  // closed between requests
+      if (client_eof_)
+        finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);  // closed between requests
       return false;
     case RequestPhase::Head: {
       const auto r = request_parser_.parse(client_in_.view());
@@ -259,10 +257,10 @@ bool HttpSession::process_request() {
         case http::HeadResult::Status::Error:
           frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
           record_.uri = "<BADREQ>";
-          worker_.limiter().log(worker_.logger(), Level::Notice, "bad request " + frontend_.config.name,
-                                fmt::format("{}: bad request from {}: {}", frontend_.config.name,
-                                            client_address_.to_string(), r.error),
-                                worker_.loop().now());
+          worker_.limiter().log(
+              worker_.logger(), Level::Notice, "bad request " + frontend_.config.name,
+              fmt::format("{}: bad request from {}: {}", frontend_.config.name, client_address_.to_string(), r.error),
+              worker_.loop().now());
           respond_error(r.http_status, {TerminationCause::Proxy, SessionPhase::Request});
           return true;
         case http::HeadResult::Status::Done:
@@ -337,7 +335,8 @@ void HttpSession::head_complete() {
       }
       if (cookie_target_ != nullptr) {
         const auto& live = *cookie_target_->live;
-        const bool usable = live.up.load(memory_order_relaxed) && live.admin.load(memory_order_relaxed) == AdminState::Ready;
+        const bool usable =
+            live.up.load(memory_order_relaxed) && live.admin.load(memory_order_relaxed) == AdminState::Ready;
         record_.cookie_request = usable ? 'V' : 'D';
         if (!usable) cookie_target_ = nullptr;
       }
@@ -513,10 +512,10 @@ bool HttpSession::write_server() {
     if (r.status == Status::WantWrite) server_handshake_wants_ = EV_WRITE;
     if (r.status == Status::Failed || r.status == Status::Closed) {
       worker_.limiter().log(worker_.logger(), Level::Warning, "tls server " + record_.server,
-                            fmt::format("{}/{}: SSL handshake with the server failed", record_.backend,
-                                        record_.server),
+                            fmt::format("{}/{}: SSL handshake with the server failed", record_.backend, record_.server),
                             worker_.loop().now());
-      if (server_of_connection_) server_of_connection_->live->counters.add(counter_slot(), ServerCounter::ConnectErrors);
+      if (server_of_connection_)
+        server_of_connection_->live->counters.add(counter_slot(), ServerCounter::ConnectErrors);
       close_server(false);
       respond_error(503, {TerminationCause::ServerAbort, SessionPhase::Connect});
       return true;
@@ -798,8 +797,8 @@ bool HttpSession::write_client() {
     case Status::Failed:
       to_client_.clear();
       client_eof_ = true;
-      finish({TerminationCause::ClientAbort, resp_phase_ == ResponsePhase::None ? SessionPhase::Request
-                                                                                : SessionPhase::Data});
+      finish({TerminationCause::ClientAbort,
+              resp_phase_ == ResponsePhase::None ? SessionPhase::Request : SessionPhase::Data});
       return false;
   }
   return false;
@@ -930,7 +929,8 @@ void HttpSession::update_interest() {
       const bool reading = resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body ||
                            resp_phase_ == ResponsePhase::Tunnel;
       const bool idle = resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Done;
-      if (!server_eof_ && ((reading && to_client_.size() < kMaxPending) || (idle && req_phase_ != RequestPhase::Routing))) {
+      if (!server_eof_ &&
+          ((reading && to_client_.size() < kMaxPending) || (idle && req_phase_ != RequestPhase::Routing))) {
         server_events |= EV_READ;
       }
       if (!to_server_.empty() || server_read_wants_write_ ||
@@ -1002,9 +1002,7 @@ void HttpSession::on_timeout() {
   if (finished_) return;
   const auto now = worker_.loop().now();
   const auto& fe = fe_settings_;
-  const auto expired = [now](common::TimePoint from, common::Duration d) {
-    return d.count() > 0 && now >= from + d;
-  };
+  const auto expired = [now](common::TimePoint from, common::Duration d) { return d.count() > 0 && now >= from + d; };
   switch (req_phase_) {
     case RequestPhase::Handshake:
       finish({TerminationCause::ClientTimeout, SessionPhase::Request}, false);

@@ -123,7 +123,7 @@ class HttpSession final : public SessionBase {
   std::unique_ptr<Stream> server_;
   ServerShared* server_of_connection_ = nullptr;
   bool server_handshake_done_ = false;
-  bool server_reused_ = false;  // taken from the pool or kept: may have been closed under us
+  bool server_reused_ = false;      // taken from the pool or kept: may have been closed under us
   int client_handshake_wants_ = 0;  // EV_READ / EV_WRITE during the TLS handshakes
   int server_handshake_wants_ = 0;
 
@@ -155,11 +155,11 @@ class HttpSession final : public SessionBase {
   bool request_keep_alive_ = true;
   bool request_upgrade_ = false;
   bool request_has_body_ = false;
-  bool retrying_ = false;             // sending again after a reused connection closed
-  std::string sent_head_;             // a bodiless request's head, kept for that retry
-  bool response_bytes_seen_ = false;  // the server sent something for this request
+  bool retrying_ = false;                      // sending again after a reused connection closed
+  std::string sent_head_;                      // a bodiless request's head, kept for that retry
+  bool response_bytes_seen_ = false;           // the server sent something for this request
   log::TerminationState pending_termination_;  // logged once a final response is out
-  bool close_client_after_ = false;  // Connection: close sent to the client
+  bool close_client_after_ = false;            // Connection: close sent to the client
   bool close_server_after_ = false;
   std::optional<std::string> cookie_server_;  // persistence cookie value of the request
   ServerShared* cookie_target_ = nullptr;

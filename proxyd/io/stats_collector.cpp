@@ -91,7 +91,8 @@ stats::FrontendSnapshot frontend_snapshot(const FrontendShared& frontend, bool l
   f.counters.bytes_out = c.sum(FrontendCounter::BytesOut);
   f.counters.request_errors = c.sum(FrontendCounter::RequestErrors);
   for (std::size_t i = 0; i < stats::kHttpClasses; ++i) {
-    f.counters.http_responses[i] = c.sum(static_cast<FrontendCounter>(static_cast<std::size_t>(FrontendCounter::Http1xx) + i));
+    f.counters.http_responses[i] =
+        c.sum(static_cast<FrontendCounter>(static_cast<std::size_t>(FrontendCounter::Http1xx) + i));
   }
   return f;
 }

@@ -83,8 +83,8 @@ TEST_CASE("http: keep-alive is reused on both sides and each request is logged i
     CHECK(reply.body == "a\n");
     connects += reply.connects;
   }
-  CHECK(connects == 1);            // one client connection
-  CHECK(a.connections() == 1);     // one server connection
+  CHECK(connects == 1);         // one client connection
+  CHECK(a.connections() == 1);  // one server connection
   CHECK(a.request_count() == 5);
   REQUIRE(p.daemon->wait_for_log("\"GET /page4 HTTP/1.1\"", 5s));
   // client, date, frontend, backend/server, timers, status, bytes, cookies, state, counts, queues, request
@@ -231,9 +231,9 @@ TEST_CASE("http: a WebSocket upgrade tunnels bytes both ways", "[proxyd][http]")
   p.start("[listen www]\nbind = 127.0.0.1:{port}\ntimeout_tunnel = 10s\n" + server_line(a));
   auto client = TcpClient::connect(p.endpoint());
   REQUIRE(client);
-  REQUIRE(client->send_all(
-      "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+  REQUIRE(
+      client->send_all("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
   const auto status = client->read_line();
   REQUIRE(status);
   CHECK(status->starts_with("HTTP/1.1 101"));
@@ -285,7 +285,8 @@ TEST_CASE("http: every smuggling attempt gets 400 and never reaches a server", "
       // chunked obfuscations
       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\x0b" "chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\x0b"
+      "chunked\r\n\r\n0\r\n\r\n",
       // obs-fold
       "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  folded\r\n\r\n",
       // bare CR and bare LF
@@ -316,7 +317,8 @@ TEST_CASE("http: every smuggling attempt gets 400 and never reaches a server", "
     CHECK(response.find("Connection: close") != std::string::npos);
   }
   // Too large a head: 431.
-  const auto big = exchange(p.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  const auto big =
+      exchange(p.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
   CHECK(big.starts_with("HTTP/1.1 431"));
   // The chunked body is checked as it passes: only its valid prefix could
   // have been forwarded, never a second request.
@@ -373,8 +375,8 @@ TEST_CASE("http: proxyd's own errors: 502 for a broken response, 504 for a silen
   testing::TcpBackend garbage("not-http");  // greets with "not-http\n": not a status line
   HttpBackend slow("slow");
   Proxy p;
-  const auto errorfile = p.dir.write("503.http",
-                                     "HTTP/1.1 503 Service Unavailable\nContent-Type: text/plain\n\nall down, sorry\n");
+  const auto errorfile =
+      p.dir.write("503.http", "HTTP/1.1 503 Service Unavailable\nContent-Type: text/plain\n\nall down, sorry\n");
   p.start(fmt::format(
       "[listen broken]\nbind = 127.0.0.1:{{port}}\nserver = g {}\n"
       "[listen slowpoke]\nbind = 127.0.0.1:{{port2}}\ntimeout_server = 300ms\n{}"

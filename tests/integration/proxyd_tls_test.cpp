@@ -23,7 +23,7 @@ namespace {
 // Runs <command> through the shell; its output (stdout and stderr).
 std::string run(const std::string& command) {
   std::string out;
-  if (FILE* pipe = ::popen((command + " 2>&1").c_str(), "r")) {
+  if (FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r")) {
     char buf[4096];
     while (const auto n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
     ::pclose(pipe);
@@ -34,20 +34,21 @@ std::string run(const std::string& command) {
 // A CA, and PEM files (certificate then key) it signed, one per name.
 struct Certificates {
   explicit Certificates(const testing::TempDir& dir) : dir_(dir) {
-    run(fmt::format("mkdir -p {0}/certs && cd {0} && "
+    run(
+        fmt::format("mkdir -p {0}/certs && cd {0} && "
                     "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
                     "-subj /CN=test-ca -keyout ca.key -out ca.pem",
                     dir.path()));
   }
   // Issues a certificate for <name> into certs/<file>.pem.
   void issue(const std::string& name, const std::string& file) const {
-    const auto out = run(fmt::format(
-        "cd {0} && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN={1}' "
-        "-keyout {2}.key -out {2}.csr && "
-        "printf 'subjectAltName=DNS:{1}\\n' > {2}.ext && "
-        "openssl x509 -req -in {2}.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile {2}.ext "
-        "-out {2}.crt && cat {2}.crt {2}.key > certs/{2}.pem",
-        dir_.path(), name, file));
+    const auto out = run(
+        fmt::format("cd {0} && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN={1}' "
+                    "-keyout {2}.key -out {2}.csr && "
+                    "printf 'subjectAltName=DNS:{1}\\n' > {2}.ext && "
+                    "openssl x509 -req -in {2}.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile {2}.ext "
+                    "-out {2}.crt && cat {2}.crt {2}.key > certs/{2}.pem",
+                    dir_.path(), name, file));
     INFO(out);
     REQUIRE(std::ifstream(dir_.file("certs/" + file + ".pem")).good());
   }
@@ -68,14 +69,14 @@ struct TlsProxy {
   std::unique_ptr<testing::DaemonRunner> daemon;
 
   void start(const std::string& body) {
-    const auto config = dir.write(
-        "proxyd.ini",
-        fmt::format("[global]\nlog = stderr\npidfile = {}\n\n[defaults]\nmode = http\ntimeout_connect = 1s\n"
-                    "timeout_client = 5s\ntimeout_server = 5s\n{}",
-                    dir.file("proxyd.pid"),
-                    fmt::format(fmt::runtime(body), fmt::arg("tls", tls_port), fmt::arg("plain", plain_port),
-                                fmt::arg("pass", pass_port), fmt::arg("tls2", tls2_port),
-                                fmt::arg("certs", certs.dir()), fmt::arg("ca", certs.ca()))));
+    const auto config =
+        dir.write("proxyd.ini",
+                  fmt::format("[global]\nlog = stderr\npidfile = {}\n\n[defaults]\nmode = http\ntimeout_connect = 1s\n"
+                              "timeout_client = 5s\ntimeout_server = 5s\n{}",
+                              dir.file("proxyd.pid"),
+                              fmt::format(fmt::runtime(body), fmt::arg("tls", tls_port), fmt::arg("plain", plain_port),
+                                          fmt::arg("pass", pass_port), fmt::arg("tls2", tls2_port),
+                                          fmt::arg("certs", certs.dir()), fmt::arg("ca", certs.ca()))));
     daemon = std::make_unique<testing::DaemonRunner>(
         std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config}, dir.file("proxyd.log"));
     REQUIRE(daemon->wait_for_log("started", 10s));
@@ -97,7 +98,8 @@ TEST_CASE("tls: termination picks the certificate by SNI, negotiates ALPN, re-en
       "[frontend pass]\nmode = tcp\nbind = 127.0.0.1:{pass}\nuse_backend = pass_a if sni a.example.org\n"
       "backend = pass_other\n"
       "[backend app_a]\n" +
-      fmt::format("server = a {}\n", a.endpoint()) + "[backend app_b]\n" + fmt::format("server = b {}\n", b.endpoint()) +
+      fmt::format("server = a {}\n", a.endpoint()) + "[backend app_b]\n" +
+      fmt::format("server = b {}\n", b.endpoint()) +
       "[backend reencrypt]\nserver = t 127.0.0.1:{tls} ssl verify=required ca_file={ca} sni=a.example.org\n"
       "[backend pass_a]\nmode = tcp\nserver = ta 127.0.0.1:{tls}\n"
       "[backend pass_other]\nmode = tcp\nserver = tb 127.0.0.1:{tls2}\n");
@@ -141,8 +143,8 @@ TEST_CASE("tls: termination picks the certificate by SNI, negotiates ALPN, re-en
     const auto ra = client.get(fmt::format("https://a.example.org:{}/", p.pass_port));
     INFO(ra.error);
     CHECK(ra.body == "a\n");
-    HttpClient other({.resolve = {fmt::format("www.b.example.org:{}:127.0.0.1", p.pass_port)},
-                      .ca_file = p.certs.ca()});
+    HttpClient other(
+        {.resolve = {fmt::format("www.b.example.org:{}:127.0.0.1", p.pass_port)}, .ca_file = p.certs.ca()});
     const auto rb = other.get(fmt::format("https://www.b.example.org:{}/", p.pass_port));
     INFO(rb.error);
     CHECK(rb.body == "b\n");
@@ -169,8 +171,7 @@ TEST_CASE("tls: a failed verification is a 503, and new certificates are read on
   REQUIRE(p.daemon->wait_for_log("reload", 5s));
   const bool served = testing::eventually(
       [&] {
-        HttpClient fresh({.resolve = {fmt::format("c.example.org:{}:127.0.0.1", p.tls_port)},
-                          .ca_file = p.certs.ca()});
+        HttpClient fresh({.resolve = {fmt::format("c.example.org:{}:127.0.0.1", p.tls_port)}, .ca_file = p.certs.ca()});
         return fresh.get(fmt::format("https://c.example.org:{}/", p.tls_port)).status == 200;
       },
       5s);

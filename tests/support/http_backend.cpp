@@ -38,7 +38,8 @@ std::string header_of(const std::string& head, const std::string& name) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    if (common::text::iequals(line.substr(0, colon), name)) return std::string(common::text::trim(line.substr(colon + 1)));
+    if (common::text::iequals(line.substr(0, colon), name))
+      return std::string(common::text::trim(line.substr(colon + 1)));
   }
   return {};
 }
@@ -170,7 +171,8 @@ void HttpBackend::handle(int fd, std::size_t index) {
       const auto line = request.request_line();
       const bool http10 = line.ends_with("HTTP/1.0");
       const auto connection = request.header("Connection");
-      keep_alive = http10 ? common::text::iequals(connection, "keep-alive") : !common::text::iequals(connection, "close");
+      keep_alive =
+          http10 ? common::text::iequals(connection, "keep-alive") : !common::text::iequals(connection, "close");
       {
         std::lock_guard lock(mutex_);
         requests_.push_back(request);
@@ -185,7 +187,8 @@ void HttpBackend::handle(int fd, std::size_t index) {
       if (path == "/health") {
         send_all(fd, plain(health_status_.load(), name_ + " health"));
       } else if (path == "/ws" && common::text::iequals(request.header("Upgrade"), "websocket")) {
-        send_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + served + "\r\n");
+        send_all(fd,
+                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + served + "\r\n");
         // Echo until the peer closes.
         if (!buffer.empty()) send_all(fd, buffer);
         char chunk[4096];
@@ -204,8 +207,9 @@ void HttpBackend::handle(int fd, std::size_t index) {
                                  name_.size() + 1, served, name_));
         break;
       } else if (path == "/chunked") {
-        send_all(fd, fmt::format("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n{}{}\r\n{:x}\r\n{}\r\n1\r\n\n\r\n0\r\n\r\n",
-                                 served, conn, name_.size(), name_));
+        send_all(fd, fmt::format(
+                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n{}{}\r\n{:x}\r\n{}\r\n1\r\n\n\r\n0\r\n\r\n",
+                         served, conn, name_.size(), name_));
       } else if (path == "/set-cookie") {
         send_all(fd, plain(200, name_ + "\n", "Set-Cookie: JSESSIONID=abc123; path=/\r\n"));
       } else if (path == "/echo") {

@@ -27,8 +27,8 @@
 namespace testing {
 
 struct ReceivedRequest {
-  std::string head;  // request line and header fields, CRLFs included
-  std::string body;  // decoded
+  std::string head;            // request line and header fields, CRLFs included
+  std::string body;            // decoded
   std::size_t connection = 0;  // index of the connection it came on (1-based)
 
   // The value of header <name> (case-insensitive); empty if absent.

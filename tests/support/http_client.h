@@ -15,8 +15,8 @@ struct HttpReply {
   long status = 0;
   std::string headers;  // raw, every header line of the final response
   std::string body;
-  long connects = 0;    // new connections curl opened for this request
-  std::string error;    // curl's message when the transfer failed
+  long connects = 0;  // new connections curl opened for this request
+  std::string error;  // curl's message when the transfer failed
 
   bool ok() const { return error.empty(); }
   // The value of header <name> (case-insensitive); empty if absent.
@@ -27,7 +27,7 @@ struct HttpOptions {
   std::vector<std::string> headers = {};  // "Name: value"
   std::vector<std::string> resolve = {};  // CURLOPT_RESOLVE entries "host:port:addr"
   std::string ca_file = {};               // verify the server with this CA (TLS)
-  bool insecure = false;              // do not verify (TLS)
+  bool insecure = false;                  // do not verify (TLS)
   std::chrono::milliseconds timeout{5000};
 };
 

@@ -39,8 +39,7 @@ class HeadEditor {
   void apply(std::span<const HeaderRule> rules);
 
   // Appends "METHOD TARGET HTTP/1.<minor>\r\n", the fields, and "\r\n".
-  void serialize_request(std::string_view method, std::string_view target, int version_minor,
-                         std::string& out) const;
+  void serialize_request(std::string_view method, std::string_view target, int version_minor, std::string& out) const;
   // Appends "HTTP/1.<minor> STATUS REASON\r\n", the fields, and "\r\n".
   void serialize_response(int version_minor, int status, std::string_view reason, std::string& out) const;
 

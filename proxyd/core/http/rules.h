@@ -20,8 +20,8 @@ namespace proxyd::http {
 struct Condition {
   enum class Kind { Host, PathBeg, Path, Header, Sni };
   Kind kind = Kind::Host;
-  std::string name;   // header name, with Kind::Header
-  std::string value;  // host names and header values compare case-insensitively
+  std::string name;     // header name, with Kind::Header
+  std::string value;    // host names and header values compare case-insensitively
   bool negate = false;  // `unless` instead of `if`
 };
 
@@ -33,10 +33,10 @@ struct UseBackendRule {
 
 // What a condition is evaluated against.
 struct RequestFacts {
-  std::string_view host{};  // Host header (a port is ignored); empty if none
-  std::string_view path{};  // target without the query; empty in TCP mode
+  std::string_view host{};            // Host header (a port is ignored); empty if none
+  std::string_view path{};            // target without the query; empty in TCP mode
   const MessageHead* head = nullptr;  // nullptr in TCP mode (only sni applies)
-  std::string_view sni{};   // TLS server name; empty if none
+  std::string_view sni{};             // TLS server name; empty if none
 };
 
 bool matches(const Condition& condition, const RequestFacts& facts);
