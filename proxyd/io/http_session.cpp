@@ -178,16 +178,24 @@ void HttpSession::begin_request() {
   req_phase_ = RequestPhase::Idle;
   resp_phase_ = ResponsePhase::None;
   request_parser_.reset();
-  // The head is parsed in place: it must never move while being read.
-  client_in_.reserve_tail(fe_settings_.max_header_size + 1);
+  // A pipelined request already waiting gets its room now; an idle
+  // connection holds no buffer until bytes arrive (read_client).
+  if (!client_in_.empty())
+    client_in_.reserve_tail(fe_settings_.max_header_size -
+                            std::min<std::size_t>(client_in_.size(), fe_settings_.max_header_size));
   if (transactions_ > 0) idle_since_ = worker_.loop().now();
 }
 
 std::size_t HttpSession::client_read_room() const {
   switch (req_phase_) {
-    case RequestPhase::Idle:
+    case RequestPhase::Idle: {
+      const std::size_t limit = fe_settings_.max_header_size;
+      return client_in_.size() < limit ? limit - client_in_.size() : 0;
+    }
     case RequestPhase::Head: {
-      const std::size_t limit = fe_settings_.max_header_size + 1;  // one more: the parser then says 431
+      // The head is parsed in place: it must not move, so it grows only
+      // into the room reserved when it began (a full buffer is a 431).
+      const std::size_t limit = fe_settings_.max_header_size;
       return client_in_.size() < limit ? std::min(limit - client_in_.size(), client_in_.tail_room()) : 0;
     }
     case RequestPhase::Body:
@@ -204,9 +212,7 @@ bool HttpSession::read_client() {
   if (client_eof_ || req_phase_ == RequestPhase::Handshake) return false;
   const std::size_t room = client_read_room();
   if (room == 0) return false;
-  if (req_phase_ == RequestPhase::Body || req_phase_ == RequestPhase::Tunnel || req_phase_ == RequestPhase::Closing) {
-    client_in_.reserve_tail(room);
-  }
+  if (req_phase_ != RequestPhase::Head) client_in_.reserve_tail(room);
   auto tail = client_in_.tail();
   const auto r = client_->read(tail.first(std::min(room, tail.size())));
   client_read_wants_write_ = r.status == Status::WantWrite;
@@ -226,6 +232,7 @@ bool HttpSession::read_client() {
       return true;
     case Status::WantRead:
     case Status::WantWrite:
+      client_in_.release();  // nothing came: an idle connection keeps no buffer
       return false;
     case Status::Closed:
     case Status::Failed:
@@ -249,6 +256,12 @@ bool HttpSession::process_request() {
       const auto r = request_parser_.parse(client_in_.view());
       switch (r.status) {
         case http::HeadResult::Status::NeedMore:
+          if (client_in_.size() >= fe_settings_.max_header_size) {
+            frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
+            record_.uri = "<BADREQ>";
+            respond_error(431, {TerminationCause::Proxy, SessionPhase::Request});
+            return true;
+          }
           if (client_eof_) {
             record_.uri = "<BADREQ>";
             finish({TerminationCause::ClientAbort, SessionPhase::Request});
@@ -419,7 +432,7 @@ void HttpSession::on_connector(std::optional<TerminationState> failure) {
   response_parser_.reset();
   response_parser_.set_request_method(method_);
   server_in_.clear();
-  server_in_.reserve_tail(fe_settings_.max_header_size + 1);
+  server_in_.reserve_tail(fe_settings_.max_header_size);
   request_sent_ = worker_.loop().now();
   server_active_ = request_sent_;
   if (!in_drive_) drive();
@@ -557,7 +570,7 @@ bool HttpSession::read_server() {
   std::size_t room = 0;
   switch (resp_phase_) {
     case ResponsePhase::Head: {
-      const std::size_t limit = fe_settings_.max_header_size + 1;
+      const std::size_t limit = fe_settings_.max_header_size;
       room = server_in_.size() < limit ? std::min(limit - server_in_.size(), server_in_.tail_room()) : 0;
       break;
     }
@@ -624,7 +637,7 @@ bool HttpSession::process_response() {
       if (server_in_.empty()) return false;
       const auto r = response_parser_.parse(server_in_.view());
       if (r.status == http::HeadResult::Status::NeedMore) {
-        if (server_eof_) {
+        if (server_eof_ || server_in_.size() >= fe_settings_.max_header_size) {
           count_server_error();
           respond_error(502, {TerminationCause::ServerAbort, SessionPhase::Headers});
           return true;
@@ -671,7 +684,7 @@ void HttpSession::response_head_complete() {
     server_in_.consume(response_head_length_);
     response_parser_.reset();
     response_parser_.set_request_method(method_);
-    server_in_.reserve_tail(fe_settings_.max_header_size + 1);
+    server_in_.reserve_tail(fe_settings_.max_header_size);
     return;
   }
   if (status == 101 && !request_upgrade_) {
@@ -828,6 +841,15 @@ bool HttpSession::end_of_transaction() {
     }
     return false;
   }
+  if (resp_phase_ == ResponsePhase::Done && to_client_.empty() && req_phase_ == RequestPhase::Body &&
+      close_client_after_) {
+    // The server answered before the request body was in (an early 413 or
+    // 401, say): the rest of the body is not worth reading, and without it
+    // the connection cannot carry another request (nor can the server's).
+    close_server_after_ = true;
+    finish({TerminationCause::Normal, SessionPhase::None});
+    return false;
+  }
   if (req_phase_ != RequestPhase::Done || resp_phase_ != ResponsePhase::Done || !to_client_.empty()) return false;
   log_transaction({TerminationCause::Normal, SessionPhase::None});
   ++transactions_;
@@ -841,6 +863,11 @@ bool HttpSession::end_of_transaction() {
     finish({TerminationCause::Normal, SessionPhase::None}, false);
     return false;
   }
+  // Between requests a connection keeps no buffer.
+  client_in_.release();
+  server_in_.release();
+  to_server_.release();
+  to_client_.release();
   begin_request();
   // A pipelined request may already be waiting.
   if (!client_in_.empty()) req_phase_ = RequestPhase::Head;
