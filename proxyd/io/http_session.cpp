@@ -341,6 +341,7 @@ void HttpSession::head_complete() {
     const http::HeadEditor view(head);
     const auto value = http::find_persistence_cookie(*be.cookie, view);
     record_.cookie_request = 'N';
+    record_.cookie_response = 'N';
     if (value) {
       record_.cookie_request = 'I';
       for (const auto& s : backend_->servers) {
