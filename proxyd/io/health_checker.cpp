@@ -1,5 +1,7 @@
 #include "proxyd/io/health_checker.h"
 
+#include "proxyd/io/tls/tls_context.h"
+
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -32,8 +34,9 @@ void record_history(ServerHistory& history, const health::HealthCheck& state, co
 struct HealthChecker::Probe {
   Probe(common::io::EventLoop& loop, std::function<void()> on_ready, std::function<void()> on_timeout)
       : watcher(loop, [f = std::move(on_ready)](int) { f(); }), timeout(loop, std::move(on_timeout)) {}
-  enum class Phase { Connecting, Sending, Receiving };
+  enum class Phase { Connecting, Handshaking, Sending, Receiving };
   common::io::UniqueFd fd;
+  std::unique_ptr<Stream> stream;  // HTTP checks: plain, or TLS to an `ssl` server
   common::TimePoint started;
   Phase phase = Phase::Connecting;
   std::string request;   // HTTP checks: the bytes still to send
@@ -129,6 +132,9 @@ void HealthChecker::on_ready(BackendChecks& checks, std::size_t index) {
     case Probe::Phase::Connecting:
       on_connected(checks, index);
       return;
+    case Probe::Phase::Handshaking:
+      handshake(checks, index);
+      return;
     case Probe::Phase::Sending:
       send_request(checks, index);
       return;
@@ -166,24 +172,51 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
     complete(checks, index, {CheckStatus::Layer4Ok, {}, {}});
     return;
   }
-  probe.phase = Probe::Phase::Sending;
   probe.request = health::build_check_request(settings.http_check);
   probe.response.clear();
+  // An `ssl` server is checked over TLS, as its traffic goes.
+  const auto& tls = checks.servers[index]->tls;
+  probe.stream = tls ? std::unique_ptr<Stream>(tls->connect(probe.fd.get())) : make_plain_stream(probe.fd.get());
+  probe.phase = Probe::Phase::Handshaking;
+  handshake(checks, index);
+}
+
+// Watches the socket for what the stream waits for.
+void HealthChecker::wait_for(Probe& probe, StreamResult::Status status) {
+  probe.watcher.update(probe.fd.get(), status == StreamResult::Status::WantWrite ? EV_WRITE : EV_READ);
+}
+
+void HealthChecker::handshake(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  const auto r = probe.stream->handshake();
+  if (r.status == StreamResult::Status::WantRead || r.status == StreamResult::Status::WantWrite) {
+    wait_for(probe, r.status);
+    return;
+  }
+  if (r.status != StreamResult::Status::Ok) {
+    complete(checks, index, {CheckStatus::Layer6InvalidResponse, "SSL handshake failure", {}});
+    return;
+  }
+  probe.phase = Probe::Phase::Sending;
   send_request(checks, index);
 }
 
 void HealthChecker::send_request(BackendChecks& checks, std::size_t index) {
   auto& probe = *checks.probes[index];
-  const auto sent = ::send(probe.fd.get(), probe.request.data(), probe.request.size(), MSG_NOSIGNAL);
-  if (sent < 0) {
-    if (errno == EAGAIN || errno == EINTR) return;
-    complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(errno), {}});
-    return;
+  while (!probe.request.empty()) {
+    const auto r = probe.stream->write(probe.request);
+    if (r.status == StreamResult::Status::WantRead || r.status == StreamResult::Status::WantWrite) {
+      wait_for(probe, r.status);
+      return;
+    }
+    if (r.status != StreamResult::Status::Ok) {
+      complete(checks, index, {CheckStatus::Layer4ConnectionProblem, "connection lost while sending", {}});
+      return;
+    }
+    probe.request.erase(0, r.bytes);
   }
-  probe.request.erase(0, static_cast<std::size_t>(sent));
-  if (!probe.request.empty()) return;
   probe.phase = Probe::Phase::Receiving;
-  probe.watcher.start(probe.fd.get(), EV_READ);
+  receive_response(checks, index);
 }
 
 void HealthChecker::receive_response(BackendChecks& checks, std::size_t index) {
@@ -191,14 +224,17 @@ void HealthChecker::receive_response(BackendChecks& checks, std::size_t index) {
   char buffer[4096];
   while (probe.response.size() < health::kMaxCheckResponse) {
     const auto room = std::min(sizeof buffer, health::kMaxCheckResponse - probe.response.size());
-    const auto got = ::recv(probe.fd.get(), buffer, room, 0);
-    if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
-    if (got < 0 && probe.response.empty()) {
-      complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(errno), {}});
+    const auto r = probe.stream->read(std::span<char>(buffer, room));
+    if (r.status == StreamResult::Status::WantRead || r.status == StreamResult::Status::WantWrite) {
+      wait_for(probe, r.status);
       return;
     }
-    if (got <= 0) break;  // EOF, or a reset after part of the answer: judge what came
-    probe.response.append(buffer, static_cast<std::size_t>(got));
+    if (r.status == StreamResult::Status::Failed && probe.response.empty()) {
+      complete(checks, index, {CheckStatus::Layer4ConnectionProblem, "connection reset", {}});
+      return;
+    }
+    if (r.status != StreamResult::Status::Ok) break;  // EOF, or a reset after part of the answer: judge what came
+    probe.response.append(buffer, r.bytes);
     // A server ignoring Connection: close must not turn a pass into a timeout.
     if (health::response_is_decisive(checks.backend.config.settings.check_expect, probe.response)) break;
   }
@@ -211,6 +247,7 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   auto& probe = *checks.probes[index];
   probe.watcher.stop();
   probe.timeout.stop();
+  probe.stream.reset();
   probe.fd.reset();
   probe.request.clear();
   probe.response.clear();

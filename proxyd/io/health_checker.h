@@ -1,7 +1,8 @@
 // Health checks of every checked server of a generation, run on the control
 // thread's loop: a TCP connect (`check = tcp`), or a connect followed by an
 // HTTP request whose response is judged by core/health/http_check
-// (`check = http`, read until EOF, 16 KiB or check_timeout). Results go through the pure rise/fall state
+// (`check = http`, read until EOF, 16 KiB or check_timeout; over TLS for
+// an `ssl` server). Results go through the pure rise/fall state
 // machine (core/health); a transition flips the server's shared `up` flag,
 // which workers read on their next pick, and logs HAProxy's line.
 #pragma once
@@ -15,6 +16,7 @@
 #include "proxyd/core/health/check_scheduler.h"
 #include "proxyd/core/health/health_check.h"
 #include "proxyd/io/generation.h"
+#include "proxyd/io/tls/stream.h"
 
 namespace proxyd::io {
 
@@ -35,6 +37,8 @@ class HealthChecker {
   void on_ready(BackendChecks& checks, std::size_t index);
   void on_timeout(BackendChecks& checks, std::size_t index);
   void on_connected(BackendChecks& checks, std::size_t index);
+  void handshake(BackendChecks& checks, std::size_t index);
+  static void wait_for(Probe& probe, StreamResult::Status status);
   void send_request(BackendChecks& checks, std::size_t index);
   void receive_response(BackendChecks& checks, std::size_t index);
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);

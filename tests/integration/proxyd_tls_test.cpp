@@ -177,3 +177,22 @@ TEST_CASE("tls: a failed verification is a 503, and new certificates are read on
       5s);
   CHECK(served);
 }
+
+TEST_CASE("tls: an HTTP check of an ssl server runs over TLS", "[proxyd][tls]") {
+  HttpBackend a("a"), b("b");
+  TlsProxy p;
+  p.certs.issue("a.example.org", "a");
+  p.start(
+      "[frontend tls]\nbind = 127.0.0.1:{tls} ssl crt={certs}\nbackend = app\n"
+      "[frontend plain]\nbind = 127.0.0.1:{plain}\nbackend = checked\n"
+      "[backend app]\n" +
+      fmt::format("server = a {}\n", a.endpoint()) +
+      "[backend checked]\ncheck = http GET /health HTTP/1.1 Host=a.example.org\ncheck_interval = 100ms\n"
+      "rise = 1\nfall = 1\nserver = t 127.0.0.1:{tls} ssl verify=required ca_file={ca} sni=a.example.org\n");
+  // The check reaches the HTTP server behind the TLS frontend.
+  REQUIRE(testing::eventually([&] { return a.request_count() >= 2; }, 5s));
+  CHECK(a.requests()[0].request_line() == "GET /health HTTP/1.1");
+  CHECK(a.requests()[0].header("X-Forwarded-Proto") == "https");
+  a.set_health_status(503);
+  CHECK(p.daemon->wait_for_log("checked/t is DOWN, reason: Layer7 wrong status, code: 503", 5s));
+}

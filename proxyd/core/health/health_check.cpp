@@ -33,6 +33,8 @@ std::string_view describe(CheckStatus status) {
       return "Layer4 connection problem";
     case CheckStatus::SocketError:
       return "Socket error";
+    case CheckStatus::Layer6InvalidResponse:
+      return "Layer6 invalid response";
     case CheckStatus::Layer7Ok:
       return "Layer7 check passed";
     case CheckStatus::Layer7Timeout:
@@ -50,6 +52,7 @@ bool is_success(CheckStatus status) {
     case CheckStatus::Layer4Ok:
     case CheckStatus::Layer7Ok:
       return true;
+    case CheckStatus::Layer6InvalidResponse:
     case CheckStatus::Layer7Timeout:
     case CheckStatus::Layer7InvalidResponse:
     case CheckStatus::Layer7WrongStatus:

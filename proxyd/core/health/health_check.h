@@ -33,6 +33,7 @@ enum class CheckStatus {
   Layer4Timeout,            // L4TOUT: no connection within check_timeout
   Layer4ConnectionProblem,  // L4CON: refused, unreachable, reset
   SocketError,              // SOCKERR: the check could not even start
+  Layer6InvalidResponse,    // L6RSP: the TLS handshake with an `ssl` server failed
   Layer7Ok,                 // L7OK: the response matched check_expect
   Layer7Timeout,            // L7TOUT: connected, no complete response in time
   Layer7InvalidResponse,    // L7RSP: not HTTP, truncated, or the body did not match

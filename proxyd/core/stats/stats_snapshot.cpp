@@ -44,6 +44,8 @@ std::string_view check_status_code(health::CheckStatus status) {
       return "L4CON";
     case health::CheckStatus::SocketError:
       return "SOCKERR";
+    case health::CheckStatus::Layer6InvalidResponse:
+      return "L6RSP";
     case health::CheckStatus::Layer7Ok:
       return "L7OK";
     case health::CheckStatus::Layer7Timeout:
