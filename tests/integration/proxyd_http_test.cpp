@@ -409,3 +409,50 @@ TEST_CASE("http: balance uri sends a path to the same server", "[proxyd][http]")
   }
   CHECK(servers_seen.size() >= 2);
 }
+
+TEST_CASE("http: Expect: 100-continue passes the interim response through", "[proxyd][http]") {
+  HttpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + server_line(a));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  REQUIRE(client->send_all(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"));
+  // The body is sent only once the server said to go on.
+  CHECK(client->read_line() == "HTTP/1.1 100 Continue\r");
+  CHECK(client->read_line() == "\r");
+  REQUIRE(client->send_all("hello"));
+  const auto rest = client->read_to_end();
+  REQUIRE(rest);
+  CHECK(rest->starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(rest->ends_with("\r\n\r\nhello"));
+}
+
+TEST_CASE("http: header rules rewrite requests and responses; balance hdr() follows a header", "[proxyd][http]") {
+  HttpBackend a("a"), b("b"), c("c");
+  Proxy p;
+  p.start(
+      "[listen www]\nbind = 127.0.0.1:{port}\nbalance = hdr(X-User)\n"
+      "http_request_add_header = X-Added yes\nhttp_request_set_header = X-Env prod\n"
+      "http_request_del_header = X-Secret\nhttp_response_set_header = Server proxyd-test\n"
+      "http_response_del_header = X-Served-By\nhttp_response_add_header = X-Frame-Options DENY\n" +
+      server_line(a) + server_line(b) + server_line(c));
+  HttpClient client({.headers = {"X-Env: dev", "X-Env: qa", "X-Secret: hunter2", "X-User: alice"}});
+  const auto reply = client.get(p.url());
+  REQUIRE(reply.status == 200);
+  CHECK(reply.header("Server") == "proxyd-test");
+  CHECK(reply.header("X-Served-By").empty());
+  CHECK(reply.header("X-Frame-Options") == "DENY");
+  std::vector<testing::ReceivedRequest> all;
+  for (auto* s : {&a, &b, &c}) {
+    for (const auto& r : s->requests()) all.push_back(r);
+  }
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].header("X-Added") == "yes");
+  CHECK(all[0].header("X-Env") == "prod");
+  CHECK(all[0].head.find("X-Env: dev") == std::string::npos);
+  CHECK(all[0].head.find("hunter2") == std::string::npos);
+  // The same X-User always lands on the same server.
+  const auto first = reply.body;
+  for (int i = 0; i < 5; ++i) CHECK(client.get(p.url()).body == first);
+}

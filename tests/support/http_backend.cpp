@@ -138,6 +138,10 @@ void HttpBackend::handle(int fd, std::size_t index) {
       request.head = buffer.substr(0, end + 4);
       request.connection = index;
       buffer.erase(0, end + 4);
+      // Expect: 100-continue gets its interim response before the body.
+      if (common::text::iequals(request.header("Expect"), "100-continue")) {
+        send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+      }
       // The body: Content-Length or chunked.
       if (const auto cl = request.header("Content-Length"); !cl.empty()) {
         const auto length = std::strtoull(cl.c_str(), nullptr, 10);

@@ -11,6 +11,8 @@
 //   /close        answers with "Connection: close" and closes
 //   /chunked      answers with a chunked body "<name>" in two chunks
 //   /set-cookie   answers with "Set-Cookie: JSESSIONID=abc123; path=/"
+//   /echo         answers with the request body
+// A request with "Expect: 100-continue" gets "100 Continue" first.
 //   anything else "200 OK", body "<name>\n"
 // Each response carries "X-Served-By: <name>".
 #pragma once
