@@ -284,7 +284,12 @@ class App {
     logger_->notice("SIGTERM received: closing listeners, waiting for {} session(s) (at most {})", sessions(),
                     common::format_duration(generation_->config.global.hard_stop_after));
     common::io::notify_systemd("STOPPING=1");
-    for (auto& w : workers_) w->post([](io::Worker& self) { self.close_listeners(); });
+    for (auto& w : workers_) {
+      w->post([](io::Worker& self) {
+        self.close_listeners();
+        self.drain_sessions();
+      });
+    }
     checker_.reset();
     drain_timer_.start(std::chrono::milliseconds(50), std::chrono::milliseconds(50));
     hard_stop_timer_.start(generation_->config.global.hard_stop_after);

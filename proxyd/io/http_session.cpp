@@ -113,6 +113,18 @@ void HttpSession::start() {
   drive();
 }
 
+// An idle connection closes now; a busy one says Connection: close on its
+// current response and closes after it.
+void HttpSession::drain() {
+  if (finished_) return;
+  draining_ = true;
+  if (req_phase_ == RequestPhase::Idle && client_in_.empty()) {
+    finish({TerminationCause::Normal, SessionPhase::None}, false);
+    return;
+  }
+  if (resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Head) close_client_after_ = true;
+}
+
 void HttpSession::kill() {
   finish({TerminationCause::Killed, SessionPhase::Data});
 }
@@ -706,7 +718,7 @@ void HttpSession::response_head_complete() {
     start_tunnel();
     return;
   }
-  close_client_after_ = fe.http_close || be.http_close || !request_keep_alive_ ||
+  close_client_after_ = draining_ || fe.http_close || be.http_close || !request_keep_alive_ ||
                         head.framing == http::BodyFraming::UntilClose || req_phase_ != RequestPhase::Done;
   if (!head.keep_alive || head.framing == http::BodyFraming::UntilClose) close_server_after_ = true;
 
@@ -859,8 +871,8 @@ bool HttpSession::end_of_transaction() {
     backend_->active.fetch_sub(1, memory_order_relaxed);
     backend_ = nullptr;
   }
-  if (close_server_after_ || server_eof_) close_server(false);
-  if (close_client_after_) {
+  if (close_server_after_ || server_eof_ || draining_) close_server(false);
+  if (close_client_after_ || draining_) {
     finish({TerminationCause::Normal, SessionPhase::None}, false);
     return false;
   }

@@ -50,6 +50,7 @@ class HttpSession final : public SessionBase {
   void start() override;
   void retry_from_queue() override { connector_.retry_from_queue(); }
   void kill() override;
+  void drain() override;
 
  private:
   // Request side: client -> server.
@@ -178,6 +179,7 @@ class HttpSession final : public SessionBase {
   bool finished_ = false;
   bool counts_released_ = false;
   bool in_drive_ = false;
+  bool draining_ = false;  // reload or stop: no further request on this connection
 
   common::io::IoWatcher client_watcher_;
   common::io::IoWatcher server_watcher_;

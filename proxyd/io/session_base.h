@@ -12,6 +12,10 @@ class SessionBase {
   virtual void retry_from_queue() = 0;
   // Ends the session now (hard stop), logged as killed.
   virtual void kill() = 0;
+  // A reload or a graceful stop: a session that can end between two
+  // requests (HTTP keep-alive) does so at the next occasion, so clients
+  // reconnect to the new configuration; a TCP session runs to its end.
+  virtual void drain() {}
 };
 
 }  // namespace proxyd::io

@@ -152,10 +152,20 @@ void Worker::apply(ListenerUpdate update) {
     listener->resume();
   }
   balancers_.clear();  // the new generation's backends get fresh balancers
+  // Keep-alive clients move to the new configuration at their next request.
+  drain_sessions();
 }
 
 void Worker::close_listeners() {
   listeners_.clear();
+}
+
+void Worker::drain_sessions() {
+  server_pool_.clear();
+  // drain() may end a session, which then leaves sessions_: iterate a copy.
+  std::vector<SessionBase*> current;
+  for (auto& s : sessions_) current.push_back(s.get());
+  for (auto* s : current) s->drain();
 }
 
 void Worker::kill_sessions() {

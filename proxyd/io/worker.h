@@ -89,6 +89,9 @@ class Worker {
   // Control messages, to be called through post().
   void apply(ListenerUpdate update);
   void close_listeners();
+  // Asks every session to end at its next occasion (SessionBase::drain) and
+  // closes idle server connections.
+  void drain_sessions();
   void kill_sessions();
   void stop_loop();
   void on_slots_freed();

@@ -2,9 +2,12 @@
 // HTTP servers on loopback behind it.
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -455,4 +458,27 @@ TEST_CASE("http: header rules rewrite requests and responses; balance hdr() foll
   // The same X-User always lands on the same server.
   const auto first = reply.body;
   for (int i = 0; i < 5; ++i) CHECK(client.get(p.url()).body == first);
+}
+
+TEST_CASE("http: after a reload a keep-alive client reaches the new configuration", "[proxyd][http]") {
+  HttpBackend a("a"), b("b");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + server_line(a));
+  HttpClient client;
+  REQUIRE(client.get(p.url()).body == "a\n");
+  // Same listener, the server line changed: the idle keep-alive connection
+  // is closed by the reload, and the client's next request (on a new
+  // connection, as any HTTP client does) goes by the new configuration.
+  std::string config;
+  {
+    std::ifstream in(p.config_path);
+    config.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = config.find(a.endpoint());
+  REQUIRE(at != std::string::npos);
+  config.replace(at, a.endpoint().size(), b.endpoint());
+  p.dir.write("proxyd.ini", config);
+  p.daemon->signal(SIGHUP);
+  REQUIRE(p.daemon->wait_for_log("reload", 5s));
+  CHECK(testing::eventually([&] { return client.get(p.url()).body == "b\n"; }, 5s));
 }
