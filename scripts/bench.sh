@@ -60,6 +60,8 @@ NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
+# Both proxies log one line per request (or connection) to stderr, in the
+# same one-field format: the same work, as operators run them.
 # TLS termination: a self-signed certificate made for this run.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=bench.local \
   -keyout "$work/bench.key" -out "$work/bench.crt" 2>/dev/null
@@ -95,7 +97,11 @@ start_haproxy() {  # port threads mode(tcp|http|tls) [extra lines]
 global
   nbthread $2
   maxconn 20000
+  log stderr format raw local0 info
 defaults
+  log global
+  log-format "%ci"
+  option dontlognull
   mode ${mode/tls/http}
   timeout connect 5s
   timeout client 300s

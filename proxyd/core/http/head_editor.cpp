@@ -53,8 +53,8 @@ std::vector<std::string> connection_tokens(const HeadEditor& editor) {
 HeadEditor::HeadEditor(const MessageHead& head) : fields_(head.headers) {}
 
 std::string_view HeadEditor::keep(std::string_view text) {
-  // A deque never moves its elements, so views into them stay valid.
-  return storage_.emplace_back(text);
+  // A forward_list never moves its elements, so views into them stay valid.
+  return storage_.emplace_front(text);
 }
 
 void HeadEditor::remove(std::string_view name) {

@@ -4,7 +4,7 @@
 // handling and hop-by-hop removal all go through it. Pure.
 #pragma once
 
-#include <deque>
+#include <forward_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,7 +47,9 @@ class HeadEditor {
   std::string_view keep(std::string_view text);
 
   std::vector<HeaderField> fields_;
-  std::deque<std::string> storage_;  // owns added names and values (stable addresses)
+  // Owns added names and values: stable addresses, and no allocation for
+  // an editor that adds nothing (a std::deque allocates when built).
+  std::forward_list<std::string> storage_;
 };
 
 // Removes the hop-by-hop fields (RFC 9110 7.6.1): Connection, the fields it
