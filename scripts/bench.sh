@@ -75,7 +75,7 @@ start_proxyd() {  # port threads mode(tcp|http|tls) [extra keys]
 log = stderr
 pidfile = $work/proxyd-$1.pid
 threads = $2
-maxconn = 20000
+maxconn = ${MAXCONN:-4096}
 [defaults]
 mode = ${mode/tls/http}
 dontlognull = true
@@ -96,7 +96,8 @@ start_haproxy() {  # port threads mode(tcp|http|tls) [extra lines]
   cat >"$work/haproxy-$1.cfg" <<CFG
 global
   nbthread $2
-  maxconn 20000
+  maxconn ${MAXCONN:-4096}
+  ulimit-n 20000
   log stderr format raw local0 info
 defaults
   log global
@@ -131,8 +132,10 @@ start_haproxy 16090 1 tls
 start_haproxy 16091 2 tls
 # Idle keep-alive connections: the server side closes after each response
 # (one descriptor per client fits the 20000 descriptor limit).
-start_proxyd 15080 1 http "http_server_close = true"
-start_haproxy 15090 1 http "  option http-server-close"
+MAXCONN=$((IDLE_CONNECTIONS + 50)) start_proxyd 15080 1 http "http_server_close = true"
+# HAProxy reserves two descriptors per connection: 9,900 is its most here.
+HAPROXY_IDLE=$((IDLE_CONNECTIONS < 9900 ? IDLE_CONNECTIONS : 9900))
+MAXCONN=$((HAPROXY_IDLE + 50)) start_haproxy 15090 1 http "  option http-server-close"
 sleep 1
 # Every target must be ours and up: a stray process on a port would
 # silently take its place.
@@ -210,10 +213,10 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # Memory per idle keep-alive client connection: open N connections, one
 # request each, keep them idle, compare the server's RSS before and after.
-idle_memory() {  # label port pid
-  local before after
+idle_memory() {  # label port pid connections
+  local before after count=$4
   before=$(rss_kib "$3")
-  python3 - "$2" "$IDLE_CONNECTIONS" <<'PY' &
+  python3 - "$2" "$count" <<'PY' &
 import socket, sys, time
 port, count = int(sys.argv[1]), int(sys.argv[2])
 conns = []
@@ -233,14 +236,14 @@ PY
   local client=$!
   sleep 1
   local waited=0
-  while ((waited < 60)) && [[ $(ss -Htn state established "( sport = :$2 )" | wc -l) -lt $IDLE_CONNECTIONS ]]; do
+  while ((waited < 60)) && [[ $(ss -Htn state established "( sport = :$2 )" | wc -l) -lt $count ]]; do
     sleep 1
     waited=$((waited + 1))
   done
   sleep 2
   after=$(rss_kib "$3")
   printf '  %-12s %8d KiB before, %8d KiB with %d idle: %6.2f KiB per connection\n' "$1" "$before" "$after" \
-    "$IDLE_CONNECTIONS" "$(echo "($after - $before) / $IDLE_CONNECTIONS" | bc -l)"
+    "$count" "$(echo "($after - $before) / $count" | bc -l)"
   wait "$client" || true
 }
 
@@ -271,6 +274,6 @@ fi
 
 if [[ " $MODES " == *" idle "* ]]; then
   printf '\nMemory per idle keep-alive client connection (%s connections, HTTP mode, 1 thread)\n' "$IDLE_CONNECTIONS"
-  idle_memory proxyd 15080 "$(cat "$work/proxyd-15080.pid")"
-  idle_memory haproxy 15090 "$(pgrep -f "haproxy-15090.cfg" | head -1)"
+  idle_memory proxyd 15080 "$(cat "$work/proxyd-15080.pid")" "$IDLE_CONNECTIONS"
+  idle_memory haproxy 15090 "$(pgrep -f "haproxy-15090.cfg" | head -1)" "$HAPROXY_IDLE"
 fi

@@ -22,7 +22,9 @@ void SyslogLogger::write(log::Level level, std::string_view message) {
   ::syslog(static_cast<int>(level), "%.*s", static_cast<int>(message.size()), message.data());
 }
 
-StderrLogger::StderrLogger(std::string ident) : ident_(std::move(ident)) {}
+// The daemons never fork without exec: the pid is read once (a getpid(2)
+// per line costs a syscall on every access-log line).
+StderrLogger::StderrLogger(std::string ident) : ident_(std::move(ident)), pid_(::getpid()) {}
 
 void StderrLogger::write(log::Level level, std::string_view message) {
   timeval tv{};
@@ -31,7 +33,7 @@ void StderrLogger::write(log::Level level, std::string_view message) {
   ::localtime_r(&tv.tv_sec, &local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
-  const auto line = fmt::format("{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, ::getpid(),
+  const auto line = fmt::format("{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, pid_,
                                 log::level_name(level), message);
   // One write(2) per line so concurrent writers do not interleave.
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());

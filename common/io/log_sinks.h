@@ -32,6 +32,7 @@ class StderrLogger final : public log::Logger {
 
  private:
   std::string ident_;
+  int pid_;
 };
 
 }  // namespace common::io

@@ -71,8 +71,16 @@ HttpSession::HttpSession(Worker& worker, GenerationPtr generation, FrontendShare
       server_in_(worker.buffers()),
       to_client_(worker.buffers()),
       accepted_(worker.loop().now()),
-      client_watcher_(worker.loop(), [this](int) { drive(); }),
-      server_watcher_(worker.loop(), [this](int) { drive(); }),
+      client_watcher_(worker.loop(),
+                      [this](int revents) {
+                        if ((revents & EV_READ) != 0) client_drained_ = false;
+                        drive();
+                      }),
+      server_watcher_(worker.loop(),
+                      [this](int revents) {
+                        if ((revents & EV_READ) != 0) server_drained_ = false;
+                        drive();
+                      }),
       timer_(worker.loop(), [this] { on_timeout(); }),
       connector_(worker, *this, record_, [this](std::optional<TerminationState> f) { on_connector(f); }) {
   record_.client = client_address;
@@ -200,7 +208,11 @@ void HttpSession::begin_request() {
 
 std::size_t HttpSession::client_read_room() const {
   switch (req_phase_) {
-    case RequestPhase::Idle: {
+    case RequestPhase::Idle:
+    case RequestPhase::Done: {
+      // Done: a pipelined request may be read ahead (no view into the
+      // buffer is alive), and the client watcher stays as it is between
+      // requests (no epoll_ctl per request).
       const std::size_t limit = fe_settings_.max_header_size;
       return client_in_.size() < limit ? limit - client_in_.size() : 0;
     }
@@ -222,12 +234,17 @@ std::size_t HttpSession::client_read_room() const {
 
 bool HttpSession::read_client() {
   if (client_eof_ || req_phase_ == RequestPhase::Handshake) return false;
+  // A short read emptied the socket: no read until it is readable again
+  // (saves an EAGAIN read per request).
+  if (client_drained_ && !client_->has_buffered_input()) return false;
   const std::size_t room = client_read_room();
   if (room == 0) return false;
   if (req_phase_ != RequestPhase::Head) client_in_.reserve_tail(room);
   auto tail = client_in_.tail();
-  const auto r = client_->read(tail.first(std::min(room, tail.size())));
+  const auto wanted = std::min(room, tail.size());
+  const auto r = client_->read(tail.first(wanted));
   client_read_wants_write_ = r.status == Status::WantWrite;
+  client_drained_ = r.status == Status::WantRead || (r.status == Status::Ok && r.bytes < wanted);
   switch (r.status) {
     case Status::Ok:
       client_active_ = worker_.loop().now();
@@ -291,6 +308,7 @@ bool HttpSession::process_request() {
         case http::HeadResult::Status::Done:
           head_length_ = r.consumed;
           head_complete();
+          if (req_phase_ == RequestPhase::Body) forward_request_body();
           return true;
       }
       return false;
@@ -411,6 +429,7 @@ bool HttpSession::reuse_connection(ServerShared& server) {
   server_handshake_done_ = true;
   server_reused_ = true;
   server_eof_ = false;
+  server_drained_ = false;
   server_shut_ = false;
   return true;
 }
@@ -433,6 +452,7 @@ void HttpSession::on_connector(std::optional<TerminationState> failure) {
     server_handshake_done_ = !server->tls;
     server_reused_ = false;
     server_eof_ = false;
+    server_drained_ = false;
     server_shut_ = false;
   }
   if (retrying_) {
@@ -561,6 +581,11 @@ bool HttpSession::write_server() {
     case Status::Ok:
       to_server_.consume(r.bytes);
       server_active_ = worker_.loop().now();
+      // Nothing can answer a request before it is sent: the first response
+      // byte will wake the server watcher (level-triggered), no need to try.
+      if (resp_phase_ == ResponsePhase::Head && server_in_.empty() && !server_->has_buffered_input()) {
+        server_drained_ = true;
+      }
       if (to_server_.empty()) to_server_.release();
       return true;
     case Status::WantRead:
@@ -598,18 +623,24 @@ bool HttpSession::read_server() {
     case ResponsePhase::Done: {
       // An idle kept connection: anything readable is the server closing it
       // (or talking out of turn, equally fatal).
-      if (req_phase_ == RequestPhase::Routing) return false;
+      if (req_phase_ == RequestPhase::Routing || server_drained_) return false;
       char probe[1];
       const auto r = server_->read(std::span<char>(probe, 1));
-      if (r.status == Status::WantRead || r.status == Status::WantWrite) return false;
+      if (r.status == Status::WantRead || r.status == Status::WantWrite) {
+        server_drained_ = r.status == Status::WantRead;
+        return false;
+      }
       close_server(false);
       return true;
     }
   }
   if (room == 0) return false;
+  if (server_drained_ && !server_->has_buffered_input()) return false;
   auto tail = server_in_.tail();
-  const auto r = server_->read(tail.first(std::min(room, tail.size())));
+  const auto wanted = std::min(room, tail.size());
+  const auto r = server_->read(tail.first(wanted));
   server_read_wants_write_ = r.status == Status::WantWrite;
+  server_drained_ = r.status == Status::WantRead || (r.status == Status::Ok && r.bytes < wanted);
   switch (r.status) {
     case Status::Ok:
       server_in_.commit(r.bytes);
@@ -667,6 +698,8 @@ bool HttpSession::process_response() {
       }
       response_head_length_ = r.consumed;
       response_head_complete();
+      // The body bytes that came with the head leave with it, in one write.
+      if (resp_phase_ == ResponsePhase::Body) forward_response_body();
       return true;
     }
     case ResponsePhase::Body:
@@ -876,6 +909,9 @@ bool HttpSession::end_of_transaction() {
     finish({TerminationCause::Normal, SessionPhase::None}, false);
     return false;
   }
+  // The next request's bytes, if any already wait, wake the client watcher
+  // (level-triggered): no read to try before.
+  if (client_in_.empty() && !client_->has_buffered_input()) client_drained_ = true;
   // Between requests a connection keeps no buffer.
   client_in_.release();
   server_in_.release();
@@ -883,7 +919,11 @@ bool HttpSession::end_of_transaction() {
   to_client_.release();
   begin_request();
   // A pipelined request may already be waiting.
-  if (!client_in_.empty()) req_phase_ = RequestPhase::Head;
+  if (!client_in_.empty()) {
+    req_phase_ = RequestPhase::Head;
+    request_started_ = worker_.loop().now();
+    record_.accepted = wall_now(worker_.utc_offset());
+  }
   return true;
 }
 
@@ -900,6 +940,7 @@ void HttpSession::close_server(bool reusable) {
   server_fd_.reset();
   server_of_connection_ = nullptr;
   server_eof_ = false;
+  server_drained_ = false;
   server_shut_ = false;
   server_reused_ = false;
   server_in_.clear();

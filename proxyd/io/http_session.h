@@ -143,6 +143,8 @@ class HttpSession final : public SessionBase {
   std::size_t head_length_ = 0;           // of the current request head
   std::size_t response_head_length_ = 0;  // of the current response head
   std::string scratch_;                   // serialized heads
+  bool client_drained_ = false;           // the last read emptied the socket
+  bool server_drained_ = false;
   bool client_eof_ = false;
   bool client_failed_ = false;
   bool server_eof_ = false;

@@ -123,7 +123,8 @@ void TlsStream::shutdown_write() {
 }
 
 bool TlsStream::has_buffered_input() const {
-  return SSL_pending(ssl_.get()) > 0;
+  // SSL_has_pending also counts raw bytes read ahead but not yet decrypted.
+  return SSL_has_pending(ssl_.get()) == 1;
 }
 
 std::string_view TlsStream::server_name() const {
