@@ -29,10 +29,16 @@ StderrLogger::StderrLogger(std::string ident) : ident_(std::move(ident)), pid_(:
 void StderrLogger::write(log::Level level, std::string_view message) {
   timeval tv{};
   ::gettimeofday(&tv, nullptr);
-  tm local{};
-  ::localtime_r(&tv.tv_sec, &local);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+  // The date part changes once a second: formatted again only then, per
+  // thread (access logs write a line per request).
+  thread_local time_t stamp_second = -1;
+  thread_local char stamp[32];
+  if (tv.tv_sec != stamp_second) {
+    tm local{};
+    ::localtime_r(&tv.tv_sec, &local);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+    stamp_second = tv.tv_sec;
+  }
   const auto line = fmt::format("{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, pid_,
                                 log::level_name(level), message);
   // One write(2) per line so concurrent writers do not interleave.
