@@ -504,45 +504,21 @@ void HttpSession::forward_request_head() {
   if (!request_has_body_) sent_head_ = out;
   client_in_.consume(head_length_);
 
-  switch (head.framing) {
-    case http::BodyFraming::ContentLength:
-      request_body_left_ = head.content_length;
-      req_phase_ = request_body_left_ > 0 ? RequestPhase::Body : RequestPhase::Done;
-      break;
-    case http::BodyFraming::Chunked:
-      request_chunks_.reset();
-      req_phase_ = RequestPhase::Body;
-      break;
-    default:
-      req_phase_ = RequestPhase::Done;
-      break;
-  }
+  request_body_.start(head);
+  req_phase_ = request_body_.done() ? RequestPhase::Done : RequestPhase::Body;
 }
 
 bool HttpSession::forward_request_body() {
-  if (client_in_.empty()) {
-    if (client_eof_) {
-      // The client went away in the middle of its body.
-      finish({TerminationCause::ClientAbort, SessionPhase::Data});
-    }
-    return false;
-  }
-  if (request_parser_.head().framing == http::BodyFraming::ContentLength) {
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(request_body_left_, client_in_.size()));
-    move_bytes(client_in_, to_server_, n);
-    request_body_left_ -= n;
-    if (request_body_left_ == 0) req_phase_ = RequestPhase::Done;
-    return n > 0;
-  }
-  const auto r = request_chunks_.feed(client_in_.view());
-  if (r.status == http::ChunkedScanner::Result::Status::Error) {
+  const auto step = request_body_.feed(client_in_.view(), client_eof_);
+  if (!step.error.empty()) {
     frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
     respond_error(400, {TerminationCause::Proxy, SessionPhase::Data});
     return true;
   }
-  move_bytes(client_in_, to_server_, r.consumed);
-  if (r.status == http::ChunkedScanner::Result::Status::Done) req_phase_ = RequestPhase::Done;
-  return r.consumed > 0 || r.status == http::ChunkedScanner::Result::Status::Done;
+  move_bytes(client_in_, to_server_, step.body_bytes);
+  if (step.done) req_phase_ = RequestPhase::Done;
+  if (step.cut_short) finish({TerminationCause::ClientAbort, SessionPhase::Data});  // the client left mid-body
+  return step.body_bytes > 0 || step.done;
 }
 
 bool HttpSession::write_server() {
@@ -777,57 +753,23 @@ void HttpSession::response_head_complete() {
   to_client_.append(out);
   server_in_.consume(response_head_length_);
 
-  switch (head.framing) {
-    case http::BodyFraming::ContentLength:
-      response_body_left_ = head.content_length;
-      resp_phase_ = response_body_left_ > 0 ? ResponsePhase::Body : ResponsePhase::Done;
-      break;
-    case http::BodyFraming::Chunked:
-      response_chunks_.reset();
-      resp_phase_ = ResponsePhase::Body;
-      break;
-    case http::BodyFraming::UntilClose:
-      resp_phase_ = ResponsePhase::Body;
-      break;
-    case http::BodyFraming::None:
-      resp_phase_ = ResponsePhase::Done;
-      break;
-  }
+  response_body_.start(head);
+  resp_phase_ = response_body_.done() ? ResponsePhase::Done : ResponsePhase::Body;
 }
 
 bool HttpSession::forward_response_body() {
-  const auto framing = response_parser_.head().framing;
-  if (framing == http::BodyFraming::UntilClose) {
-    const bool moved = !server_in_.empty();
-    move_bytes(server_in_, to_client_, server_in_.size());
-    if (server_eof_) resp_phase_ = ResponsePhase::Done;
-    return moved || server_eof_;
-  }
-  if (server_in_.empty()) {
-    if (server_eof_) {
-      // Cut short: the client cannot be told otherwise than by a close.
-      count_server_error();
-      close_client_after_ = true;
-      finish({TerminationCause::ServerAbort, SessionPhase::Data});
-    }
-    return false;
-  }
-  if (framing == http::BodyFraming::ContentLength) {
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(response_body_left_, server_in_.size()));
-    move_bytes(server_in_, to_client_, n);
-    response_body_left_ -= n;
-    if (response_body_left_ == 0) resp_phase_ = ResponsePhase::Done;
-    return n > 0;
-  }
-  const auto r = response_chunks_.feed(server_in_.view());
-  if (r.status == http::ChunkedScanner::Result::Status::Error) {
+  const auto step = response_body_.feed(server_in_.view(), server_eof_);
+  if (!step.error.empty() || step.cut_short) {
+    // A broken or truncated body: the client can only be told by a close.
     count_server_error();
-    finish({TerminationCause::Proxy, SessionPhase::Data});
+    move_bytes(server_in_, to_client_, step.body_bytes);
+    close_client_after_ = true;
+    finish({step.cut_short ? TerminationCause::ServerAbort : TerminationCause::Proxy, SessionPhase::Data});
     return false;
   }
-  move_bytes(server_in_, to_client_, r.consumed);
-  if (r.status == http::ChunkedScanner::Result::Status::Done) resp_phase_ = ResponsePhase::Done;
-  return r.consumed > 0 || r.status == http::ChunkedScanner::Result::Status::Done;
+  move_bytes(server_in_, to_client_, step.body_bytes);
+  if (step.done) resp_phase_ = ResponsePhase::Done;
+  return step.body_bytes > 0 || step.done;
 }
 
 void HttpSession::start_tunnel() {

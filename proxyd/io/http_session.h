@@ -25,6 +25,7 @@
 #include "common/core/address.h"
 #include "common/io/event_loop.h"
 #include "common/io/unique_fd.h"
+#include "proxyd/core/http/body_framer.h"
 #include "proxyd/core/http/message_head.h"
 #include "proxyd/core/log/tcp_session_record.h"
 #include "proxyd/io/byte_buffer.h"
@@ -132,10 +133,8 @@ class HttpSession final : public SessionBase {
   ResponsePhase resp_phase_ = ResponsePhase::None;
   http::HeadParser request_parser_;
   http::HeadParser response_parser_;
-  http::ChunkedScanner request_chunks_;
-  http::ChunkedScanner response_chunks_;
-  std::uint64_t request_body_left_ = 0;
-  std::uint64_t response_body_left_ = 0;
+  http::BodyFramer request_body_;
+  http::BodyFramer response_body_;
   ByteBuffer client_in_;
   ByteBuffer to_server_;
   ByteBuffer server_in_;

@@ -1,4 +1,5 @@
 #include "support/http_backend.h"
+#include "support/tcp_backend.h"
 
 #include <fmt/format.h>
 #include <poll.h>
@@ -64,20 +65,10 @@ std::string ReceivedRequest::header(const std::string& name) const {
 }
 
 HttpBackend::HttpBackend(std::string name, const std::string& address) : name_(std::move(name)) {
-  const auto at = common::net::Endpoint::parse(address);
-  REQUIRE(at);
-  const auto sa = common::io::to_socket_address(*at);
-  listener_.reset(::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
-  REQUIRE(listener_);
-  const int on = 1;
-  ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  REQUIRE(::bind(listener_.get(), sa.get(), sa.length) == 0);
-  REQUIRE(::listen(listener_.get(), 1024) == 0);
-  common::io::SocketAddress bound;
-  bound.length = sizeof bound.storage;
-  ::getsockname(listener_.get(), bound.get(), &bound.length);
-  port_ = common::io::to_endpoint(bound)->port;
-  host_ = at->address.to_string();
+  auto listening = listen_on(address);
+  listener_ = std::move(listening.fd);
+  port_ = listening.port;
+  host_ = listening.host;
   thread_ = std::thread([this] { serve(); });
 }
 

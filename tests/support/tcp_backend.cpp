@@ -15,17 +15,6 @@
 namespace testing {
 namespace {
 
-common::io::UniqueFd listen_on(const common::net::Endpoint& at) {
-  const auto sa = common::io::to_socket_address(at);
-  common::io::UniqueFd fd(::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
-  REQUIRE(fd);
-  const int on = 1;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  REQUIRE(::bind(fd.get(), sa.get(), sa.length) == 0);
-  REQUIRE(::listen(fd.get(), 1024) == 0);
-  return fd;
-}
-
 bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
   pollfd p{fd, events, 0};
   return ::poll(&p, 1, static_cast<int>(timeout.count())) > 0;
@@ -33,15 +22,30 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-TcpBackend::TcpBackend(std::string name, const std::string& address) : name_(std::move(name)) {
+Listening listen_on(const std::string& address) {
   const auto at = common::net::Endpoint::parse(address);
   REQUIRE(at);
-  listener_ = listen_on(*at);
+  const auto sa = common::io::to_socket_address(*at);
+  Listening out;
+  out.fd.reset(::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(out.fd);
+  const int on = 1;
+  ::setsockopt(out.fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  REQUIRE(::bind(out.fd.get(), sa.get(), sa.length) == 0);
+  REQUIRE(::listen(out.fd.get(), 1024) == 0);
   common::io::SocketAddress bound;
   bound.length = sizeof bound.storage;
-  ::getsockname(listener_.get(), bound.get(), &bound.length);
-  port_ = common::io::to_endpoint(bound)->port;
-  host_ = at->address.to_string();
+  ::getsockname(out.fd.get(), bound.get(), &bound.length);
+  out.port = common::io::to_endpoint(bound)->port;
+  out.host = at->address.to_string();
+  return out;
+}
+
+TcpBackend::TcpBackend(std::string name, const std::string& address) : name_(std::move(name)) {
+  auto listening = listen_on(address);
+  listener_ = std::move(listening.fd);
+  port_ = listening.port;
+  host_ = listening.host;
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -172,11 +176,7 @@ std::optional<std::string> who_serves(const std::string& endpoint) {
 }
 
 std::uint16_t free_port() {
-  auto fd = listen_on(*common::net::Endpoint::parse("127.0.0.1:0"));
-  common::io::SocketAddress bound;
-  bound.length = sizeof bound.storage;
-  ::getsockname(fd.get(), bound.get(), &bound.length);
-  return common::io::to_endpoint(bound)->port;
+  return listen_on("127.0.0.1:0").port;
 }
 
 }  // namespace testing

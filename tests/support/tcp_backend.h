@@ -79,6 +79,15 @@ class TcpClient {
 // The greeting of a fresh connection through <endpoint>: which backend served it.
 std::optional<std::string> who_serves(const std::string& endpoint);
 
+// A listening socket on <address> ("127.0.0.1:0" picks a port), and where
+// it listens; a test failure when it cannot listen.
+struct Listening {
+  common::io::UniqueFd fd;
+  std::string host;
+  std::uint16_t port = 0;
+};
+Listening listen_on(const std::string& address);
+
 // A free TCP port on 127.0.0.1 (bind to 0, read it, close).
 std::uint16_t free_port();
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/core/text.h"
+#include "proxyd/core/http/response.h"
 
 namespace proxyd::http {
 namespace {
@@ -41,23 +42,6 @@ bool raw_matches(const Condition& condition, const RequestFacts& facts) {
   return false;
 }
 
-std::string_view redirect_reason(int code) {
-  switch (code) {
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 303:
-      return "See Other";
-    case 307:
-      return "Temporary Redirect";
-    case 308:
-      return "Permanent Redirect";
-    default:
-      return "Redirect";
-  }
-}
-
 }  // namespace
 
 bool matches(const Condition& condition, const RequestFacts& facts) {
@@ -92,7 +76,7 @@ std::string build_redirect(const RedirectRule& rule, std::string_view host, std:
     location = rule.value;
   }
   return fmt::format("HTTP/1.1 {} {}\r\nContent-Length: 0\r\nLocation: {}\r\nConnection: close\r\n\r\n", rule.code,
-                     redirect_reason(rule.code), location);
+                     reason_phrase(rule.code), location);
 }
 
 }  // namespace proxyd::http
