@@ -76,7 +76,7 @@ std::size_t count(const std::string& text, const std::string& needle) {
 TEST_CASE("http: keep-alive is reused on both sides and each request is logged in httplog format", "[proxyd][http]") {
   HttpBackend a("a");
   Proxy p;
-  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + server_line(a));
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + server_line(a) + "[stats]\nbind = 127.0.0.1:{port2}\n");
   HttpClient client;
   long connects = 0;
   for (int i = 0; i < 5; ++i) {
@@ -96,6 +96,9 @@ TEST_CASE("http: keep-alive is reused on both sides and each request is logged i
   CHECK(log.find(" 200 ") != std::string::npos);
   CHECK(log.find(" - - ---- ") != std::string::npos);
   CHECK(count(log, "\"GET /page") == 5);
+  // Status classes are counted per frontend and server.
+  const auto metrics = HttpClient().get(fmt::format("http://127.0.0.1:{}/metrics", p.port2)).body;
+  CHECK(metrics.find("proxyd_frontend_http_responses_total{proxy=\"www\",code=\"2xx\"} 5") != std::string::npos);
 }
 
 TEST_CASE("http: forwardfor adds X-Forwarded-For; forwardfor_except skips the network", "[proxyd][http]") {
