@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 namespace common::io {
 
@@ -39,8 +40,9 @@ void StderrLogger::write(log::Level level, std::string_view message) {
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
     stamp_second = tv.tv_sec;
   }
-  const auto line = fmt::format("{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, pid_,
-                                log::level_name(level), message);
+  fmt::memory_buffer line;  // on the stack for lines of ordinary length
+  fmt::format_to(std::back_inserter(line), "{}.{:03} {}[{}]: <{}> {}\n", stamp, tv.tv_usec / 1000, ident_, pid_,
+                 log::level_name(level), message);
   // One write(2) per line so concurrent writers do not interleave.
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
 }

@@ -81,7 +81,8 @@ void Connector::finish(std::optional<log::TerminationState> failure) {
 // cookie's server while it can take the connection.
 std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& any_in_service) {
   auto& backend = *target_.backend;
-  std::vector<balance::ServerState> states;
+  auto& states = states_;  // reused: no allocation per pick
+  states.clear();
   states.reserve(backend.servers.size());
   std::optional<std::size_t> preferred;
   for (const auto& s : backend.servers) {

@@ -13,6 +13,7 @@
 #include "common/core/address.h"
 #include "common/io/event_loop.h"
 #include "common/io/unique_fd.h"
+#include "proxyd/core/balance/balancer.h"
 #include "proxyd/core/log/tcp_session_record.h"
 #include "proxyd/io/generation.h"
 
@@ -78,6 +79,7 @@ class Connector {
   Target target_;
   ServerShared* server_ = nullptr;
   common::io::UniqueFd fd_;
+  std::vector<balance::ServerState> states_;  // pick(): the servers as the balancer sees them
   Phase phase_ = Phase::Idle;
   std::uint32_t attempts_ = 0;
   common::TimePoint queued_at_;

@@ -1092,7 +1092,11 @@ void HttpSession::log_transaction(TerminationState termination) {
     server->live->counters.add(slot, ServerCounter::BytesOut, record_.bytes_to_client);
   }
   if (!(fe_settings_.dontlognull && record_.bytes_from_client == 0)) {
-    worker_.logger().log(Level::Info, frontend_.log_format.render(record_));
+    // Rendered into a buffer reused by every request of this thread.
+    thread_local std::string line;
+    line.clear();
+    frontend_.log_format.render_to(record_, line);
+    worker_.logger().log(Level::Info, line);
   }
   // The next transaction starts a fresh record.
   log::TcpSessionRecord next;
