@@ -7,7 +7,7 @@
 #   scripts/bench.sh                 TCP, HTTP and TLS modes, 1 and 2 threads,
 #                                    bulk transfer, memory per idle connection
 #   ROUNDS=5 SECONDS_PER_RUN=10 CONNECTIONS=64 scripts/bench.sh
-#   MODES="http tls" scripts/bench.sh   only some sections (tcp http tls bulk idle)
+#   MODES="http tls" scripts/bench.sh   only some sections (tcp http tls cpu bulk idle)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}

@@ -326,10 +326,9 @@ TEST_CASE("http: every smuggling attempt gets 400 and never reaches a server", "
   const auto big =
       exchange(p.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
   CHECK(big.starts_with("HTTP/1.1 431"));
-  // The chunked body is checked as it passes: only its valid prefix could
-  // have been forwarded, never a second request.
-  for (const auto& r : a.requests()) CHECK(r.request_line().find("G") == 0);
-  CHECK(a.request_count() <= 1);
+  // Nothing reached the server: bad heads are never forwarded, and a bad
+  // chunk is caught before the head it follows goes out.
+  CHECK(a.request_count() == 0);
   // A valid request still works afterwards.
   HttpClient client;
   CHECK(client.get(p.url()).status == 200);
