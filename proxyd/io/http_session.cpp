@@ -25,8 +25,11 @@ namespace {
 
 // Bytes waiting for a slow receiver before reading from the other side
 // pauses (backpressure).
-constexpr std::size_t kMaxPending = 64 * 1024;
+constexpr std::size_t kMaxPending = 128 * 1024;
 constexpr std::size_t kReadChunk = kRelayBufferSize;
+// Bodies and tunnels read in larger blocks: a bulk transfer then costs a
+// read and a write per 64 KiB (blocks exist only while bytes are in flight).
+constexpr std::size_t kBodyChunk = 4 * kRelayBufferSize;
 // After a final error response, how long the client may go on sending
 // before the connection closes (so it reads the response, not a reset).
 constexpr common::Duration kLinger{1000};
@@ -590,9 +593,11 @@ bool HttpSession::read_server() {
     }
     case ResponsePhase::Body:
     case ResponsePhase::Tunnel:
-      if (to_client_.size() < kMaxPending && server_in_.size() < kMaxPending) {
-        room = kReadChunk;
-        server_in_.reserve_tail(room);
+      // Double buffering: one block fills from the server while the other
+      // drains to the client, then they swap (no copy on a bulk body).
+      if (to_client_.size() < kMaxPending) {
+        if (server_in_.empty()) server_in_.reserve_tail(kBodyChunk);
+        room = std::min(kBodyChunk, server_in_.tail_room());
       }
       break;
     case ResponsePhase::None:
@@ -758,6 +763,9 @@ void HttpSession::response_head_complete() {
 }
 
 bool HttpSession::forward_response_body() {
+  // A bulk body waits for the client side to drain, then moves by swapping
+  // blocks; a small one joins what is pending (the head) for one write.
+  if (!to_client_.empty() && to_client_.size() + server_in_.size() > kBodyChunk && !server_eof_) return false;
   const auto step = response_body_.feed(server_in_.view(), server_eof_);
   if (!step.error.empty() || step.cut_short) {
     // A broken or truncated body: the client can only be told by a close.
