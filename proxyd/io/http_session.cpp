@@ -145,25 +145,21 @@ void HttpSession::kill() {
 // moved, then the watchers follow what each side waits for.
 
 void HttpSession::drive() {
+  // In data-flow order: client in, request out, response in, response out.
+  static constexpr bool (HttpSession::*kSteps[])() = {
+      &HttpSession::handshake,    &HttpSession::read_client,        &HttpSession::process_request,
+      &HttpSession::write_server, &HttpSession::read_server,        &HttpSession::process_response,
+      &HttpSession::write_client, &HttpSession::end_of_transaction,
+  };
   if (finished_ || in_drive_) return;
   in_drive_ = true;
-  for (int round = 0; round < 64 && !finished_; ++round) {
-    bool progress = handshake();
-    if (finished_) break;
-    progress |= read_client();
-    if (finished_) break;
-    progress |= process_request();
-    if (finished_) break;
-    progress |= write_server();
-    if (finished_) break;
-    progress |= read_server();
-    if (finished_) break;
-    progress |= process_response();
-    if (finished_) break;
-    progress |= write_client();
-    if (finished_) break;
-    progress |= end_of_transaction();
-    if (!progress) break;
+  bool progress = true;
+  for (int round = 0; round < 64 && progress && !finished_; ++round) {
+    progress = false;
+    for (const auto step : kSteps) {
+      progress |= (this->*step)();
+      if (finished_) break;
+    }
   }
   in_drive_ = false;
   if (finished_) return;
