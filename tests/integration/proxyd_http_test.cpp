@@ -47,7 +47,9 @@ struct Proxy {
                                 fmt::arg("port3", port3), fmt::arg("dir", dir.path()))));
     daemon = std::make_unique<testing::DaemonRunner>(
         std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config_path}, dir.file("proxyd.log"));
-    REQUIRE(daemon->wait_for_log("started", 10s));
+    const bool started = daemon->wait_for_log("started", 10s);
+    INFO(daemon->log());
+    REQUIRE(started);
   }
   std::string log() const { return daemon->log(); }
 };

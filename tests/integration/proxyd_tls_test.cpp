@@ -79,7 +79,9 @@ struct TlsProxy {
                                           fmt::arg("certs", certs.dir()), fmt::arg("ca", certs.ca()))));
     daemon = std::make_unique<testing::DaemonRunner>(
         std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config}, dir.file("proxyd.log"));
-    REQUIRE(daemon->wait_for_log("started", 10s));
+    const bool started = daemon->wait_for_log("started", 10s);
+    INFO(daemon->log());
+    REQUIRE(started);
   }
 };
 
@@ -104,7 +106,7 @@ TEST_CASE("tls: termination picks the certificate by SNI, negotiates ALPN, re-en
       "[backend pass_a]\nmode = tcp\nserver = ta 127.0.0.1:{tls}\n"
       "[backend pass_other]\nmode = tcp\nserver = tb 127.0.0.1:{tls2}\n");
 
-  SECTION("two certificates, chosen by SNI (the client verifies the name)") {
+  {  // two certificates, chosen by SNI (the client verifies the name)
     HttpClient client({.resolve = {fmt::format("a.example.org:{}:127.0.0.1", p.tls_port),
                                    fmt::format("www.b.example.org:{}:127.0.0.1", p.tls_port)},
                        .ca_file = p.certs.ca()});
@@ -119,7 +121,7 @@ TEST_CASE("tls: termination picks the certificate by SNI, negotiates ALPN, re-en
     REQUIRE(a.request_count() >= 1);
     CHECK(a.requests()[0].header("X-Forwarded-Proto") == "https");
   }
-  SECTION("ALPN: http/1.1 chosen from the client's offer; no SNI gets the first certificate") {
+  {  // ALPN: http/1.1 chosen from the client's offer; no SNI gets the first certificate
     const auto out = run(fmt::format(
         "openssl s_client -connect 127.0.0.1:{} -servername a.example.org -alpn h2,http/1.1 </dev/null", p.tls_port));
     CHECK(out.find("ALPN protocol: http/1.1") != std::string::npos);
@@ -129,14 +131,14 @@ TEST_CASE("tls: termination picks the certificate by SNI, negotiates ALPN, re-en
     const auto no_sni = run(fmt::format("openssl s_client -connect 127.0.0.1:{} -noservername </dev/null", p.tls_port));
     CHECK(no_sni.find("CN = a.example.org") != std::string::npos);
   }
-  SECTION("re-encryption: a plain frontend reaches a TLS server, verified against the CA") {
+  {  // re-encryption: a plain frontend reaches a TLS server, verified against the CA
     HttpClient client;
     const auto r = client.get(fmt::format("http://127.0.0.1:{}/", p.plain_port));
     INFO(r.error);
     CHECK(r.status == 200);
     CHECK(r.body == "a\n");
   }
-  SECTION("passthrough: TCP mode routes the untouched TLS stream by SNI") {
+  {  // passthrough: TCP mode routes the untouched TLS stream by SNI
     HttpClient client({.resolve = {fmt::format("a.example.org:{}:127.0.0.1", p.pass_port),
                                    fmt::format("www.b.example.org:{}:127.0.0.1", p.pass_port)},
                        .ca_file = p.certs.ca()});

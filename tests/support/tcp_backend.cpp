@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <mutex>
+#include <set>
 
 #include "common/io/socket_address.h"
 
@@ -176,7 +178,15 @@ std::optional<std::string> who_serves(const std::string& endpoint) {
 }
 
 std::uint16_t free_port() {
-  return listen_on("127.0.0.1:0").port;
+  // Never the same port twice in one test process: a test taking several
+  // in a row must not get one it already holds.
+  static std::mutex mutex;
+  static std::set<std::uint16_t> given;
+  std::lock_guard lock(mutex);
+  for (;;) {
+    const auto port = listen_on("127.0.0.1:0").port;
+    if (given.insert(port).second) return port;
+  }
 }
 
 }  // namespace testing
