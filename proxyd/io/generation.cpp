@@ -69,10 +69,8 @@ Generation::Generation(config::ProxyConfig c, std::size_t workers) : config(std:
     backends.push_back(std::move(backend));
   }
   for (const auto& f : config.frontends) {
-    // The format was validated when the configuration loaded. HTTP
-    // frontends log HAProxy's httplog unless told otherwise.
-    const bool http_default = f.settings.mode == config::Mode::Http && f.settings.log_format == "tcplog";
-    auto format = log::LogFormat::compile(http_default ? "httplog" : f.settings.log_format);
+    // The format was validated when the configuration loaded.
+    auto format = log::LogFormat::compile(f.settings.log_format);
     frontends.push_back(std::make_unique<FrontendShared>(
         f, find_backend(f.backend), format ? std::move(*format) : log::LogFormat::tcplog(), workers));
   }

@@ -50,6 +50,13 @@ void move_bytes(ByteBuffer& from, ByteBuffer& to, std::size_t n) {
   from.consume(n);
 }
 
+// A tunnel's step: everything that came goes on; true when anything did.
+bool move_all(ByteBuffer& from, ByteBuffer& to) {
+  const bool moved = !from.empty();
+  move_bytes(from, to, from.size());
+  return moved;
+}
+
 bool has_body(const http::MessageHead& head) {
   return head.framing != http::BodyFraming::None;
 }
@@ -265,7 +272,6 @@ bool HttpSession::read_client() {
     case Status::Closed:
     case Status::Failed:
       client_eof_ = true;
-      client_failed_ = r.status == Status::Failed;
       return true;
   }
   return false;
@@ -314,11 +320,8 @@ bool HttpSession::process_request() {
     }
     case RequestPhase::Body:
       return forward_request_body();
-    case RequestPhase::Tunnel: {
-      const bool moved = !client_in_.empty();
-      move_bytes(client_in_, to_server_, client_in_.size());
-      return moved;
-    }
+    case RequestPhase::Tunnel:
+      return move_all(client_in_, to_server_);
     case RequestPhase::Closing:
       client_in_.clear();
       if (client_eof_ && to_client_.empty()) finish(pending_termination_);
@@ -681,11 +684,8 @@ bool HttpSession::process_response() {
     }
     case ResponsePhase::Body:
       return forward_response_body();
-    case ResponsePhase::Tunnel: {
-      const bool moved = !server_in_.empty();
-      move_bytes(server_in_, to_client_, server_in_.size());
-      return moved;
-    }
+    case ResponsePhase::Tunnel:
+      return move_all(server_in_, to_client_);
     default:
       return false;
   }
@@ -715,7 +715,6 @@ void HttpSession::response_head_complete() {
     respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
     return;
   }
-  status_ = status;
   record_.status = status;
   record_.response_time = since(request_sent_);
   count_response(status);
@@ -911,7 +910,6 @@ void HttpSession::respond_and_close(int status, const std::string& response, Ter
     finish(termination);
     return;
   }
-  status_ = status;
   record_.status = status;
   count_response(status);
   if (status >= 500 && status != 501 && status != 505) {
@@ -1109,7 +1107,6 @@ void HttpSession::log_transaction(TerminationState termination) {
   next.frontend = record_.frontend;
   next.backend = frontend_.config.name;
   record_ = std::move(next);
-  status_ = 0;
   response_bytes_seen_ = false;
 }
 

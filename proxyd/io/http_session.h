@@ -145,7 +145,6 @@ class HttpSession final : public SessionBase {
   bool client_drained_ = false;           // the last read emptied the socket
   bool server_drained_ = false;
   bool client_eof_ = false;
-  bool client_failed_ = false;
   bool server_eof_ = false;
   bool client_read_wants_write_ = false;
   bool server_read_wants_write_ = false;
@@ -167,7 +166,6 @@ class HttpSession final : public SessionBase {
   ServerShared* cookie_target_ = nullptr;
   bool insert_cookie_ = false;
   std::uint32_t transactions_ = 0;
-  int status_ = 0;
 
   log::TcpSessionRecord record_;
   common::TimePoint accepted_;

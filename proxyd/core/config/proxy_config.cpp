@@ -552,6 +552,10 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
       }
       config.frontends.push_back({s->name, section.settings, std::move(section.binds), section.backend,
                                   std::move(section.use_backends), std::move(section.redirects), s->line});
+      // HTTP frontends log HAProxy's httplog unless a format is chosen (the
+      // key's default, tcplog, is the TCP one).
+      auto& settings = config.frontends.back().settings;
+      if (settings.mode == Mode::Http && settings.log_format == "tcplog") settings.log_format = "httplog";
     }
     if (is_backend) config.backends.push_back({s->name, section.settings, std::move(section.servers), s->line});
   }

@@ -513,3 +513,14 @@ TEST_CASE("etc/proxyd.ini loads, and so does its commented mode http example", "
   CHECK(c.frontends.size() == 4);
   CHECK(c.backends.size() == 3);
 }
+
+TEST_CASE("an http frontend logs httplog unless a log_format is chosen", "[config]") {
+  Diagnostics d;
+  const auto config = load(http_config(""), d);
+  REQUIRE_FALSE(d.has_errors());
+  CHECK(config.frontends[0].settings.log_format == "httplog");
+  Diagnostics d2;
+  const auto custom = load(http_config("log_format = %ci %ST\n"), d2);
+  REQUIRE_FALSE(d2.has_errors());
+  CHECK(custom.frontends[0].settings.log_format == "%ci %ST");
+}
