@@ -18,6 +18,7 @@
 #include "common/io/event_loop.h"
 #include "common/io/pidfile.h"
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/core/limits/file_limit.h"
 #include "proxyd/io/admin_client.h"
 #include "proxyd/io/admin_service.h"
 #include "proxyd/io/admin_socket.h"
@@ -53,16 +54,22 @@ std::size_t thread_count(const ProxyConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Every connection needs two descriptors and up to four more for pipes.
-void raise_file_limit(common::log::Logger& logger, std::uint32_t maxconn) {
+// RLIMIT_NOFILE's soft limit raised to what the configuration needs (at
+// start and on a reload that needs more), up to the hard limit.
+void raise_file_limit(common::log::Logger& logger, const ProxyConfig& config) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  limit.rlim_cur = limit.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &limit);
-  const auto wanted = static_cast<rlim_t>(maxconn) * 2 + 1024;
-  if (limit.rlim_cur < wanted) {
-    logger.warning("open file limit {} is below what maxconn {} needs ({}); raise LimitNOFILE", limit.rlim_cur, maxconn,
-                   wanted);
+  const auto plan = limits::plan_file_limit(limit.rlim_cur, limit.rlim_max, limits::descriptors_needed(config));
+  if (plan.soft != limit.rlim_cur) {
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = plan.soft;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      logger.info("raised the open file limit from {} to {} (maxconn {})", before, plan.soft, config.global.maxconn);
+    }
+  }
+  if (plan.short_of_needed) {
+    logger.warning("open file limit {} is below what maxconn {} needs ({}); raise LimitNOFILE", limit.rlim_max,
+                   config.global.maxconn, plan.needed);
   }
 }
 
@@ -109,7 +116,7 @@ class App {
       for (const auto& e : errors) logger_->error("cannot start: {}", e);
       return 1;
     }
-    raise_file_limit(*logger_, process_.maxconn);
+    raise_file_limit(*logger_, generation_->config);
     auto sockets = open_sockets(frontend_of(generation_->config));
     if (!sockets) {
       logger_->error("cannot start: {}", sockets.error().describe());
@@ -254,6 +261,7 @@ class App {
     next->id = generation_->id + 1;
     next->inherit(*generation_);
     process_.maxconn = next->config.global.maxconn;
+    raise_file_limit(*logger_, next->config);
     for (std::size_t i = 0; i < threads_; ++i) {
       auto update = std::make_shared<io::ListenerUpdate>(io::ListenerUpdate{next, std::move((*sockets)[i]), wanted});
       workers_[i]->post([update](io::Worker& w) { w.apply(std::move(*update)); });

@@ -17,6 +17,8 @@ packages=(
   libhttp-parser-dev
   # packaging tests: systemd-analyze, dpkg-shlibdeps, config syntax checks
   systemd dpkg-dev rsyslog logrotate
+  # system test: a booted Debian root per node (systemd-nspawn -b)
+  debootstrap systemd-container
   # comparison peers and capture for the integration tests (never linked)
   keepalived haproxy tcpdump
 )

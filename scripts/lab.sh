@@ -7,7 +7,8 @@
 #   lb1 ─────┤                          web1 10.0.0.21, web2 10.0.0.22 (hapair-nameserver)
 #   lb2 ─────┘                          client 10.0.0.100
 #
-# lb1 and lb2 run proxyd + vrrpd from $HAPAIR_BIN (default build/bin), or
+# lb1 and lb2 run proxyd + vrrpd from $HAPAIR_BIN (default build/bin) with
+# the shipped etc/proxyd.ini and etc/vrrpd.ini plus the lab's edits, or
 # HAProxy + Keepalived from Debian with --peer keepalived+haproxy, with
 # configurations rendered from etc/lab/*.in. Every node is a namespace named
 # hapair-NAME-NODE; files (configs, logs, pidfiles) are in /run/hapair-lab/NAME.
@@ -44,6 +45,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/ini_edit.sh
+source "$ROOT/scripts/lib/ini_edit.sh"
 RUN_DIR=${HAPAIR_LAB_DIR:-/run/hapair-lab}
 NODES=(lb1 lb2 web1 web2 client)
 
@@ -247,30 +250,45 @@ render() { # TEMPLATE OUTPUT KEY=VALUE...: replaces every @KEY@
     printf '%s\n' "$text" >"$out"
 }
 
-# proxyd answers /healthz from a [stats] listener; a build without one is
-# tracked through the proxy itself (an empty reply when no backend is usable).
-proxyd_has_health_endpoint() {
-    local probe_file
-    probe_file="$(state_dir)/health-check.ini"
-    printf '[global]\nlog = stderr\n[stats]\nbind = 127.0.0.1:8404\n[listen x]\nbind = 127.0.0.1:8405\nserver = a 127.0.0.1:8406\n' \
-        >"$probe_file"
-    ip netns exec "$(ns lb1)" "$BIN/proxyd" -c -f "$probe_file" >/dev/null 2>&1
+# The lab runs the shipped etc/proxyd.ini and etc/vrrpd.ini, edited only
+# where a lab must differ (its paths, stderr logs, the notify recorder, faster
+# backend checks, and the --vrrp-version/--advert-int/--multicast choices).
+lab_proxyd_config() { # NODE OUTPUT
+    local dir
+    dir=$(state_dir)
+    cp "$ROOT/etc/proxyd.ini" "$2"
+    ini_edit "$2" "set:global:pidfile=$dir/$1-proxyd.pid" "set:global:maxconn=4000" "set:global:log=stderr" \
+        "set:defaults:timeout_connect=1s" "set:defaults:timeout_client=10s" "set:defaults:timeout_server=10s" \
+        "set:defaults:retries=1" "set:frontend www:bind=$(ip_of vip):80" \
+        "set:backend app_pool:check_interval=100ms" "set:backend app_pool:fall=1" "del:backend app_pool:server" \
+        "add:backend app_pool:server=web1 $(ip_of web1):80" "add:backend app_pool:server=web2 $(ip_of web2):80"
+}
+
+lab_vrrpd_config() { # NODE PRIORITY INITIAL_STATE OUTPUT
+    local dir out=$4 edits state
+    dir=$(state_dir)
+    cp "$ROOT/etc/vrrpd.ini" "$out"
+    edits=("set:global:router_id=$1" "set:global:log=stderr" "set:global:pidfile=$dir/$1-vrrpd.pid"
+        "set:global:status_file=$dir/$1-vrrpd.json" "set:global:script_user=root"
+        "set:track_pid proxyd:pidfile=$dir/$1-proxyd.pid"
+        "set:instance VI_1:priority=$2" "set:instance VI_1:state=$3" "set:instance VI_1:version=$VRRP_VERSION"
+        "set:instance VI_1:advert_int=$ADVERT_INT" "set:instance VI_1:vip=$(ip_of vip)/24 dev eth1 label eth1:vip"
+        "del:instance VI_1:unicast_peer")
+    if [[ $TRANSPORT == unicast ]]; then
+        edits+=("add:instance VI_1:unicast_peer=$(ip_of lb1)" "add:instance VI_1:unicast_peer=$(ip_of lb2)")
+    fi
+    if [[ $VRRP_VERSION == 2 ]]; then
+        edits+=("set:instance VI_1:auth_type=PASS" "set:instance VI_1:auth_pass=password")
+    fi
+    for state in MASTER BACKUP FAULT STOP; do
+        edits+=("add:instance VI_1:notify_${state,,}=$dir/notify.sh $1 $state")
+    done
+    ini_edit "$out" "${edits[@]}"
 }
 
 write_configs() {
-    local dir node peer priority initial common unicast auth health_section extra_bind health_url
+    local dir node peer priority initial common unicast auth
     dir=$(state_dir)
-    if [[ $PEER == hapair ]]; then
-        if proxyd_has_health_endpoint; then
-            health_section=$'[stats]                   ; /healthz: 200 while every backend has a usable server\nbind = 127.0.0.1:8404'
-            extra_bind=
-            health_url=http://127.0.0.1:8404/healthz
-        else
-            health_section=
-            extra_bind='bind = 127.0.0.1:80       ; for vrrpd track_http (this build has no [stats])'
-            health_url=http://127.0.0.1:80/
-        fi
-    fi
     cat >"$dir/notify.sh" <<EOF
 #!/bin/sh
 # Records a VRRP transition: "<unix time> <node> <state>" in <node>-notify.log.
@@ -283,14 +301,8 @@ EOF
         common=("NODE=$node" "STATE_DIR=$dir" "VIP=$(ip_of vip)" "WEB1=$(ip_of web1)" "WEB2=$(ip_of web2)"
             "PRIORITY=$priority" "INITIAL_STATE=$initial")
         if [[ $PEER == hapair ]]; then
-            unicast='; multicast to 224.0.0.18'
-            [[ $TRANSPORT == unicast ]] && unicast="unicast_src_ip = $(ip_of "$node")"$'\n'"unicast_peer = $(ip_of "$peer")"
-            auth='auth_type = none'
-            [[ $VRRP_VERSION == 2 ]] && auth=$'auth_type = PASS\nauth_pass = password'
-            render proxyd.ini.in "$dir/$node-proxyd.ini" "${common[@]}" \
-                "HEALTH_SECTION=$health_section" "EXTRA_BIND=$extra_bind"
-            render vrrpd.ini.in "$dir/$node-vrrpd.ini" "${common[@]}" "VERSION=$VRRP_VERSION" \
-                "ADVERT_INT=$ADVERT_INT" "UNICAST=$unicast" "AUTH=$auth" "HEALTH_URL=$health_url"
+            lab_proxyd_config "$node" "$dir/$node-proxyd.ini"
+            lab_vrrpd_config "$node" "$priority" "$initial" "$dir/$node-vrrpd.ini"
         else
             unicast=
             [[ $TRANSPORT == unicast ]] &&

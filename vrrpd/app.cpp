@@ -1,6 +1,7 @@
 #include "vrrpd/app.h"
 
 #include <fmt/format.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "vrrpd/core/track/failover_check.h"
 #include "vrrpd/io/instance_runner.h"
 #include "vrrpd/io/interface_info.h"
+#include "vrrpd/io/address_monitor.h"
 #include "vrrpd/io/link_monitor.h"
 #include "vrrpd/io/netlink_addresses.h"
 #include "vrrpd/io/notify_runner.h"
@@ -73,6 +75,14 @@ class App {
       return 1;
     }
     links_ = std::move(*links);
+    auto addresses = io::AddressMonitor::open(loop_, [this](int ifindex, const common::net::IpAddress& address) {
+      for (auto& [n, runner] : runners_) runner->on_address_removed(ifindex, address);
+    });
+    if (!addresses) {
+      logger_->error("cannot start: {}", addresses.error().describe());
+      return 1;
+    }
+    address_monitor_ = std::move(*addresses);
     const auto router_id = config_.global.router_id.empty() ? host_name() : config_.global.router_id;
     logger_->notice("Starting vrrpd {} (router_id {}, pid {})", HAPAIR_VERSION, router_id, ::getpid());
     if (auto status = setup_scripts(); !status) {
@@ -402,6 +412,7 @@ class App {
   common::log::RateLimiter drop_limiter_;
   io::SharedServices services_;
   std::unique_ptr<io::LinkMonitor> links_;
+  std::unique_ptr<io::AddressMonitor> address_monitor_;
   std::map<std::string, std::unique_ptr<io::InstanceRunner>> runners_;
   std::map<std::string, config::Instance> pending_;
   std::vector<std::unique_ptr<io::ReceiveDispatcher>> dispatchers_;
@@ -423,6 +434,21 @@ class App {
 
 // Checks of -c that need the machine, not just the file.
 void check_environment(const VrrpConfig& config, Diagnostics& diagnostics) {
+  // Without these vrrpd starts, but every attempt to become master ends in
+  // FAULT (no VIP) or it cannot even send adverts.
+  const struct {
+    int cap;
+    const char* name;
+    const char* needed_for;
+  } needed[] = {{CAP_NET_ADMIN, "CAP_NET_ADMIN", "adding the VIPs through netlink"},
+                {CAP_NET_RAW, "CAP_NET_RAW", "VRRP and ARP sockets"}};
+  for (const auto& n : needed) {
+    if (!common::io::has_effective_capability(n.cap)) {
+      diagnostics.warning({config.source, 0}, fmt::format("this process lacks {} (needed for {}): run vrrpd as root "
+                                                          "or keep it in the unit's CapabilityBoundingSet",
+                                                          n.name, n.needed_for));
+    }
+  }
   for (const auto& instance : config.instances) {
     if (!io::read_interface(instance.interface)) {
       diagnostics.warning({config.source, instance.line},

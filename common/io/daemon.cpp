@@ -63,4 +63,16 @@ void notify_systemd(const std::string& state) {
   (void)::sd_notify(0, state.c_str());
 }
 
+bool has_effective_capability(int cap) {
+  std::FILE* status = std::fopen("/proc/self/status", "re");
+  if (status == nullptr) return true;
+  char line[256];
+  unsigned long long effective = ~0ull;
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::sscanf(line, "CapEff: %llx", &effective) == 1) break;
+  }
+  std::fclose(status);
+  return cap >= 0 && cap < 64 && ((effective >> cap) & 1u) != 0;
+}
+
 }  // namespace common::io

@@ -44,4 +44,8 @@ std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::
 // sd_notify(3) when started by systemd (NOTIFY_SOCKET set); a no-op otherwise.
 void notify_systemd(const std::string& state);
 
+// Whether capability <cap> (CAP_NET_ADMIN, ...) is in this process's
+// effective set, as /proc/self/status says; true when that cannot be read.
+bool has_effective_capability(int cap);
+
 }  // namespace common::io

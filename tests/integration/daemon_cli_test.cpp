@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
 #include <regex>
 
 #include "support/daemon_runner.h"
@@ -141,4 +144,44 @@ TEST_CASE("a daemon runs in the foreground, refuses a broken reload, stops on SI
     CHECK(WEXITSTATUS(*status) == 0);
     CHECK_FALSE(std::filesystem::exists(pidfile));
   }
+}
+
+namespace {
+
+// "Max open files            41030                65536                files"
+std::pair<std::string, std::string> open_file_limits(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/limits", pid));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Max open files", 0) != 0) continue;
+    std::istringstream words(line.substr(14));
+    std::string soft, hard;
+    words >> soft >> hard;
+    return {soft, hard};
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("proxyd raises its open file limit to what maxconn needs, up to the hard limit") {
+  testing::TempDir dir;
+  const auto config = dir.write("p.ini",
+                                "[global]\nlog = stderr\nmaxconn = 20000\n[listen l]\nbind = 127.0.0.1:1\n"
+                                "server = s 127.0.0.1:2\n");
+  {
+    testing::DaemonRunner d({"prlimit", "--nofile=1024:65536", kBin + "/proxyd", "-f", config, "-p", dir.file("a.pid")},
+                            dir.file("a.log"));
+    REQUIRE(d.wait_for_log("started", 10s));
+    // 2 x 20000 + 1 listener + 1 server + 1024 spare.
+    CHECK(open_file_limits(d.pid()) == std::pair<std::string, std::string>{"41026", "65536"});
+    CHECK(d.log().find("raised the open file limit from 1024 to 41026 (maxconn 20000)") != std::string::npos);
+    CHECK(d.log().find("raise LimitNOFILE") == std::string::npos);
+  }
+  testing::DaemonRunner d({"prlimit", "--nofile=1024:4096", kBin + "/proxyd", "-f", config, "-p", dir.file("b.pid")},
+                          dir.file("b.log"));
+  REQUIRE(d.wait_for_log("started", 10s));
+  CHECK(open_file_limits(d.pid()) == std::pair<std::string, std::string>{"4096", "4096"});
+  CHECK(d.log().find("open file limit 4096 is below what maxconn 20000 needs (41026); raise LimitNOFILE") !=
+        std::string::npos);
 }

@@ -43,13 +43,15 @@ void VrrpLab::start_vrrpd(const std::string& node, const VrrpSettings& s) {
       "advert_int = {4}\npreempt = {5}\nvip = {6}/24 dev eth1\ngarp_master_delay = 1s\n",
       node, dir_.path(), s.priority, s.version, s.advert_int, s.preempt ? "true" : "false", kVip);
   if (s.unicast) config += fmt::format("unicast_src_ip = {}\nunicast_peer = {}\n", ip(node), peer);
+  if (s.shared_unicast) config += fmt::format("unicast_peer = {}\nunicast_peer = {}\n", ip("lb1"), ip("lb2"));
   if (!s.auth_pass.empty()) config += fmt::format("auth_type = PASS\nauth_pass = {}\n", s.auth_pass);
   config += s.extra;
   const auto path = dir_.write(node + ".ini", config);
   auto& slot = node == "lb1" ? lb1_ : lb2_;
   slot.reset();
-  slot = std::make_unique<DaemonRunner>(std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/vrrpd", "-f", path},
-                                        dir_.file(node + ".log"), lab_.ns(node));
+  auto argv = s.prefix;
+  for (std::string arg : {std::string(HAPAIR_BIN_DIR) + "/vrrpd", std::string("-f"), path}) argv.push_back(arg);
+  slot = std::make_unique<DaemonRunner>(argv, dir_.file(node + ".log"), lab_.ns(node));
   REQUIRE(slot->wait_for_log("Entering", std::chrono::seconds(10)));
 }
 

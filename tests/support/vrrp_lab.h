@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "support/daemon_runner.h"
 #include "support/netns_lab.h"
@@ -20,6 +21,10 @@ struct VrrpSettings {
   std::string auth_pass;  // non-empty: auth_type PASS (v2)
   bool preempt = true;
   std::string extra;  // more lines for the [instance] section
+  // unicast_peer lists both nodes and no unicast_src_ip: the shipped
+  // configuration's shared file (each node skips its own address).
+  bool shared_unicast = false;
+  std::vector<std::string> prefix;  // runs vrrpd under this, e.g. setpriv dropping a capability
 };
 
 class VrrpLab {

@@ -29,12 +29,29 @@ std::vector<IpAddress> vip_addresses(const config::Instance& c) {
   return out;
 }
 
+// One file for both nodes: unicast_peer may list every node of the pair,
+// and each skips the addresses that are its own.
+common::Status skip_own_peers(const SharedServices& services, config::Instance& config) {
+  if (!config.unicast()) return {};
+  std::erase_if(config.unicast_peers, [&](const IpAddress& peer) {
+    if (!is_local_address(peer)) return false;
+    services.logger.info("({}) unicast_peer {} is an address of this node: skipped", config.name, peer.to_string());
+    return true;
+  });
+  if (config.unicast_peers.empty()) {
+    return common::fail("instance {}: every unicast_peer is an address of this node; list the other node's",
+                        config.name);
+  }
+  return {};
+}
+
 }  // namespace
 
 common::Result<std::unique_ptr<InstanceRunner>> InstanceRunner::create(SharedServices services,
                                                                        config::Instance config) {
   auto info = read_interface(config.interface);
   if (!info) return common::fail("instance {}: {}", config.name, info.error().describe());
+  if (auto peers = skip_own_peers(services, config); !peers) return tl::unexpected(peers.error());
   std::optional<IpAddress> source = config.unicast_source;
   if (!source) source = primary_address(config.interface, config.family(), vip_addresses(config));
   if (!source) {
@@ -62,7 +79,8 @@ InstanceRunner::InstanceRunner(SharedServices services, config::Instance config,
       advert_timer_(services.loop, [this] { feed(fsm::AdvertTimerExpired{}); }),
       master_down_timer_(services.loop, [this] { feed(fsm::MasterDownExpired{}); }),
       garp_delay_timer_(services.loop, [this] { announce_vips("delayed"); }),
-      garp_refresh_timer_(services.loop, [this] { announce_vips("refresh"); }) {
+      garp_refresh_timer_(services.loop, [this] { announce_vips("refresh"); }),
+      vip_retry_timer_(services.loop, [this] { retry_vips(); }) {
   expectation_.version = static_cast<std::uint8_t>(config_.version);
   expectation_.vrid = static_cast<std::uint8_t>(config_.vrid);
   expectation_.interval_cs = static_cast<std::uint16_t>(config_.advert_interval.count() / 10);
@@ -106,10 +124,23 @@ void InstanceRunner::stop() {
   feed(fsm::Shutdown{});
   garp_delay_timer_.stop();
   garp_refresh_timer_.stop();
+  vip_retry_timer_.stop();
 }
 
+// A batch stops at an AddVips that failed: the rest (MASTER state, notify,
+// advert, gratuitous ARPs) would claim addresses this node does not hold.
 void InstanceRunner::feed(const fsm::Event& event) {
-  for (const auto& action : fsm_.handle(event, services_.loop.now())) perform(action);
+  for (const auto& action : fsm_.handle(event, services_.loop.now())) {
+    if (const auto* add = std::get_if<fsm::AddVips>(&action)) {
+      (void)add;
+      if (auto failure = add_vips()) {
+        vips_unavailable(*failure);
+        return;
+      }
+      continue;
+    }
+    perform(action);
+  }
 }
 
 void InstanceRunner::perform(const fsm::Action& action) {
@@ -119,7 +150,7 @@ void InstanceRunner::perform(const fsm::Action& action) {
         if constexpr (std::is_same_v<T, fsm::SendAdvert>) {
           send_advert(a.priority);
         } else if constexpr (std::is_same_v<T, fsm::AddVips>) {
-          add_vips();
+          // carried out by feed()
         } else if constexpr (std::is_same_v<T, fsm::RemoveVips>) {
           remove_vips();
         } else if constexpr (std::is_same_v<T, fsm::AnnounceVips>) {
@@ -223,20 +254,58 @@ int InstanceRunner::vip_ifindex(const config::VirtualAddress& vip) const {
   return vip_ifindex_[i];
 }
 
-void InstanceRunner::add_vips() {
-  if (config_.vips.empty()) return;
+std::optional<std::string> InstanceRunner::add_vips() {
+  if (config_.vips.empty()) return std::nullopt;
   services_.logger.info("({}) setting VIPs.", config_.name);
   for (std::size_t i = 0; i < config_.vips.size(); ++i) {
     const auto& vip = config_.vips[i];
     const auto outcome = services_.addresses.add(vip_ifindex(vip), vip);
     if (!outcome) {
       services_.logger.error("({}) cannot add VIP {}: {}", config_.name, vip.to_string(), outcome.error().describe());
-    } else if (*outcome == AddOutcome::AlreadyPresent) {
+      return fmt::format("cannot add VIP {}: {}", vip.address.to_string(), outcome.error().describe());
+    }
+    if (*outcome == AddOutcome::AlreadyPresent) {
       services_.logger.notice("({}) VIP {} was already present: keeping it, and leaving it in place on exit",
                               config_.name, vip.address.to_string());
     } else {
       vip_added_by_us_[i] = true;
     }
+  }
+  vip_retry_.held(services_.loop.now());
+  return std::nullopt;
+}
+
+// A master that cannot hold its VIPs goes to FAULT (priority 0: the peer
+// takes over after Skew_Time) and rejoins the election after a backoff.
+void InstanceRunner::vips_unavailable(const std::string& reason) {
+  const auto delay = vip_retry_.failed(services_.loop.now());
+  services_.logger.error("({}) cannot hold the VIPs ({}): entering FAULT, retrying in {}", config_.name, reason,
+                         common::format_duration(delay));
+  vip_fault_ = reason;
+  raise_fault(vip_fault_);  // the FSM is MASTER here (perhaps not yet announced): priority 0, FAULT
+  vip_retry_timer_.start(delay);
+}
+
+void InstanceRunner::retry_vips() {
+  if (vip_fault_.empty()) return;
+  services_.logger.info("({}) retrying the VIPs: leaving the fault \"{}\"", config_.name, vip_fault_);
+  const auto reason = std::exchange(vip_fault_, std::string());
+  clear_fault(reason);
+}
+
+// rtnetlink reported <address> deleted from <ifindex>: if it is a VIP we
+// hold as master and it is really gone (not our own removal racing a
+// re-add), someone else removed it.
+void InstanceRunner::on_address_removed(int ifindex, const common::net::IpAddress& address) {
+  if (fsm_.state() != fsm::State::Master) return;
+  for (std::size_t i = 0; i < config_.vips.size(); ++i) {
+    const auto& vip = config_.vips[i];
+    if (!vip_added_by_us_[i] || vip_ifindex_[i] != ifindex || !(vip.address.network == address)) continue;
+    if (address_present(ifindex, address)) return;
+    vip_added_by_us_[i] = false;
+    const auto& device = vip.device.empty() ? config_.interface : vip.device;
+    vips_unavailable(fmt::format("VIP {} was removed from {} by someone else", vip.address.to_string(), device));
+    return;
   }
 }
 

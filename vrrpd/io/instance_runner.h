@@ -15,6 +15,7 @@
 #include "common/core/log/rate_limiter.h"
 #include "common/io/event_loop.h"
 #include "vrrpd/core/config/vrrp_config.h"
+#include "vrrpd/core/fsm/vip_retry.h"
 #include "vrrpd/core/fsm/vrrp_instance.h"
 #include "vrrpd/core/protocol/advert_validation.h"
 #include "vrrpd/io/announcer.h"
@@ -47,6 +48,8 @@ class InstanceRunner {
 
   void on_advert(const ReceivedPacket& packet, const protocol::Advert& advert);
   void on_link(bool up);
+  // rtnetlink: <address> was deleted from interface <ifindex>.
+  void on_address_removed(int ifindex, const common::net::IpAddress& address);
   // Faults by reason (link down, a tracker, a sync group member): the
   // instance is in FAULT while any is raised.
   void raise_fault(const std::string& reason);
@@ -72,7 +75,10 @@ class InstanceRunner {
   void feed(const fsm::Event& event);
   void perform(const fsm::Action& action);
   void send_advert(std::uint8_t priority);
-  void add_vips();
+  // The first failure, if any VIP could not be added.
+  std::optional<std::string> add_vips();
+  void vips_unavailable(const std::string& reason);
+  void retry_vips();
   void remove_vips();
   void announce_vips(const char* why);
   void remove_stale_vips();
@@ -97,6 +103,9 @@ class InstanceRunner {
   common::io::TimerWatcher master_down_timer_;
   common::io::TimerWatcher garp_delay_timer_;
   common::io::TimerWatcher garp_refresh_timer_;
+  fsm::VipRetry vip_retry_;
+  std::string vip_fault_;  // the fault raised because the VIPs could not be held
+  common::io::TimerWatcher vip_retry_timer_;
   StateListener listener_;
 
   struct Counters {

@@ -53,4 +53,40 @@ std::optional<common::net::IpAddress> primary_address(const std::string& name, c
   return found;
 }
 
+namespace {
+
+// Whether <match>(interface name, address) holds for any IPv4 or IPv6
+// address of this node; <otherwise> when the list cannot be read.
+template <class Match>
+bool any_address(Match match, bool otherwise) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return otherwise;
+  bool found = false;
+  for (auto* a = list; a != nullptr && !found; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr) continue;
+    const int family = a->ifa_addr->sa_family;
+    if (family != AF_INET && family != AF_INET6) continue;
+    common::io::SocketAddress sa;
+    std::memcpy(&sa.storage, a->ifa_addr, family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+    const auto endpoint = common::io::to_endpoint(sa);
+    found = endpoint && match(std::string_view(a->ifa_name), endpoint->address);
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+}  // namespace
+
+bool address_present(int ifindex, const common::net::IpAddress& address) {
+  char name[IF_NAMESIZE] = {};
+  if (::if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) return false;
+  const std::string_view wanted(name);
+  return any_address([&](std::string_view n, const common::net::IpAddress& ip) { return n == wanted && ip == address; },
+                     true);  // cannot tell: assume nothing changed
+}
+
+bool is_local_address(const common::net::IpAddress& address) {
+  return any_address([&](std::string_view, const common::net::IpAddress& ip) { return ip == address; }, false);
+}
+
 }  // namespace vrrpd::io

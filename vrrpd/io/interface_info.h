@@ -20,6 +20,11 @@ struct InterfaceInfo {
 
 common::Result<InterfaceInfo> read_interface(const std::string& name);
 
+// Whether any interface of this node has <address> now.
+bool is_local_address(const common::net::IpAddress& address);
+// Whether interface <ifindex> has <address> now (labels included).
+bool address_present(int ifindex, const common::net::IpAddress& address);
+
 // The interface's first address of <family> that is not in <exclude> (our
 // VIPs); for IPv6 the link-local one (VRRPv3 adverts come from it, RFC 5798 5.1.2.1).
 std::optional<common::net::IpAddress> primary_address(const std::string& name, common::net::Family family,

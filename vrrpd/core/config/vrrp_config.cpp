@@ -74,8 +74,9 @@ void add_notify_keys(cfg::KeyTable<Model>& keys, NotifyCommands Model::*member) 
       {"notify_fault", &NotifyCommands::fault},   {"notify_stop", &NotifyCommands::stop},
       {"notify", &NotifyCommands::generic},
   };
-  for (const auto& [name, hook] : hooks) {
-    keys.push_back(cfg::custom<Model>(name, [member, hook](Model& m, std::string_view v) -> Status {
+  for (const auto& entry : hooks) {
+    const auto hook = entry.second;  // a copy: clang 14 cannot capture a structured binding
+    keys.push_back(cfg::custom<Model>(entry.first, [member, hook](Model& m, std::string_view v) -> Status {
       auto command = parse_notify(v);
       if (!command) return tl::unexpected(command.error());
       (m.*member).*hook = std::move(*command);
@@ -180,11 +181,9 @@ void validate_addresses(const cfg::IniDocument& doc, const Instance& in, cfg::Di
                                                    "family",
                                                    in.name));
   }
-  if (in.unicast() && !in.unicast_source) {
-    diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': unicast_peer without unicast_src_ip: the "
-                                                     "interface's primary address is used as source",
-                                                     in.name));
-  }
+  // unicast_peer without unicast_src_ip is the shipped setup: the source is
+  // the interface's primary address (as Keepalived), and a peer that is an
+  // address of this node is skipped at start, so both nodes share one file.
   if (in.unicast_source && !in.unicast()) {
     diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': unicast_src_ip without unicast_peer is "
                                                      "ignored (multicast mode)",

@@ -86,9 +86,12 @@ void VrrpInstance::become_master(TimePoint now, Actions& out) {
     master_down_deadline_.reset();
     out.push_back(CancelTimer{Timer::MasterDown});
   }
+  // AddVips first: an adapter that cannot add them stops carrying out this
+  // batch there (no MASTER line, no notify, no advert, no gratuitous ARP for
+  // an address we do not hold) and feeds FaultRaised instead.
+  out.push_back(AddVips{});
   enter(State::Master, out);
   master_ = params_.primary_address;
-  out.push_back(AddVips{});
   out.push_back(SendAdvert{params_.priority});
   out.push_back(AnnounceVips{});
   arm_advert(now, out);

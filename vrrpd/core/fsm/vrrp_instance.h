@@ -4,6 +4,12 @@
 //
 // Pure: events and the current time in, actions out. The adapters send the
 // adverts, move the VIPs, arm the timers and log the lines it returns.
+//
+// Becoming master starts with AddVips, before the state change is announced.
+// An adapter that cannot add the VIPs stops carrying out the batch there and
+// feeds FaultRaised: the instance then sends priority 0, removes what it did
+// add and enters FAULT, so a node that cannot hold its VIPs never claims them
+// (vip_retry.h says when it tries again).
 #pragma once
 
 #include <chrono>

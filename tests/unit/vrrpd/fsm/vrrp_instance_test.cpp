@@ -337,3 +337,46 @@ TEST_CASE("sync group: a backup follows a member to MASTER, a master follows it 
   f.feed(FaultRaised{"link"});
   CHECK(f.feed(GroupMaster{"VI_2"}).empty());
 }
+
+namespace {
+
+// The index of the first action of type T, or -1.
+template <class T>
+long first_index(const Actions& actions) {
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    if (std::holds_alternative<T>(actions[i])) return static_cast<long>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("becoming master adds the VIPs before anything announces the new state") {
+  Fixture f(v3(100));
+  const auto a = f.start_as_master();
+  const auto add = first_index<AddVips>(a);
+  REQUIRE(add >= 0);
+  CHECK(add < first_index<StateChanged>(a));
+  CHECK(add < first_index<SendAdvert>(a));
+  CHECK(add < first_index<AnnounceVips>(a));
+  for (long i = 0; i < add; ++i) {
+    const auto* line = std::get_if<LogLine>(&a[static_cast<std::size_t>(i)]);
+    CHECK((line == nullptr || line->text.find("MASTER") == std::string::npos));
+  }
+}
+
+TEST_CASE("a master that cannot hold its VIPs goes to FAULT with priority 0 and comes back as BACKUP") {
+  Fixture f(v3(100, 100ms));
+  f.start_as_master();  // the adapter stops at AddVips and raises the fault:
+  const auto a = f.feed(FaultRaised{"cannot add VIP 10.0.0.10/24: Operation not permitted"});
+  CHECK(f.fsm.state() == State::Fault);
+  CHECK(all_of<SendAdvert>(a).at(0).priority == 0);
+  CHECK(has<RemoveVips>(a));
+  CHECK(all_of<StateChanged>(a).at(0).to == State::Fault);
+  CHECK(f.fsm.master() == std::nullopt);
+  f.clock.advance(1s);
+  const auto back = f.feed(FaultCleared{});
+  CHECK(f.fsm.state() == State::Backup);
+  CHECK_FALSE(has<AddVips>(back));
+  CHECK(armed(back, Timer::MasterDown) == f.clock.now() + f.fsm.master_down_interval());
+}
