@@ -45,8 +45,7 @@ int AddressMonitor::on_message(nl_msg* msg, void* self) {
   return NL_OK;
 }
 
-common::Result<std::unique_ptr<AddressMonitor>> AddressMonitor::open(common::io::EventLoop& loop,
-                                                                     Callback on_removed) {
+common::Result<std::unique_ptr<AddressMonitor>> AddressMonitor::open(common::io::EventLoop& loop, Callback on_removed) {
   std::unique_ptr<AddressMonitor> m(new AddressMonitor(loop, std::move(on_removed)));
   m->sock_.reset(nl_socket_alloc());
   if (!m->sock_) return common::fail("netlink: out of memory");
