@@ -258,6 +258,7 @@ lab_proxyd_config() { # NODE OUTPUT
     dir=$(state_dir)
     cp "$ROOT/etc/proxyd.ini" "$2"
     ini_edit "$2" "set:global:pidfile=$dir/$1-proxyd.pid" "set:global:maxconn=4000" "set:global:log=stderr" \
+        "del:global:user" "del:global:group" \
         "set:defaults:timeout_connect=1s" "set:defaults:timeout_client=10s" "set:defaults:timeout_server=10s" \
         "set:defaults:retries=1" "set:frontend www:bind=$(ip_of vip):80" \
         "set:backend app_pool:check_interval=100ms" "set:backend app_pool:fall=1" "del:backend app_pool:server" \

@@ -343,8 +343,11 @@ class App {
     }
     std::size_t kept = 0, restarted = 0, added = 0, removed = 0;
     for (auto it = runners_.begin(); it != runners_.end();) {
+      // Compared as loaded: the runner's copy lacks the unicast_peer entries
+      // that are this node's own addresses.
       const auto* wanted = next->find_instance(it->first);
-      if (wanted != nullptr && config::same_settings(*wanted, it->second->config())) {
+      const auto* current = config_.find_instance(it->first);
+      if (wanted != nullptr && current != nullptr && config::same_settings(*wanted, *current)) {
         ++kept;
         ++it;
         continue;

@@ -3,6 +3,8 @@
 // master. Either is a FAULT with priority 0, the peer takes over, and the
 // node retries with backoff. Also the shared unicast file (each node skips
 // its own address in unicast_peer).
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -102,4 +104,11 @@ TEST_CASE("a VIP removed by hand on the master: FAULT at once, the peer takes ov
   INFO(lab.daemon("lb1").log());
   CHECK(count(lab.daemon("lb1").log(), "by someone else): entering FAULT") == 1);
   CHECK(count(lab.daemon("lb2").log(), "by someone else") == 0);
+
+  // A reload of the unchanged shared file keeps the instance (the skipped
+  // own address is not a change) and the VIP where it is.
+  lab.daemon("lb1").signal(SIGHUP);
+  REQUIRE(lab.daemon("lb1").wait_for_log("configuration reloaded from", 5s));
+  CHECK(lab.daemon("lb1").log().find("1 instance(s) unchanged, 0 restarted") != std::string::npos);
+  CHECK(lab.has_vip("lb1"));
 }
