@@ -44,7 +44,7 @@ done
 
 failed=0
 # verify checks ExecStart= and ExecStartPre=, not ExecReload=: check every
-# Exec*= command exists, in the installed tree or (/bin/kill) on this host.
+# Exec*= command exists, in the installed tree or (/bin/kill, /bin/rm) on this host.
 for unit in "${units[@]}"; do
     while IFS= read -r command; do
         command=${command#*=}
@@ -53,6 +53,11 @@ for unit in "${units[@]}"; do
         if [[ ! -x $root$command && ! -x $command ]]; then
             echo "FAIL: $unit: $command is neither installed nor on this host"
             failed=1
+        elif [[ ! -x $root$command ]]; then
+            # A system tool (/bin/rm of ExecStopPost=): verify looks for it
+            # in the scratch root.
+            mkdir -p "$(dirname "$root$command")"
+            cp "$command" "$root$command"
         fi
     done < <(grep -E '^Exec[A-Za-z]+=' "$unit_dir/$unit")
 done
