@@ -30,9 +30,6 @@ constexpr std::size_t kReadChunk = kRelayBufferSize;
 // Bodies and tunnels read in larger blocks: a bulk transfer then costs a
 // read and a write per 64 KiB (blocks exist only while bytes are in flight).
 constexpr std::size_t kBodyChunk = 4 * kRelayBufferSize;
-// After a final error response, how long the client may go on sending
-// before the connection closes (so it reads the response, not a reset).
-constexpr common::Duration kLinger{1000};
 
 log::WallClockTime wall_now(std::chrono::minutes utc_offset) {
   return {std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()), utc_offset};
@@ -57,8 +54,10 @@ bool move_all(ByteBuffer& from, ByteBuffer& to) {
   return moved;
 }
 
+// Content-Length: 0 is no body: such a request can be sent again as is.
 bool has_body(const http::MessageHead& head) {
-  return head.framing != http::BodyFraming::None;
+  return head.framing != http::BodyFraming::None &&
+         !(head.framing == http::BodyFraming::ContentLength && head.content_length == 0);
 }
 
 }  // namespace
@@ -121,10 +120,10 @@ void HttpSession::start() {
   const int on = 1;
   ::setsockopt(client_fd_.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   client_ = tls_ ? tls_->accept(client_fd_.get()) : make_plain_stream(client_fd_.get());
-  request_started_ = accepted_;
-  client_active_ = accepted_;
+  txn_.request_started = accepted_;
+  txn_.client_active = accepted_;
   if (tls_) {
-    req_phase_ = RequestPhase::Handshake;
+    txn_.request = RequestPhase::Handshake;
   } else {
     begin_request();
   }
@@ -136,11 +135,11 @@ void HttpSession::start() {
 void HttpSession::drain() {
   if (finished_) return;
   draining_ = true;
-  if (req_phase_ == RequestPhase::Idle && client_in_.empty()) {
+  if (txn_.request == RequestPhase::Idle && client_in_.empty()) {
     finish({TerminationCause::Normal, SessionPhase::None}, false);
     return;
   }
-  if (resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Head) close_client_after_ = true;
+  if (txn_.response == ResponsePhase::None || txn_.response == ResponsePhase::Head) close_client_after_ = true;
 }
 
 void HttpSession::kill() {
@@ -175,7 +174,7 @@ void HttpSession::drive() {
 }
 
 bool HttpSession::handshake() {
-  if (req_phase_ != RequestPhase::Handshake) return false;
+  if (txn_.request != RequestPhase::Handshake) return false;
   const auto r = client_->handshake();
   client_handshake_wants_ = 0;
   switch (r.status) {
@@ -201,19 +200,19 @@ bool HttpSession::handshake() {
 }
 
 void HttpSession::begin_request() {
-  req_phase_ = RequestPhase::Idle;
-  resp_phase_ = ResponsePhase::None;
+  txn_.request = RequestPhase::Idle;
+  txn_.response = ResponsePhase::None;
   request_parser_.reset();
   // A pipelined request already waiting gets its room now; an idle
   // connection holds no buffer until bytes arrive (read_client).
   if (!client_in_.empty())
     client_in_.reserve_tail(fe_settings_.max_header_size -
                             std::min<std::size_t>(client_in_.size(), fe_settings_.max_header_size));
-  if (transactions_ > 0) idle_since_ = worker_.loop().now();
+  if (txn_.completed > 0) txn_.idle_since = worker_.loop().now();
 }
 
 std::size_t HttpSession::client_read_room() const {
-  switch (req_phase_) {
+  switch (txn_.request) {
     case RequestPhase::Idle:
     case RequestPhase::Done: {
       // Done: a pipelined request may be read ahead (no view into the
@@ -239,13 +238,13 @@ std::size_t HttpSession::client_read_room() const {
 }
 
 bool HttpSession::read_client() {
-  if (client_eof_ || req_phase_ == RequestPhase::Handshake) return false;
+  if (client_eof_ || txn_.request == RequestPhase::Handshake) return false;
   // A short read emptied the socket: no read until it is readable again
   // (saves an EAGAIN read per request).
   if (client_drained_ && !client_->has_buffered_input()) return false;
   const std::size_t room = client_read_room();
   if (room == 0) return false;
-  if (req_phase_ != RequestPhase::Head) client_in_.reserve_tail(room);
+  if (txn_.request != RequestPhase::Head) client_in_.reserve_tail(room);
   auto tail = client_in_.tail();
   const auto wanted = std::min(room, tail.size());
   const auto r = client_->read(tail.first(wanted));
@@ -253,14 +252,14 @@ bool HttpSession::read_client() {
   client_drained_ = r.status == Status::WantRead || (r.status == Status::Ok && r.bytes < wanted);
   switch (r.status) {
     case Status::Ok:
-      client_active_ = worker_.loop().now();
-      if (req_phase_ == RequestPhase::Closing) return true;  // lingering: dropped
+      txn_.client_active = worker_.loop().now();
+      if (txn_.request == RequestPhase::Closing) return true;  // lingering: dropped
       client_in_.commit(r.bytes);
       record_.bytes_from_client += r.bytes;
-      if (req_phase_ == RequestPhase::Idle) {
-        req_phase_ = RequestPhase::Head;
-        if (transactions_ > 0) {
-          request_started_ = worker_.loop().now();
+      if (txn_.request == RequestPhase::Idle) {
+        txn_.request = RequestPhase::Head;
+        if (txn_.completed > 0) {
+          txn_.request_started = worker_.loop().now();
           record_.accepted = wall_now(worker_.utc_offset());
         }
       }
@@ -281,7 +280,7 @@ bool HttpSession::read_client() {
 // Request side.
 
 bool HttpSession::process_request() {
-  switch (req_phase_) {
+  switch (txn_.request) {
     case RequestPhase::Idle:
       if (client_eof_)
         finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);  // closed between requests
@@ -293,7 +292,7 @@ bool HttpSession::process_request() {
           if (client_in_.size() >= fe_settings_.max_header_size) {
             frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
             record_.uri = "<BADREQ>";
-            respond_error(431, {TerminationCause::Proxy, SessionPhase::Request});
+            respond_failure(http::Failure::HeadTooLarge);
             return true;
           }
           if (client_eof_) {
@@ -313,7 +312,7 @@ bool HttpSession::process_request() {
         case http::HeadResult::Status::Done:
           head_length_ = r.consumed;
           head_complete();
-          if (req_phase_ == RequestPhase::Body) forward_request_body();
+          if (txn_.request == RequestPhase::Body) forward_request_body();
           return true;
       }
       return false;
@@ -333,7 +332,7 @@ bool HttpSession::process_request() {
 
 void HttpSession::head_complete() {
   const auto& head = request_parser_.head();
-  record_.request_time = since(request_started_);
+  record_.request_time = since(txn_.request_started);
   record_.method = std::string(head.method);
   record_.uri = std::string(head.target);
   record_.version = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
@@ -342,22 +341,23 @@ void HttpSession::head_complete() {
   request_upgrade_ = head.upgrade;
   request_has_body_ = has_body(head);
 
-  const auto host = http::host_without_port(head.header("host").value_or(""));
-  http::RequestFacts facts;
-  facts.host = host;
-  facts.path = head.path();
-  facts.head = &head;
-  facts.sni = client_->server_name();
+  sample::Context ctx;
+  ctx.src = client_address_;
+  ctx.dst = local_address_;
+  ctx.request = &head;
+  ctx.frontend = frontend_.config.name;
+  ctx.tls = client_->is_tls();
+  ctx.sni = client_->server_name();
   for (const auto& rule : frontend_.config.redirects) {
-    if (rule.condition && !http::matches(*rule.condition, facts)) continue;
+    if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
     respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
                       {TerminationCause::Local, SessionPhase::Request});
     return;
   }
-  const auto chosen = http::select_backend(frontend_.config.use_backends, facts);
+  const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
   backend_ = chosen ? generation_->find_backend(*chosen) : frontend_.backend;
   if (backend_ == nullptr) {
-    respond_error(503, {TerminationCause::Proxy, SessionPhase::Request});
+    respond_failure(http::Failure::NoBackend);
     return;
   }
   record_.backend = backend_->config.name;
@@ -397,8 +397,9 @@ void HttpSession::head_complete() {
     if (const auto value = head.header(be.balance_header)) key = balance::hash_text(*value);
   }
 
-  req_phase_ = RequestPhase::Routing;
+  txn_.request = RequestPhase::Routing;
   retrying_ = false;
+  request_key_ = key;
   connector_.start(connector_target(key), [this](ServerShared& server) { return reuse_connection(server); });
 }
 
@@ -414,15 +415,15 @@ Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> req
 
 // The Connector chose <server>: a connection this client already has to
 // it, or an idle one from the pool, saves a connect. Pooled connections are
-// only taken for requests without a body, which can be sent again on a new
-// connection if the server closed the idle one meanwhile.
+// only taken for requests that can be sent again on a new connection if the
+// server closed the idle one meanwhile (http::may_take_pooled).
 bool HttpSession::reuse_connection(ServerShared& server) {
   if (server_ && server_of_connection_ == &server && !server_eof_) {
     server_reused_ = true;
     return true;
   }
   if (server_) close_server(true);
-  if (request_has_body_ || retrying_) return false;
+  if (!http::may_take_pooled(method_, request_has_body_, retrying_)) return false;
   auto pooled = worker_.server_pool().take(server);
   if (!pooled) return false;
   server_fd_ = std::move(pooled->fd);
@@ -463,13 +464,13 @@ void HttpSession::on_connector(std::optional<TerminationState> failure) {
   } else {
     forward_request_head();
   }
-  resp_phase_ = ResponsePhase::Head;
+  txn_.response = ResponsePhase::Head;
   response_parser_.reset();
   response_parser_.set_request_method(method_);
   server_in_.clear();
   server_in_.reserve_tail(fe_settings_.max_header_size);
   request_sent_ = worker_.loop().now();
-  server_active_ = request_sent_;
+  txn_.server_active = request_sent_;
   if (!in_drive_) drive();
 }
 
@@ -507,18 +508,18 @@ void HttpSession::forward_request_head() {
   client_in_.consume(head_length_);
 
   request_body_.start(head);
-  req_phase_ = request_body_.done() ? RequestPhase::Done : RequestPhase::Body;
+  txn_.request = request_body_.done() ? RequestPhase::Done : RequestPhase::Body;
 }
 
 bool HttpSession::forward_request_body() {
   const auto step = request_body_.feed(client_in_.view(), client_eof_);
   if (!step.error.empty()) {
     frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
-    respond_error(400, {TerminationCause::Proxy, SessionPhase::Data});
+    respond_failure(http::Failure::BadRequestBody);
     return true;
   }
   move_bytes(client_in_, to_server_, step.body_bytes);
-  if (step.done) req_phase_ = RequestPhase::Done;
+  if (step.done) txn_.request = RequestPhase::Done;
   if (step.cut_short) finish({TerminationCause::ClientAbort, SessionPhase::Data});  // the client left mid-body
   return step.body_bytes > 0 || step.done;
 }
@@ -541,13 +542,13 @@ bool HttpSession::write_server() {
       if (server_of_connection_)
         server_of_connection_->live->counters.add(counter_slot(), ServerCounter::ConnectErrors);
       close_server(false);
-      respond_error(503, {TerminationCause::ServerAbort, SessionPhase::Connect});
+      respond_failure(http::Failure::ServerTlsFailed);
       return true;
     }
     return false;
   }
   if (to_server_.empty()) {
-    if (req_phase_ == RequestPhase::Tunnel && client_eof_ && !server_shut_) {
+    if (txn_.request == RequestPhase::Tunnel && client_eof_ && !server_shut_) {
       server_->shutdown_write();
       server_shut_ = true;
       return true;
@@ -558,10 +559,10 @@ bool HttpSession::write_server() {
   switch (r.status) {
     case Status::Ok:
       to_server_.consume(r.bytes);
-      server_active_ = worker_.loop().now();
+      txn_.server_active = worker_.loop().now();
       // Nothing can answer a request before it is sent: the first response
       // byte will wake the server watcher (level-triggered), no need to try.
-      if (resp_phase_ == ResponsePhase::Head && server_in_.empty() && !server_->has_buffered_input()) {
+      if (txn_.response == ResponsePhase::Head && server_in_.empty() && !server_->has_buffered_input()) {
         server_drained_ = true;
       }
       if (to_server_.empty()) to_server_.release();
@@ -584,7 +585,7 @@ bool HttpSession::write_server() {
 bool HttpSession::read_server() {
   if (!server_ || !server_handshake_done_ || server_eof_ || connector_.connecting()) return false;
   std::size_t room = 0;
-  switch (resp_phase_) {
+  switch (txn_.response) {
     case ResponsePhase::Head: {
       const std::size_t limit = fe_settings_.max_header_size;
       room = server_in_.size() < limit ? std::min(limit - server_in_.size(), server_in_.tail_room()) : 0;
@@ -603,7 +604,7 @@ bool HttpSession::read_server() {
     case ResponsePhase::Done: {
       // An idle kept connection: anything readable is the server closing it
       // (or talking out of turn, equally fatal).
-      if (req_phase_ == RequestPhase::Routing || server_drained_) return false;
+      if (txn_.request == RequestPhase::Routing || server_drained_) return false;
       char probe[1];
       const auto r = server_->read(std::span<char>(probe, 1));
       if (r.status == Status::WantRead || r.status == Status::WantWrite) {
@@ -624,7 +625,7 @@ bool HttpSession::read_server() {
   switch (r.status) {
     case Status::Ok:
       server_in_.commit(r.bytes);
-      server_active_ = worker_.loop().now();
+      txn_.server_active = worker_.loop().now();
       response_bytes_seen_ = true;
       return true;
     case Status::WantRead:
@@ -639,23 +640,27 @@ bool HttpSession::read_server() {
 }
 
 bool HttpSession::process_response() {
-  switch (resp_phase_) {
+  switch (txn_.response) {
     case ResponsePhase::Head: {
       if (server_in_.empty() && server_eof_) {
         // Closed before answering. A reused connection may simply have been
-        // closed by the server while idle: a request without a body goes
-        // again on a new connection.
-        if (server_reused_ && !response_bytes_seen_ && !request_has_body_ && !retrying_) {
+        // closed by the server while idle: an idempotent request without a
+        // body goes again on a new connection, chosen with the same key.
+        if (http::may_resend({.method = method_,
+                              .has_body = request_has_body_,
+                              .connection_reused = server_reused_,
+                              .response_bytes_seen = response_bytes_seen_,
+                              .already_resent = retrying_})) {
           retrying_ = true;
           close_server(false);
           connector_.release_slot();
-          req_phase_ = RequestPhase::Routing;
-          resp_phase_ = ResponsePhase::None;
-          connector_.start(connector_target(std::nullopt), [](ServerShared&) { return false; });
+          txn_.request = RequestPhase::Routing;
+          txn_.response = ResponsePhase::None;
+          connector_.start(connector_target(request_key_), [](ServerShared&) { return false; });
           return true;
         }
         count_server_error();
-        respond_error(502, {TerminationCause::ServerAbort, SessionPhase::Headers});
+        respond_failure(http::Failure::ServerClosedEarly);
         return true;
       }
       if (server_in_.empty()) return false;
@@ -663,7 +668,7 @@ bool HttpSession::process_response() {
       if (r.status == http::HeadResult::Status::NeedMore) {
         if (server_eof_ || server_in_.size() >= fe_settings_.max_header_size) {
           count_server_error();
-          respond_error(502, {TerminationCause::ServerAbort, SessionPhase::Headers});
+          respond_failure(http::Failure::TruncatedResponse);
           return true;
         }
         return false;
@@ -673,13 +678,13 @@ bool HttpSession::process_response() {
         worker_.limiter().log(worker_.logger(), Level::Warning, "bad response " + record_.backend,
                               fmt::format("{}/{}: invalid response: {}", record_.backend, record_.server, r.error),
                               worker_.loop().now());
-        respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+        respond_failure(http::Failure::BadResponse);
         return true;
       }
       response_head_length_ = r.consumed;
       response_head_complete();
       // The body bytes that came with the head leave with it, in one write.
-      if (resp_phase_ == ResponsePhase::Body) forward_response_body();
+      if (txn_.response == ResponsePhase::Body) forward_response_body();
       return true;
     }
     case ResponsePhase::Body:
@@ -712,7 +717,7 @@ void HttpSession::response_head_complete() {
   }
   if (status == 101 && !request_upgrade_) {
     count_server_error();
-    respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+    respond_failure(http::Failure::BadResponse);
     return;
   }
   record_.status = status;
@@ -727,8 +732,11 @@ void HttpSession::response_head_complete() {
     start_tunnel();
     return;
   }
-  close_client_after_ = draining_ || fe.http_close || be.http_close || !request_keep_alive_ ||
-                        head.framing == http::BodyFraming::UntilClose || req_phase_ != RequestPhase::Done;
+  close_client_after_ = http::close_client_after({.draining = draining_,
+                                                  .http_close = fe.http_close || be.http_close,
+                                                  .request_keep_alive = request_keep_alive_,
+                                                  .response_until_close = head.framing == http::BodyFraming::UntilClose,
+                                                  .request_complete = txn_.request == RequestPhase::Done});
   if (!head.keep_alive || head.framing == http::BodyFraming::UntilClose) close_server_after_ = true;
 
   http::HeadEditor editor(head);
@@ -754,7 +762,7 @@ void HttpSession::response_head_complete() {
   server_in_.consume(response_head_length_);
 
   response_body_.start(head);
-  resp_phase_ = response_body_.done() ? ResponsePhase::Done : ResponsePhase::Body;
+  txn_.response = response_body_.done() ? ResponsePhase::Done : ResponsePhase::Body;
 }
 
 bool HttpSession::forward_response_body() {
@@ -771,13 +779,13 @@ bool HttpSession::forward_response_body() {
     return false;
   }
   move_bytes(server_in_, to_client_, step.body_bytes);
-  if (step.done) resp_phase_ = ResponsePhase::Done;
+  if (step.done) txn_.response = ResponsePhase::Done;
   return step.body_bytes > 0 || step.done;
 }
 
 void HttpSession::start_tunnel() {
-  req_phase_ = RequestPhase::Tunnel;
-  resp_phase_ = ResponsePhase::Tunnel;
+  txn_.request = RequestPhase::Tunnel;
+  txn_.response = ResponsePhase::Tunnel;
   close_server_after_ = true;
   close_client_after_ = true;
   // Anything the client sent after its head already belongs to the tunnel.
@@ -785,13 +793,13 @@ void HttpSession::start_tunnel() {
 }
 
 bool HttpSession::write_client() {
-  if (to_client_.empty() || req_phase_ == RequestPhase::Handshake) return false;
+  if (to_client_.empty() || txn_.request == RequestPhase::Handshake) return false;
   const auto r = client_->write(to_client_.view());
   switch (r.status) {
     case Status::Ok:
       to_client_.consume(r.bytes);
       record_.bytes_to_client += r.bytes;
-      client_active_ = worker_.loop().now();
+      txn_.client_active = worker_.loop().now();
       if (to_client_.empty()) to_client_.release();
       return true;
     case Status::WantRead:
@@ -802,7 +810,7 @@ bool HttpSession::write_client() {
       to_client_.clear();
       client_eof_ = true;
       finish({TerminationCause::ClientAbort,
-              resp_phase_ == ResponsePhase::None ? SessionPhase::Request : SessionPhase::Data});
+              txn_.response == ResponsePhase::None ? SessionPhase::Request : SessionPhase::Data});
       return false;
   }
   return false;
@@ -812,17 +820,17 @@ bool HttpSession::write_client() {
 // End of a transaction, of the tunnel, or of a final response.
 
 bool HttpSession::end_of_transaction() {
-  if (req_phase_ == RequestPhase::Closing) {
+  if (txn_.request == RequestPhase::Closing) {
     if (!to_client_.empty()) return false;
     if (!client_shut_) {
       client_->shutdown_write();
       client_shut_ = true;
-      linger_until_ = worker_.loop().now() + kLinger;
+      txn_.linger_until = worker_.loop().now() + http::kLinger;
       return true;
     }
     return false;
   }
-  if (req_phase_ == RequestPhase::Tunnel) {
+  if (txn_.request == RequestPhase::Tunnel) {
     if (client_eof_ && server_eof_ && client_in_.empty() && server_in_.empty() && to_client_.empty() &&
         to_server_.empty()) {
       finish({TerminationCause::Normal, SessionPhase::None});
@@ -832,7 +840,7 @@ bool HttpSession::end_of_transaction() {
     }
     return false;
   }
-  if (resp_phase_ == ResponsePhase::Done && to_client_.empty() && req_phase_ == RequestPhase::Body &&
+  if (txn_.response == ResponsePhase::Done && to_client_.empty() && txn_.request == RequestPhase::Body &&
       close_client_after_) {
     // The server answered before the request body was in (an early 413 or
     // 401, say): the rest of the body is not worth reading, and without it
@@ -841,9 +849,9 @@ bool HttpSession::end_of_transaction() {
     finish({TerminationCause::Normal, SessionPhase::None});
     return false;
   }
-  if (req_phase_ != RequestPhase::Done || resp_phase_ != ResponsePhase::Done || !to_client_.empty()) return false;
+  if (txn_.request != RequestPhase::Done || txn_.response != ResponsePhase::Done || !to_client_.empty()) return false;
   log_transaction({TerminationCause::Normal, SessionPhase::None});
-  ++transactions_;
+  ++txn_.completed;
   connector_.release_slot();
   if (backend_) {
     backend_->active.fetch_sub(1, memory_order_relaxed);
@@ -865,8 +873,8 @@ bool HttpSession::end_of_transaction() {
   begin_request();
   // A pipelined request may already be waiting.
   if (!client_in_.empty()) {
-    req_phase_ = RequestPhase::Head;
-    request_started_ = worker_.loop().now();
+    txn_.request = RequestPhase::Head;
+    txn_.request_started = worker_.loop().now();
     record_.accepted = wall_now(worker_.utc_offset());
   }
   return true;
@@ -898,6 +906,11 @@ const http::ErrorPages& HttpSession::error_pages() const {
   return backend_ ? backend_->error_pages : frontend_.error_pages;
 }
 
+void HttpSession::respond_failure(http::Failure failure) {
+  const auto r = http::failure_response(failure);
+  respond_error(r.status, r.termination);
+}
+
 void HttpSession::respond_error(int status, TerminationState termination) {
   respond_and_close(status, error_pages().response(status), termination);
 }
@@ -905,7 +918,7 @@ void HttpSession::respond_error(int status, TerminationState termination) {
 void HttpSession::respond_and_close(int status, const std::string& response, TerminationState termination) {
   if (finished_) return;
   connector_.cancel();
-  if (resp_phase_ == ResponsePhase::Body || resp_phase_ == ResponsePhase::Tunnel || !to_client_.empty()) {
+  if (txn_.response == ResponsePhase::Body || txn_.response == ResponsePhase::Tunnel || !to_client_.empty()) {
     // Part of a response already went out: only closing can tell the client.
     finish(termination);
     return;
@@ -921,8 +934,8 @@ void HttpSession::respond_and_close(int status, const std::string& response, Ter
   to_client_.append(response);
   pending_termination_ = termination;
   close_client_after_ = true;
-  req_phase_ = RequestPhase::Closing;
-  resp_phase_ = ResponsePhase::None;
+  txn_.request = RequestPhase::Closing;
+  txn_.response = ResponsePhase::None;
   client_in_.clear();
 }
 
@@ -938,7 +951,7 @@ void HttpSession::count_response(int status) {
 
 void HttpSession::update_interest() {
   int client_events = 0;
-  if (req_phase_ == RequestPhase::Handshake) {
+  if (txn_.request == RequestPhase::Handshake) {
     client_events = client_handshake_wants_ != 0 ? client_handshake_wants_ : EV_READ;
   } else {
     if (!client_eof_ && client_read_room() > 0) client_events |= EV_READ;
@@ -951,15 +964,15 @@ void HttpSession::update_interest() {
     if (!server_handshake_done_) {
       server_events = server_handshake_wants_ != 0 ? server_handshake_wants_ : EV_WRITE;
     } else {
-      const bool reading = resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body ||
-                           resp_phase_ == ResponsePhase::Tunnel;
-      const bool idle = resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Done;
+      const bool reading = txn_.response == ResponsePhase::Head || txn_.response == ResponsePhase::Body ||
+                           txn_.response == ResponsePhase::Tunnel;
+      const bool idle = txn_.response == ResponsePhase::None || txn_.response == ResponsePhase::Done;
       if (!server_eof_ &&
-          ((reading && to_client_.size() < kMaxPending) || (idle && req_phase_ != RequestPhase::Routing))) {
+          ((reading && to_client_.size() < kMaxPending) || (idle && txn_.request != RequestPhase::Routing))) {
         server_events |= EV_READ;
       }
       if (!to_server_.empty() || server_read_wants_write_ ||
-          (req_phase_ == RequestPhase::Tunnel && client_eof_ && !server_shut_)) {
+          (txn_.request == RequestPhase::Tunnel && client_eof_ && !server_shut_)) {
         server_events |= EV_WRITE;
       }
     }
@@ -971,52 +984,21 @@ void HttpSession::update_interest() {
   }
 }
 
-// The earliest deadline of the current phase.
-void HttpSession::arm_timer() {
+http::TransactionTimeouts HttpSession::timeouts() const {
   const auto& fe = fe_settings_;
-  const auto* be = backend_ ? &backend_->config.settings : nullptr;
-  std::optional<common::TimePoint> deadline;
-  const auto consider = [&deadline](common::TimePoint from, common::Duration d) {
-    if (d.count() <= 0) return;
-    const auto t = from + d;
-    if (!deadline || t < *deadline) deadline = t;
-  };
-  switch (req_phase_) {
-    case RequestPhase::Handshake:
-    case RequestPhase::Head:
-      consider(request_started_, fe.timeout_http_request);
-      break;
-    case RequestPhase::Idle:
-      if (transactions_ == 0) {
-        consider(request_started_, fe.timeout_http_request);
-      } else {
-        consider(idle_since_, fe.timeout_http_keep_alive.value_or(fe.timeout_http_request));
-      }
-      break;
-    case RequestPhase::Routing:
-      break;  // the Connector's timers run
-    case RequestPhase::Body:
-    case RequestPhase::Done:
-      if (req_phase_ == RequestPhase::Body) consider(client_active_, fe.timeout_client);
-      if (!to_client_.empty()) consider(client_active_, fe.timeout_client);
-      if (be && (resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body)) {
-        consider(server_active_, be->timeout_server);
-      }
-      break;
-    case RequestPhase::Tunnel: {
-      const auto last = std::max(client_active_, server_active_);
-      consider(last, fe.timeout_tunnel.value_or(fe.timeout_client));
-      break;
-    }
-    case RequestPhase::Closing:
-      if (linger_until_) {
-        if (!deadline || *linger_until_ < *deadline) deadline = *linger_until_;
-      } else {
-        consider(client_active_, fe.timeout_client.count() > 0 ? fe.timeout_client : kLinger * 10);
-      }
-      break;
-  }
-  if (deadline) {
+  http::TransactionTimeouts t;
+  t.http_request = fe.timeout_http_request;
+  t.http_keep_alive = fe.timeout_http_keep_alive;
+  t.client = fe.timeout_client;
+  t.tunnel = fe.timeout_tunnel;
+  if (backend_) t.server = backend_->config.settings.timeout_server;
+  return t;
+}
+
+// The one deadline of the current phases (http::Transaction).
+void HttpSession::arm_timer() {
+  txn_.output_pending = !to_client_.empty();
+  if (const auto deadline = txn_.next_deadline(timeouts())) {
     timer_.start_at(*deadline);
   } else {
     timer_.stop();
@@ -1025,51 +1007,36 @@ void HttpSession::arm_timer() {
 
 void HttpSession::on_timeout() {
   if (finished_) return;
-  const auto now = worker_.loop().now();
-  const auto& fe = fe_settings_;
-  const auto expired = [now](common::TimePoint from, common::Duration d) { return d.count() > 0 && now >= from + d; };
-  switch (req_phase_) {
-    case RequestPhase::Handshake:
-      finish({TerminationCause::ClientTimeout, SessionPhase::Request}, false);
+  txn_.output_pending = !to_client_.empty();
+  const auto expiry = txn_.expiry(worker_.loop().now(), timeouts());
+  switch (expiry) {
+    case http::Expiry::None:
+      break;
+    case http::Expiry::HandshakeTimeout:
+      finish(http::termination_of(expiry), false);
       return;
-    case RequestPhase::Idle:
+    case http::Expiry::KeepAliveTimeout:
       // Nothing was asked: close quietly (a keep-alive connection's end).
-      finish({TerminationCause::ClientTimeout, SessionPhase::Request}, transactions_ == 0 && !fe.dontlognull);
+      finish(http::termination_of(expiry), txn_.completed == 0 && !fe_settings_.dontlognull);
       return;
-    case RequestPhase::Head:
+    case http::Expiry::RequestTimeout:
       frontend_.counters.add(counter_slot(), FrontendCounter::RequestErrors);
       record_.uri = "<BADREQ>";
-      respond_error(408, {TerminationCause::ClientTimeout, SessionPhase::Request});
+      respond_failure(http::Failure::RequestTimeout);
       break;
-    case RequestPhase::Body:
-    case RequestPhase::Done: {
-      const auto* be = backend_ ? &backend_->config.settings : nullptr;
-      const bool server_late = be && (resp_phase_ == ResponsePhase::Head || resp_phase_ == ResponsePhase::Body) &&
-                               expired(server_active_, be->timeout_server);
-      if (server_late && resp_phase_ == ResponsePhase::Head) {
-        count_server_error();
-        respond_error(504, {TerminationCause::ServerTimeout, SessionPhase::Headers});
-        break;
-      }
-      if (server_late) {
-        finish({TerminationCause::ServerTimeout, SessionPhase::Data});
-        return;
-      }
-      if (expired(client_active_, fe.timeout_client)) {
-        finish({TerminationCause::ClientTimeout, SessionPhase::Data});
-        return;
-      }
+    case http::Expiry::ServerHeadTimeout:
+      count_server_error();
+      respond_failure(http::Failure::ServerTimeout);
       break;
-    }
-    case RequestPhase::Tunnel:
-      finish({client_active_ < server_active_ ? TerminationCause::ClientTimeout : TerminationCause::ServerTimeout,
-              SessionPhase::Data});
+    case http::Expiry::ServerDataTimeout:
+    case http::Expiry::ClientDataTimeout:
+    case http::Expiry::TunnelClientTimeout:
+    case http::Expiry::TunnelServerTimeout:
+      finish(http::termination_of(expiry));
       return;
-    case RequestPhase::Closing:
+    case http::Expiry::LingerDone:
       finish(pending_termination_);
       return;
-    case RequestPhase::Routing:
-      break;
   }
   drive();
 }
@@ -1080,7 +1047,7 @@ void HttpSession::on_timeout() {
 void HttpSession::log_transaction(TerminationState termination) {
   record_.termination = termination;
   record_.total = since(accepted_);
-  record_.active_time = since(request_started_);
+  record_.active_time = since(txn_.request_started);
   record_.process_connections = worker_.process().connections.load(memory_order_relaxed);
   record_.frontend_connections = frontend_.active.load(memory_order_relaxed);
   record_.backend_connections = backend_ ? backend_->active.load(memory_order_relaxed) : 0;
@@ -1119,8 +1086,8 @@ void HttpSession::finish(TerminationState termination, bool log) {
   server_watcher_.stop();
   timer_.stop();
   // A clean idle server connection outlives its client in the pool.
-  const bool server_idle = resp_phase_ == ResponsePhase::None || resp_phase_ == ResponsePhase::Done;
-  close_server(server_idle && req_phase_ != RequestPhase::Tunnel && !close_server_after_);
+  const bool server_idle = txn_.response == ResponsePhase::None || txn_.response == ResponsePhase::Done;
+  close_server(server_idle && txn_.request != RequestPhase::Tunnel && !close_server_after_);
   connector_.release_slot();
   if (backend_) {
     backend_->active.fetch_sub(1, memory_order_relaxed);

@@ -27,6 +27,7 @@
 #include "common/io/unique_fd.h"
 #include "proxyd/core/http/body_framer.h"
 #include "proxyd/core/http/message_head.h"
+#include "proxyd/core/http/transaction.h"
 #include "proxyd/core/log/tcp_session_record.h"
 #include "proxyd/io/byte_buffer.h"
 #include "proxyd/io/connector.h"
@@ -54,19 +55,8 @@ class HttpSession final : public SessionBase {
   void drain() override;
 
  private:
-  // Request side: client -> server.
-  enum class RequestPhase {
-    Handshake,  // TLS handshake
-    Idle,       // waiting for the first byte of a request (keep-alive)
-    Head,       // reading the request head
-    Routing,    // head complete; waiting for a server connection
-    Body,       // forwarding the request body
-    Done,       // request complete
-    Tunnel,     // after 101: raw bytes
-    Closing,    // flushing a final response, then lingering
-  };
-  // Response side: server -> client.
-  enum class ResponsePhase { None, Head, Body, Done, Tunnel };
+  using RequestPhase = http::RequestPhase;
+  using ResponsePhase = http::ResponsePhase;
 
   // One pass over everything that can progress; then watches and timers.
   void drive();
@@ -81,6 +71,7 @@ class HttpSession final : public SessionBase {
   void update_interest();
   void arm_timer();
   void on_timeout();
+  http::TransactionTimeouts timeouts() const;
 
   void begin_request();
   // How many bytes the client side may read now (0: not now).
@@ -101,6 +92,7 @@ class HttpSession final : public SessionBase {
   // then closes the connection; logged with <termination>.
   void respond_and_close(int status, const std::string& response, log::TerminationState termination);
   void respond_error(int status, log::TerminationState termination);
+  void respond_failure(http::Failure failure);
   const http::ErrorPages& error_pages() const;
   void log_transaction(log::TerminationState termination);
   // Closes the session; <log>: write the current transaction's log line.
@@ -129,8 +121,8 @@ class HttpSession final : public SessionBase {
   int client_handshake_wants_ = 0;  // EV_READ / EV_WRITE during the TLS handshakes
   int server_handshake_wants_ = 0;
 
-  RequestPhase req_phase_ = RequestPhase::Handshake;
-  ResponsePhase resp_phase_ = ResponsePhase::None;
+  // Phases and the times the timeouts run from (the pure part, core).
+  http::Transaction txn_;
   http::HeadParser request_parser_;
   http::HeadParser response_parser_;
   http::BodyFramer request_body_;
@@ -158,6 +150,7 @@ class HttpSession final : public SessionBase {
   bool request_has_body_ = false;
   bool retrying_ = false;                      // sending again after a reused connection closed
   std::string sent_head_;                      // a bodiless request's head, kept for that retry
+  std::optional<std::uint64_t> request_key_;   // balance uri|hdr key, kept for that retry
   bool response_bytes_seen_ = false;           // the server sent something for this request
   log::TerminationState pending_termination_;  // logged once a final response is out
   bool close_client_after_ = false;            // Connection: close sent to the client
@@ -165,16 +158,10 @@ class HttpSession final : public SessionBase {
   std::optional<std::string> cookie_server_;  // persistence cookie value of the request
   ServerShared* cookie_target_ = nullptr;
   bool insert_cookie_ = false;
-  std::uint32_t transactions_ = 0;
 
   log::TcpSessionRecord record_;
   common::TimePoint accepted_;
-  common::TimePoint request_started_;
   common::TimePoint request_sent_;
-  common::TimePoint client_active_;
-  common::TimePoint server_active_;
-  common::TimePoint idle_since_;
-  std::optional<common::TimePoint> linger_until_;
   bool finished_ = false;
   bool counts_released_ = false;
   bool in_drive_ = false;

@@ -194,9 +194,12 @@ void Session::route(std::string_view sni) {
   watcher_.stop();
   timer_.stop();
   phase_ = Phase::Connecting;
-  http::RequestFacts facts;
-  facts.sni = sni;
-  const auto chosen = http::select_backend(frontend_.config.use_backends, facts);
+  sample::Context ctx;
+  ctx.src = record_.client;
+  ctx.dst = local_address_;
+  ctx.frontend = frontend_.config.name;
+  ctx.sni = sni;
+  const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
   backend_ = chosen ? generation_->find_backend(*chosen) : frontend_.backend;
   if (backend_ == nullptr) {
     finish({TerminationCause::Proxy, SessionPhase::Request});

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -231,6 +232,35 @@ TEST_CASE("http: use_backend routes by host and path; redirect answers locally",
   CHECK(redirect.status == 301);
   CHECK(redirect.header("Location") == "https://secure.example.org/login?next=1");
   CHECK(web.request_count() == 1);
+}
+
+TEST_CASE("http: HAProxy ACLs route: named and anonymous, AND, OR, negation, converters", "[proxyd][http]") {
+  HttpBackend web("web"), api("api"), admin("admin");
+  Proxy p;
+  p.start(
+      "[frontend www]\nbind = 127.0.0.1:{port}\n"
+      "acl = is_api path_beg /api/ /v2/\n"
+      "acl = is_api hdr_dom(host) -i api.example.org\n"
+      "acl = from_lan src 10.0.0.0/8\n"
+      "acl = json path_end .json\n"
+      "acl = tenant hdr(x-tenant),lower,field(1,-) blue\n"
+      "redirect = location /denied code 303 if {{ path_beg /admin }} !LOCALHOST\n"
+      "use_backend = admin if {{ path_beg /admin }} || tenant METH_POST\n"
+      "use_backend = api if is_api !from_lan || json\n"
+      "backend = web\n"
+      "[backend web]\n" +
+      server_line(web) + "[backend api]\n" + server_line(api) + "[backend admin]\n" + server_line(admin));
+  HttpClient client;
+  CHECK(client.get(p.url("/")).body == "web\n");
+  CHECK(client.get(p.url("/v2/users")).body == "api\n");       // is_api, and 127.0.0.1 is not from_lan
+  CHECK(client.get(p.url("/static/a.json")).body == "api\n");  // || json
+  CHECK(client.get(p.url("/admin/x")).body == "admin\n");      // LOCALHOST: no redirect
+  HttpClient by_host({.headers = {"Host: API.example.org:8443"}});
+  CHECK(by_host.get(p.url("/")).body == "api\n");  // hdr_dom -i, the port a delimiter
+  HttpClient blue({.headers = {"X-Tenant: Blue-42"}});
+  CHECK(blue.get(p.url("/")).body == "web\n");          // tenant alone: GET is not METH_POST
+  CHECK(blue.post(p.url("/"), "x").body == "admin\n");  // tenant and METH_POST
+  CHECK(web.request_count() == 2);
 }
 
 TEST_CASE("http: a WebSocket upgrade tunnels bytes both ways", "[proxyd][http]") {
@@ -485,4 +515,66 @@ TEST_CASE("http: after a reload a keep-alive client reaches the new configuratio
   p.daemon->signal(SIGHUP);
   REQUIRE(p.daemon->wait_for_log("reload", 5s));
   CHECK(testing::eventually([&] { return client.get(p.url()).body == "b\n"; }, 5s));
+}
+
+TEST_CASE("http: a GET whose kept server connection closed unanswered goes again, to the server its key chose",
+          "[proxyd][http]") {
+  HttpBackend a("a"), b("b");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\nbalance = uri\n" + server_line(a) + server_line(b));
+  for (const std::string path : {"/drop-reused/1", "/drop-reused/2", "/drop-reused/3", "/drop-reused/4"}) {
+    INFO(path);
+    HttpClient client;
+    const auto first = client.get(p.url(path));  // a new server connection: answered
+    REQUIRE(first.status == 200);
+    // The same client connection keeps its server connection, which the
+    // server now closes unanswered: sent again on a new one, same server.
+    const auto again = client.get(p.url(path));
+    CHECK(again.status == 200);
+    CHECK(again.header("X-Served-By") == first.header("X-Served-By"));
+  }
+  // Each path reached one server only (the retry kept the uri key), at
+  // least three times: answered, dropped, answered (a first request may
+  // have taken a pooled connection, and been dropped and re-sent too).
+  std::map<std::string, std::set<std::string>> servers_of;
+  std::map<std::string, int> times;
+  for (const auto* backend : {&a, &b}) {
+    for (const auto& r : backend->requests()) {
+      servers_of[r.request_line()].insert(backend->name());
+      ++times[r.request_line()];
+    }
+  }
+  CHECK(servers_of.size() == 4);
+  for (const auto& [line, servers] : servers_of) {
+    INFO(line);
+    CHECK(servers.size() == 1);
+    CHECK(times[line] >= 3);
+  }
+}
+
+TEST_CASE("http: a POST is never sent twice, even without a body (RFC 9110 9.2.2)", "[proxyd][http]") {
+  HttpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + server_line(a));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  REQUIRE(client->send_all("GET /drop-reused HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string line;
+  while (auto l = client->read_line()) {
+    if (*l == "\r") break;  // end of the head
+    if (line.empty()) line = *l;
+  }
+  REQUIRE(line == "HTTP/1.1 200 OK\r");
+  REQUIRE(client->read_line() == "a");
+  // No Content-Length: a bodiless POST, on the kept server connection,
+  // which the server closes unanswered. It must not reach the server again.
+  REQUIRE(client->send_all("POST /drop-reused HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto reply = client->read_to_end().value_or("<timeout>");
+  CHECK(reply.rfind("HTTP/1.1 502 ", 0) == 0);
+  std::size_t posts = 0;
+  for (const auto& r : a.requests()) posts += r.request_line().starts_with("POST ") ? 1u : 0u;
+  CHECK(posts == 1);
+  REQUIRE(p.daemon->wait_for_log("\"POST /drop-reused HTTP/1.1\"", 5s));
+  CHECK(p.log().find(" 502 ") != std::string::npos);
+  CHECK(p.log().find(" SH-- ") != std::string::npos);
 }

@@ -119,6 +119,7 @@ void HttpBackend::serve() {
 void HttpBackend::handle(int fd, std::size_t index) {
   std::string buffer;
   bool keep_alive = true;
+  std::size_t answered = 0;  // requests answered on this connection
   while (keep_alive && !stopping_) {
     std::size_t end;
     while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
@@ -197,6 +198,9 @@ void HttpBackend::handle(int fd, std::size_t index) {
       } else if (path.starts_with("/slow/")) {
         ::usleep(static_cast<useconds_t>(std::atoi(path.c_str() + 6)) * 1000);
         send_all(fd, plain(200, name_ + "\n"));
+      } else if (path.starts_with("/drop-reused")) {
+        if (answered > 0) break;  // recorded, then closed unanswered
+        send_all(fd, plain(200, name_ + "\n"));
       } else if (path == "/close") {
         send_all(fd, fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n{}\n",
                                  name_.size() + 1, served, name_));
@@ -212,6 +216,7 @@ void HttpBackend::handle(int fd, std::size_t index) {
       } else {
         send_all(fd, plain(200, name_ + "\n"));
       }
+      ++answered;
     }
   }
 done:

@@ -9,6 +9,10 @@
 //   /ws           with "Upgrade: websocket": 101, then echoes bytes
 //   /slow/<ms>    waits <ms> before answering
 //   /close        answers with "Connection: close" and closes
+//   /drop-reused* on a connection that already answered a request: recorded,
+//                 then the connection closes unanswered (a server closing an
+//                 idle keep-alive connection just as a request arrives); on a
+//                 new connection: 200
 //   /chunked      answers with a chunked body "<name>" in two chunks
 //   /set-cookie   answers with "Set-Cookie: JSESSIONID=abc123; path=/"
 //   /echo         answers with the request body

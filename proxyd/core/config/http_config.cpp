@@ -85,36 +85,61 @@ Result<std::vector<std::string>> parse_alpn(std::string_view value) {
 
 }  // namespace
 
-Result<http::Condition> parse_condition(std::string_view value) {
-  const auto words = common::text::split_words(value);
-  if (words.size() < 2 || (words[0] != "if" && words[0] != "unless")) {
-    return fail("expected if|unless host NAME, path_beg PATH, path PATH, hdr NAME VALUE or sni NAME");
-  }
-  http::Condition condition;
-  condition.negate = words[0] == "unless";
-  const auto kind = words[1];
+namespace {
+
+// proxyd's first condition syntax, kept: `if host NAME`, `if path_beg PATH`,
+// `if path PATH`, `if hdr NAME [VALUE]`, `if sni NAME`. Rewritten into
+// HAProxy's anonymous ACL (`if { host -i NAME }` ...); nullopt when <words>
+// (from if|unless on) is not one of those.
+std::optional<std::vector<sample::Word>> legacy_condition(const std::vector<sample::Word>& words) {
+  if (words.size() < 3 || words[1].quoted) return std::nullopt;
+  const auto& kind = words[1].text;
+  const auto word = [&](std::string text) { return sample::Word{std::move(text), words[1].column, false}; };
+  std::vector<sample::Word> out{words[0], word("{")};
   if (kind == "hdr") {
-    if (words.size() < 4 || !is_token(words[2])) return fail("expected hdr NAME VALUE");
-    const auto text = rest_after_words(value, 3);
-    if (!is_field_value(text)) return fail("hdr: the value must not contain CR, LF or NUL");
-    condition.kind = http::Condition::Kind::Header;
-    condition.name = std::string(words[2]);
-    condition.value = std::string(text);
-    return condition;
-  }
-  if (words.size() != 3) return fail("expected {} VALUE after '{}'", kind, words[0]);
-  condition.value = std::string(words[2]);
-  if (kind == "host") {
-    condition.kind = http::Condition::Kind::Host;
-  } else if (kind == "sni") {
-    condition.kind = http::Condition::Kind::Sni;
-  } else if (kind == "path_beg" || kind == "path") {
-    if (!words[2].starts_with('/')) return fail("{}: expected a path starting with '/'", kind);
-    condition.kind = kind == "path" ? http::Condition::Kind::Path : http::Condition::Kind::PathBeg;
+    // The whole first field value, case-insensitively; no value: present.
+    out.push_back(word("req.fhdr(" + words[2].text + ",1)"));
+    if (words.size() == 3) {
+      out.push_back(word("-m"));
+      out.push_back(word("found"));
+    } else {
+      out.push_back(word("-i"));
+      std::string value;
+      for (std::size_t i = 3; i < words.size(); ++i) value += (i > 3 ? " " : "") + words[i].text;
+      out.push_back(sample::Word{value, words[3].column, true});
+    }
+  } else if (words.size() == 3 && (kind == "host" || kind == "sni" || kind == "path_beg" || kind == "path")) {
+    out.push_back(word(kind));
+    if (kind == "host" || kind == "sni") out.push_back(word("-i"));
+    out.push_back(sample::Word{words[2].text, words[2].column, true});
   } else {
-    return fail("unknown condition '{}' (expected host, path_beg, path, hdr or sni)", kind);
+    return std::nullopt;
   }
+  out.push_back(word("}"));
+  return out;
+}
+
+}  // namespace
+
+Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text) {
+  const std::vector<sample::Word> all(words.begin(), words.end());
+  const auto legacy = legacy_condition(all);
+  auto condition = sample::parse_condition(legacy ? std::span<const sample::Word>(*legacy) : words);
+  if (!condition) return tl::unexpected(condition.error());
+  condition->text = std::string(text);
   return condition;
+}
+
+Result<sample::Condition> parse_condition(std::string_view value) {
+  auto words = sample::split(value);
+  if (!words) return tl::unexpected(words.error());
+  return parse_condition(*words, common::text::trim(value));
+}
+
+Result<AclDefinition> parse_acl(std::string_view value) {
+  sample::AclTable scratch;  // checks the line now, with its file:line
+  if (auto ok = sample::add_acl(scratch, value); !ok) return tl::unexpected(ok.error());
+  return AclDefinition{std::string(common::text::trim(value)), 0};
 }
 
 Result<http::UseBackendRule> parse_use_backend(std::string_view value) {

@@ -3,6 +3,7 @@
 // `bind` and `server`, one word at a time.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "common/core/config/config_table.h"
@@ -11,9 +12,12 @@
 
 namespace proxyd::config {
 
-// `if|unless host NAME`, `path_beg PATH`, `path PATH`, `hdr NAME VALUE`,
-// `sni NAME`: the whole remainder of a use_backend or redirect value.
-common::Result<http::Condition> parse_condition(std::string_view value);
+// HAProxy's `if|unless ...` condition (proxyd/core/sample/acl.h), or
+// proxyd's first syntax (`if host NAME`, `path_beg PATH`, `path PATH`,
+// `hdr NAME [VALUE]`, `sni NAME`), as an anonymous ACL. ACL names stay
+// unresolved until the section is loaded (resolve_conditions).
+common::Result<sample::Condition> parse_condition(std::string_view value);
+common::Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text);
 
 // One `crt=...` or `alpn=...` word of a bind line, applied to <tls>.
 common::Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word);

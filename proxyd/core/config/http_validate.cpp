@@ -82,9 +82,11 @@ void validate_frontend(const cfg::IniDocument& doc, const ProxyConfig& config, c
     } else {
       diagnostics.error(doc.at(rule.line), unknown_backend(f.name, rule.backend, config));
     }
-    if (!http && rule.condition.kind != http::Condition::Kind::Sni) {
+    if (!http && sample::needs_http(rule.condition)) {
       diagnostics.error(doc.at(rule.line),
-                        fmt::format("frontend '{}': use_backend conditions other than sni need mode http", f.name));
+                        fmt::format("frontend '{}': this use_backend condition reads the HTTP request, which needs "
+                                    "mode http (in mode tcp: src, dst, dst_port, sni, ...)",
+                                    f.name));
     }
   }
   if (!http) {

@@ -292,6 +292,23 @@ cfg::KeyTable<Stats> stats_keys() {
   };
 }
 
+// The section's ACLs from its `acl` lines (checked when read), and every
+// condition of its rules bound to them: an unknown name is an error at the
+// rule's line.
+void resolve_conditions(const cfg::IniDocument& doc, const std::vector<AclDefinition>& acls, Frontend& f,
+                        cfg::Diagnostics& diagnostics) {
+  for (const auto& a : acls) (void)sample::add_acl(f.acls, a.text);
+  const auto bind = [&](std::string_view key, sample::Condition& c, int line) {
+    if (auto ok = sample::resolve(c, f.acls); !ok) {
+      diagnostics.error(doc.at(line), fmt::format("key '{}': {}", key, ok.error().describe()));
+    }
+  };
+  for (auto& rule : f.use_backends) bind("use_backend", rule.condition, rule.line);
+  for (auto& rule : f.redirects) {
+    if (rule.condition) bind("redirect", *rule.condition, rule.line);
+  }
+}
+
 // Everything a [frontend], [backend] or [listen] section can hold.
 struct ProxySection {
   ProxySettings settings;
@@ -300,6 +317,7 @@ struct ProxySection {
   std::vector<Server> servers;
   std::vector<http::UseBackendRule> use_backends;
   std::vector<http::RedirectRule> redirects;
+  std::vector<AclDefinition> acls;
 };
 
 cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend) {
@@ -309,6 +327,7 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
     keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, parse_use_backend));
     keys.push_back(cfg::list("redirect", &ProxySection::redirects, parse_redirect));
+    keys.push_back(cfg::list("acl", &ProxySection::acls, parse_acl));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
   return keys;
@@ -538,7 +557,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}, {}, {}};
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}};
     const auto seen =
         cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
@@ -550,8 +569,15 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
         b.tls->ciphers = section.settings.ssl_ciphers;
         b.tls->ciphersuites = section.settings.ssl_ciphersuites;
       }
-      config.frontends.push_back({s->name, section.settings, std::move(section.binds), section.backend,
-                                  std::move(section.use_backends), std::move(section.redirects), s->line});
+      config.frontends.push_back({s->name,
+                                  section.settings,
+                                  std::move(section.binds),
+                                  section.backend,
+                                  std::move(section.use_backends),
+                                  std::move(section.redirects),
+                                  {},
+                                  s->line});
+      resolve_conditions(doc, section.acls, config.frontends.back(), diagnostics);
       // HTTP frontends log HAProxy's httplog unless a format is chosen (the
       // key's default, tcplog, is the TCP one).
       auto& settings = config.frontends.back().settings;

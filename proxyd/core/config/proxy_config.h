@@ -158,6 +158,13 @@ struct Server {
   int line = 0;
 };
 
+// One `acl = NAME CRITERION` line, checked when read; the section's
+// ACLs (Frontend::acls) are built from them once it is loaded.
+struct AclDefinition {
+  std::string text;
+  int line = 0;
+};
+
 struct Frontend {
   std::string name;
   ProxySettings settings;
@@ -165,6 +172,7 @@ struct Frontend {
   std::string backend;                             // the default backend
   std::vector<http::UseBackendRule> use_backends;  // first match wins, else <backend>
   std::vector<http::RedirectRule> redirects;       // evaluated before use_backend
+  sample::AclTable acls;                           // `acl` lines, by name
   int line = 0;
 };
 
@@ -220,6 +228,7 @@ common::Result<Bind> parse_bind(std::string_view value);
 common::Result<StatsAuth> parse_stats_auth(std::string_view value);
 common::Result<http::UseBackendRule> parse_use_backend(std::string_view value);
 common::Result<http::RedirectRule> parse_redirect(std::string_view value);
+common::Result<AclDefinition> parse_acl(std::string_view value);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);
 common::Result<HttpCheck> parse_http_check(std::string_view value);  // what follows "http"

@@ -6,51 +6,10 @@
 #include "proxyd/core/http/response.h"
 
 namespace proxyd::http {
-namespace {
 
-using common::text::iequals;
-
-// The first value of header <name> in <head>, nullopt if absent. Reads the
-// fields directly: the condition only needs the first copy.
-std::optional<std::string_view> first_header(const MessageHead& head, std::string_view name) {
-  for (const auto& field : head.headers) {
-    if (iequals(field.name, name)) return field.value;
-  }
-  return std::nullopt;
-}
-
-bool header_matches(const Condition& condition, const MessageHead* head) {
-  if (head == nullptr) return false;  // TCP mode: no headers
-  const auto value = first_header(*head, condition.name);
-  if (!value) return false;
-  return condition.value.empty() || iequals(*value, condition.value);
-}
-
-bool raw_matches(const Condition& condition, const RequestFacts& facts) {
-  switch (condition.kind) {
-    case Condition::Kind::Host:
-      return iequals(host_without_port(facts.host), condition.value);
-    case Condition::Kind::PathBeg:
-      return facts.path.starts_with(condition.value);
-    case Condition::Kind::Path:
-      return facts.path == condition.value;
-    case Condition::Kind::Header:
-      return header_matches(condition, facts.head);
-    case Condition::Kind::Sni:
-      return iequals(facts.sni, condition.value);
-  }
-  return false;
-}
-
-}  // namespace
-
-bool matches(const Condition& condition, const RequestFacts& facts) {
-  return raw_matches(condition, facts) != condition.negate;
-}
-
-std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const RequestFacts& facts) {
+std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx) {
   for (const auto& rule : rules) {
-    if (matches(rule.condition, facts)) return std::string_view(rule.backend);
+    if (sample::evaluate(rule.condition, ctx)) return std::string_view(rule.backend);
   }
   return std::nullopt;
 }

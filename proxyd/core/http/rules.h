@@ -12,37 +12,18 @@
 #include <vector>
 
 #include "proxyd/core/http/message_head.h"
+#include "proxyd/core/sample/acl.h"
 
 namespace proxyd::http {
 
-// `if host example.org`, `if path_beg /api`, `if path /exact`,
-// `if hdr NAME VALUE`, `if sni example.org` (TLS SNI: terminated or passthrough).
-struct Condition {
-  enum class Kind { Host, PathBeg, Path, Header, Sni };
-  Kind kind = Kind::Host;
-  std::string name;     // header name, with Kind::Header
-  std::string value;    // host names and header values compare case-insensitively
-  bool negate = false;  // `unless` instead of `if`
-};
-
 struct UseBackendRule {
   std::string backend;
-  Condition condition;
+  sample::Condition condition;  // HAProxy's `if|unless` condition (proxyd/core/sample/acl.h)
   int line = 0;
 };
 
-// What a condition is evaluated against.
-struct RequestFacts {
-  std::string_view host{};            // Host header (a port is ignored); empty if none
-  std::string_view path{};            // target without the query; empty in TCP mode
-  const MessageHead* head = nullptr;  // nullptr in TCP mode (only sni applies)
-  std::string_view sni{};             // TLS server name; empty if none
-};
-
-bool matches(const Condition& condition, const RequestFacts& facts);
-
 // The backend named by the first matching rule; nullopt when none matches.
-std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const RequestFacts& facts);
+std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx);
 
 // The Host header's name part: "Example.org:8080" -> "Example.org",
 // "[::1]:80" -> "[::1]".
@@ -63,7 +44,7 @@ struct RedirectRule {
   Kind kind = Kind::Location;
   std::string value;  // the scheme or the URL
   int code = 302;     // 301, 302, 303, 307 or 308
-  std::optional<Condition> condition;
+  std::optional<sample::Condition> condition;
   int line = 0;
 };
 

@@ -8,7 +8,6 @@ using namespace proxyd::config;
 using namespace std::chrono_literals;
 using common::config::Diagnostics;
 using common::config::Severity;
-using proxyd::http::Condition;
 using proxyd::http::CookieSettings;
 using proxyd::http::HeaderRule;
 using proxyd::http::RedirectRule;
@@ -271,18 +270,51 @@ TEST_CASE("use_backend rules: conditions, order and lines", "[config]") {
   const auto& rules = c.frontends[0].use_backends;
   REQUIRE(rules.size() == 5);
   CHECK(rules[0].backend == "api");
-  CHECK(rules[0].condition.kind == Condition::Kind::PathBeg);
-  CHECK(rules[0].condition.value == "/api");
-  CHECK_FALSE(rules[0].condition.negate);
+  CHECK(rules[0].condition.text == "if path_beg /api");
+  CHECK_FALSE(rules[0].condition.unless);
   CHECK(rules[0].line == 5);
-  CHECK(rules[1].condition.kind == Condition::Kind::Header);
-  CHECK(rules[1].condition.name == "X-Canary");
-  CHECK(rules[1].condition.value == "on");
-  CHECK(rules[1].condition.negate);
-  CHECK(rules[2].condition.kind == Condition::Kind::Host);
-  CHECK(rules[3].condition.kind == Condition::Kind::Path);
-  CHECK(rules[4].condition.kind == Condition::Kind::Sni);
-  CHECK(rules[4].condition.value == "api.example.org");
+  CHECK(rules[1].condition.unless);
+  CHECK(rules[1].condition.text == "unless hdr X-Canary on");
+  // proxyd's first syntax becomes an anonymous ACL, resolved.
+  for (const auto& r : rules) {
+    REQUIRE(r.condition.any_of.size() == 1);
+    REQUIRE(r.condition.any_of[0].size() == 1);
+    CHECK(r.condition.any_of[0][0].acl != nullptr);
+  }
+}
+
+TEST_CASE("acl lines and HAProxy conditions in use_backend and redirect", "[config]") {
+  Diagnostics d;
+  const auto c = load(http_config("acl = is_api path_beg /api/ /v2/\n"
+                                  "acl = is_api hdr_dom(host) -i api.example.org\n"
+                                  "acl = internal src 10.0.0.0/8\n"
+                                  "use_backend = api if is_api !internal || { method POST }\n"
+                                  "redirect = scheme https if !{ ssl_fc } METH_GET\n",
+                                  "[backend api]\nmode = http\nserver = a 10.0.0.1:80\n"),
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& f = c.frontends[0];
+  REQUIRE(f.acls.size() == 2);
+  CHECK(f.acls.at("is_api")->criteria.size() == 2);
+  REQUIRE(f.use_backends.size() == 1);
+  CHECK(f.use_backends[0].condition.any_of.size() == 2);
+  CHECK(f.use_backends[0].condition.any_of[0][1].negate);
+  REQUIRE(f.redirects[0].condition);
+  CHECK(f.redirects[0].condition->any_of[0][0].negate);
+}
+
+TEST_CASE("acl errors carry file:line and a did-you-mean", "[config]") {
+  Diagnostics d;
+  load(http_config("acl = a pathbeg /x\n"
+                   "acl = b path_beg\n"
+                   "use_backend = app if is_apl\n"
+                   "acl = is_api path_beg /api\n"),
+       d);
+  CHECK(has_error(d, "p.ini:5: error: key 'acl': unknown fetch 'pathbeg' (did you mean 'path'?)"));
+  CHECK(has_error(d, "p.ini:7: error: key 'use_backend': no ACL named 'is_apl' (did you mean 'is_api'?)"));
+  // path_beg without a pattern: the sample's truth (never false for a path), no error.
+  CHECK(d.error_count() == 2);
 }
 
 TEST_CASE("use_backend errors", "[config]") {
@@ -292,8 +324,8 @@ TEST_CASE("use_backend errors", "[config]") {
     CHECK(has_error(d, "p.ini:5: error: frontend 'www': use_backend names unknown backend 'ap' (did you mean 'app'?)"));
   }
   SECTION("syntax") {
-    for (const std::string value : {"app", "app when host x", "app if host", "app if port 80", "app if path api",
-                                    "app if hdr X-A", "app if host a b"}) {
+    for (const std::string value : {"app", "app when host x", "app if host", "app if port 80", "app if host a b",
+                                    "app if a ||", "app if { path"}) {
       Diagnostics d;
       load(http_config("use_backend = " + value + "\n"), d);
       INFO(value);
@@ -309,7 +341,7 @@ TEST_CASE("use_backend errors", "[config]") {
         "[backend a]\nserver = a 10.0.0.1:443\n[backend b]\nserver = b 10.0.0.2:443\n",
         d);
     CHECK(d.error_count() == 1);
-    CHECK(has_error(d, "p.ini:5: error: frontend 'tls': use_backend conditions other than sni need mode http"));
+    CHECK(has_error(d, "p.ini:5: error: frontend 'tls': this use_backend condition reads the HTTP request"));
   }
   SECTION("not in a backend") {
     Diagnostics d;
@@ -332,15 +364,15 @@ TEST_CASE("redirect rules", "[config]") {
   CHECK(r[0].value == "https");
   CHECK(r[0].code == 301);
   REQUIRE(r[0].condition);
-  CHECK(r[0].condition->negate);
-  CHECK(r[0].condition->kind == Condition::Kind::Sni);
+  CHECK(r[0].condition->unless);
+  CHECK(r[0].condition->text == "unless sni www.example.org");
   CHECK(r[0].line == 5);
   CHECK(r[1].kind == RedirectRule::Kind::Location);
   CHECK(r[1].value == "https://example.org/moved");
   CHECK(r[1].code == 302);
   CHECK_FALSE(r[1].condition);
   CHECK(r[2].code == 308);
-  CHECK(r[2].condition->kind == Condition::Kind::PathBeg);
+  CHECK(r[2].condition->text == "if path_beg /old");
 
   for (const std::string value : {"scheme ftp", "location", "location example.org", "scheme https code 200",
                                   "scheme https code", "scheme https if", "moved /x"}) {

@@ -1,5 +1,7 @@
 #include "proxyd/core/http/rules.h"
 
+#include "proxyd/core/config/http_config.h"
+
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
@@ -9,29 +11,51 @@ using namespace proxyd::http;
 
 namespace {
 
-Condition condition(Condition::Kind kind, std::string value, std::string name = {}, bool negate = false) {
-  return Condition{kind, std::move(name), std::move(value), negate};
-}
-
-// A request head built by hand: only its fields matter here.
-MessageHead head_with(std::vector<HeaderField> headers) {
+// A request head built by hand: only its target and fields matter here.
+MessageHead head_with(std::string_view target, std::vector<HeaderField> headers = {}) {
   MessageHead head;
   head.method = "GET";
-  head.target = "/";
+  head.target = target;
   head.headers = std::move(headers);
   return head;
+}
+
+// proxyd's first condition syntax (`if host NAME` ...), as the configuration
+// reads it: an anonymous HAProxy ACL.
+proxyd::sample::Condition legacy(const std::string& text) {
+  auto c = proxyd::config::parse_condition(text);
+  INFO(text);
+  REQUIRE(c);
+  REQUIRE(proxyd::sample::resolve(*c, {}));
+  return *c;
+}
+
+bool holds(const std::string& condition, const MessageHead* head, std::string_view sni = {}) {
+  proxyd::sample::Context ctx;
+  ctx.request = head;
+  ctx.sni = sni;
+  return proxyd::sample::evaluate(legacy(condition), ctx);
+}
+
+bool host_holds(const std::string& condition, std::string_view host) {
+  const auto head = head_with("/", {{"Host", host}});
+  return holds(condition, &head);
+}
+
+bool path_holds(const std::string& condition, std::string_view path) {
+  const auto head = head_with(path);
+  return holds(condition, &head);
 }
 
 }  // namespace
 
 TEST_CASE("host conditions compare the name without the port, ignoring case", "[proxyd][http][rules]") {
-  const auto c = condition(Condition::Kind::Host, "example.org");
-  CHECK(matches(c, {.host = "example.org"}));
-  CHECK(matches(c, {.host = "Example.ORG"}));
-  CHECK(matches(c, {.host = "example.org:8080"}));
-  CHECK_FALSE(matches(c, {.host = "www.example.org"}));
-  CHECK_FALSE(matches(c, {.host = ""}));
-  CHECK(matches(condition(Condition::Kind::Host, "[::1]"), {.host = "[::1]:80"}));
+  CHECK(host_holds("if host example.org", "example.org"));
+  CHECK(host_holds("if host example.org", "Example.ORG"));
+  CHECK(host_holds("if host example.org", "example.org:8080"));
+  CHECK_FALSE(host_holds("if host example.org", "www.example.org"));
+  CHECK_FALSE(host_holds("if host example.org", ""));
+  CHECK(host_holds("if host [::1]", "[::1]:80"));
 }
 
 TEST_CASE("host_without_port handles names, IPv4 and bracketed IPv6", "[proxyd][http][rules]") {
@@ -47,54 +71,57 @@ TEST_CASE("host_without_port handles names, IPv4 and bracketed IPv6", "[proxyd][
 }
 
 TEST_CASE("path conditions: prefix and exact, case-sensitive", "[proxyd][http][rules]") {
-  const auto beg = condition(Condition::Kind::PathBeg, "/api");
-  CHECK(matches(beg, {.path = "/api"}));
-  CHECK(matches(beg, {.path = "/api/v1/users"}));
-  CHECK(matches(beg, {.path = "/apiary"}));  // a plain prefix, as HAProxy's path_beg
-  CHECK_FALSE(matches(beg, {.path = "/API"}));
-  CHECK_FALSE(matches(beg, {.path = "/"}));
-  const auto exact = condition(Condition::Kind::Path, "/exact");
-  CHECK(matches(exact, {.path = "/exact"}));
-  CHECK_FALSE(matches(exact, {.path = "/exact/"}));
-  CHECK_FALSE(matches(exact, {.path = "/exac"}));
+  CHECK(path_holds("if path_beg /api", "/api"));
+  CHECK(path_holds("if path_beg /api", "/api/v1/users"));
+  CHECK(path_holds("if path_beg /api", "/apiary"));  // a plain prefix, as HAProxy's path_beg
+  CHECK_FALSE(path_holds("if path_beg /api", "/API"));
+  CHECK_FALSE(path_holds("if path_beg /api", "/"));
+  CHECK(path_holds("if path /exact", "/exact"));
+  CHECK(path_holds("if path /exact", "/exact?query"));
+  CHECK_FALSE(path_holds("if path /exact", "/exact/"));
+  CHECK_FALSE(path_holds("if path /exact", "/exac"));
 }
 
 TEST_CASE("header conditions test the first value, or presence when no value is given", "[proxyd][http][rules]") {
-  const auto head = head_with({{"Host", "example.org"}, {"X-Tenant", "Blue"}, {"x-tenant", "red"}});
-  RequestFacts facts{.host = "example.org", .path = "/", .head = &head};
-  CHECK(matches(condition(Condition::Kind::Header, "blue", "x-tenant"), facts));
-  CHECK_FALSE(matches(condition(Condition::Kind::Header, "red", "X-Tenant"), facts));  // only the first copy
-  CHECK(matches(condition(Condition::Kind::Header, "", "X-TENANT"), facts));
-  CHECK_FALSE(matches(condition(Condition::Kind::Header, "", "X-Other"), facts));
-  CHECK_FALSE(matches(condition(Condition::Kind::Header, "blue", "X-Other"), facts));
+  const auto head = head_with("/", {{"Host", "example.org"}, {"X-Tenant", "Blue"}, {"x-tenant", "red"}});
+  CHECK(holds("if hdr x-tenant blue", &head));
+  CHECK_FALSE(holds("if hdr X-Tenant red", &head));  // only the first copy
+  CHECK(holds("if hdr X-TENANT", &head));
+  CHECK_FALSE(holds("if hdr X-Other", &head));
+  CHECK_FALSE(holds("if hdr X-Other blue", &head));
   // TCP mode: no head, no header matches.
-  CHECK_FALSE(matches(condition(Condition::Kind::Header, "", "X-Tenant"), {.sni = "a"}));
+  CHECK_FALSE(holds("if hdr X-Tenant", nullptr, "a"));
 }
 
 TEST_CASE("sni conditions ignore case and also work in TCP mode", "[proxyd][http][rules]") {
-  const auto c = condition(Condition::Kind::Sni, "api.example.org");
-  CHECK(matches(c, {.sni = "API.example.org"}));
-  CHECK_FALSE(matches(c, {.sni = ""}));
-  CHECK_FALSE(matches(c, {.host = "api.example.org"}));  // the Host header is not the SNI
+  CHECK(holds("if sni api.example.org", nullptr, "API.example.org"));
+  CHECK_FALSE(holds("if sni api.example.org", nullptr, ""));
+  const auto head = head_with("/", {{"Host", "api.example.org"}});
+  CHECK_FALSE(holds("if sni api.example.org", &head));  // the Host header is not the SNI
 }
 
 TEST_CASE("unless negates a condition", "[proxyd][http][rules]") {
-  const auto c = condition(Condition::Kind::PathBeg, "/admin", {}, true);
-  CHECK_FALSE(matches(c, {.path = "/admin/users"}));
-  CHECK(matches(c, {.path = "/index.html"}));
+  CHECK_FALSE(path_holds("unless path_beg /admin", "/admin/users"));
+  CHECK(path_holds("unless path_beg /admin", "/index.html"));
 }
 
 TEST_CASE("the first matching use_backend rule wins", "[proxyd][http][rules]") {
   const std::vector<UseBackendRule> rules{
-      {"api", condition(Condition::Kind::PathBeg, "/api"), 10},
-      {"static", condition(Condition::Kind::Host, "static.example.org"), 11},
-      {"catch", condition(Condition::Kind::PathBeg, "/"), 12},
+      {"api", legacy("if path_beg /api"), 10},
+      {"static", legacy("if host static.example.org"), 11},
+      {"catch", legacy("if path_beg /"), 12},
   };
-  CHECK(select_backend(rules, {.host = "static.example.org", .path = "/api/x"}) == "api");
-  CHECK(select_backend(rules, {.host = "static.example.org:443", .path = "/img.png"}) == "static");
-  CHECK(select_backend(rules, {.host = "www.example.org", .path = "/"}) == "catch");
-  CHECK(select_backend(std::span(rules).first(2), {.host = "www.example.org", .path = "/"}) == std::nullopt);
-  CHECK(select_backend({}, {.path = "/"}) == std::nullopt);
+  const auto pick = [](std::span<const UseBackendRule> r, std::string_view host, std::string_view path) {
+    const auto head = head_with(path, {{"Host", host}});
+    proxyd::sample::Context ctx;
+    ctx.request = &head;
+    return select_backend(r, ctx);
+  };
+  CHECK(pick(rules, "static.example.org", "/api/x") == "api");
+  CHECK(pick(rules, "static.example.org:443", "/img.png") == "static");
+  CHECK(pick(rules, "www.example.org", "/") == "catch");
+  CHECK(pick(std::span(rules).first(2), "www.example.org", "/") == std::nullopt);
+  CHECK(pick({}, "x", "/") == std::nullopt);
 }
 
 TEST_CASE("a scheme redirect keeps host and target", "[proxyd][http][rules]") {

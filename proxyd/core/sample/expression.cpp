@@ -1,0 +1,124 @@
+#include "proxyd/core/sample/expression.h"
+
+#include "common/core/text.h"
+
+namespace proxyd::sample {
+
+namespace {
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& names) {
+  const auto guess = common::text::closest_match(word, names);
+  return guess ? fmt::format(" (did you mean '{}'?)", *guess) : std::string();
+}
+
+common::Status check_count(std::string_view what, std::string_view name, std::size_t n, int min, int max) {
+  if (static_cast<int>(n) < min || static_cast<int>(n) > max) {
+    if (min == max) return common::fail("{} '{}' takes {} argument(s), {} given", what, name, min, n);
+    return common::fail("{} '{}' takes {} to {} arguments, {} given", what, name, min, max, n);
+  }
+  return {};
+}
+
+}  // namespace
+
+common::Result<std::vector<Call>> split_calls(std::string_view text) {
+  std::vector<Call> calls;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    Call call;
+    while (i < text.size() && text[i] != ',' && text[i] != '(') call.name += text[i++];
+    if (call.name.empty()) return common::fail("'{}': empty name in the expression", text);
+    if (i < text.size() && text[i] == '(') {
+      ++i;
+      std::string current;
+      char quote = 0;
+      bool closed = false;
+      for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote != 0) {
+          if (c == quote) {
+            quote = 0;
+          } else {
+            current += c;
+          }
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '\\' && i + 1 < text.size()) {
+          current += text[++i];
+        } else if (c == ',') {
+          call.args.push_back(std::move(current));
+          current.clear();
+        } else if (c == ')') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          current += c;
+        }
+      }
+      if (!closed) return common::fail("'{}': missing ')' after the arguments of '{}'", text, call.name);
+      if (!current.empty() || !call.args.empty()) call.args.push_back(std::move(current));
+    }
+    calls.push_back(std::move(call));
+    if (i == text.size()) break;
+    if (text[i] != ',') return common::fail("'{}': expected ',' after '{}'", text, calls.back().name);
+    ++i;
+  }
+  return calls;
+}
+
+common::Result<Expression> parse_expression(std::string_view text) {
+  auto calls = split_calls(text);
+  if (!calls) return tl::unexpected(calls.error());
+  return parse_expression(*calls, text);
+}
+
+common::Result<Expression> parse_expression(const std::vector<Call>& calls, std::string_view text) {
+  Expression expr;
+  expr.text = std::string(text);
+  const auto& first = calls.front();
+  expr.fetch = find_fetch(first.name);
+  if (expr.fetch == nullptr) {
+    return common::fail("unknown fetch '{}'{}", first.name, did_you_mean(first.name, fetch_names()));
+  }
+  if (auto ok = check_count("fetch", first.name, first.args.size(), expr.fetch->min_args, expr.fetch->max_args); !ok)
+    return tl::unexpected(ok.error());
+  expr.fetch_args = first.args;
+  for (std::size_t i = 1; i < calls.size(); ++i) {
+    const auto* conv = find_converter(calls[i].name);
+    if (conv == nullptr) {
+      return common::fail("unknown converter '{}'{}", calls[i].name, did_you_mean(calls[i].name, converter_names()));
+    }
+    if (auto ok = check_count("converter", calls[i].name, calls[i].args.size(), conv->min_args, conv->max_args); !ok)
+      return tl::unexpected(ok.error());
+    if (auto ok = conv->check(calls[i].args); !ok) {
+      return common::fail("converter '{}': {}", calls[i].name, ok.error().describe());
+    }
+    expr.converters.push_back({conv, calls[i].args});
+  }
+  return expr;
+}
+
+std::vector<Sample> evaluate(const Expression& expr, const Context& ctx) {
+  auto samples = expr.fetch->fn(ctx, expr.fetch_args);
+  if (expr.converters.empty()) return samples;
+  std::vector<Sample> out;
+  out.reserve(samples.size());
+  for (auto& s : samples) {
+    std::optional<Sample> current = std::move(s);
+    for (const auto& step : expr.converters) {
+      current = step.converter->fn(std::move(*current), step.args);
+      if (!current) break;
+    }
+    if (current) out.push_back(std::move(*current));
+  }
+  return out;
+}
+
+std::optional<Sample> evaluate_first(const Expression& expr, const Context& ctx) {
+  auto samples = evaluate(expr, ctx);
+  if (samples.empty()) return std::nullopt;
+  return std::move(samples.front());
+}
+
+}  // namespace proxyd::sample

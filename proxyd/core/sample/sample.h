@@ -1,0 +1,56 @@
+// A sample, HAProxy's unit of rule evaluation: the value a fetch returns
+// (src, path, hdr(host), ...) and converters transform (lower, field, ...),
+// typed boolean, integer, string or IP address as in HAProxy. And the
+// context fetches read: one request (and its response), its connection and
+// its frontend. Pure: the HTTP session fills a Context per request.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/core/address.h"
+#include "proxyd/core/http/message_head.h"
+
+namespace proxyd::sample {
+
+struct Sample {
+  enum class Type { Bool, Int, Str, Ip };
+  Type type = Type::Str;
+  bool boolean = false;
+  std::int64_t integer = 0;
+  std::string text;
+  common::net::IpAddress ip;
+
+  static Sample of_bool(bool b);
+  static Sample of_int(std::int64_t i);
+  static Sample of_str(std::string s);
+  static Sample of_ip(const common::net::IpAddress& ip);
+
+  // Casts as HAProxy's (c_*): a string of an integer or address; an
+  // integer of a decimal string; an address of its text.
+  std::string as_text() const;
+  std::optional<std::int64_t> as_int() const;
+  std::optional<common::net::IpAddress> as_ip() const;
+  bool as_bool() const;
+};
+
+// What fetches read. Pointers may be null (no response yet, TCP mode).
+struct Context {
+  common::net::Endpoint src;  // the client
+  common::net::Endpoint dst;  // the address the client connected to
+  const http::MessageHead* request = nullptr;
+  const http::MessageHead* response = nullptr;
+  std::string_view frontend;
+  std::string_view backend;  // empty before routing
+  bool tls = false;          // ssl_fc
+  std::string_view sni;      // ssl_fc_sni (or the passthrough ClientHello's)
+  std::string_view alpn;
+  std::string_view tls_version;
+  // env(NAME): the process environment, given by the adapter.
+  std::function<std::optional<std::string>(std::string_view)> env;
+};
+
+}  // namespace proxyd::sample
