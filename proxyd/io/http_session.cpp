@@ -348,6 +348,9 @@ void HttpSession::head_complete() {
   ctx.frontend = frontend_.config.name;
   ctx.tls = client_->is_tls();
   ctx.sni = client_->server_name();
+  const auto host_header = head.header("host").value_or("");
+  request_actions_ = {};
+  if (run_request_actions(frontend_.config.http_request, ctx, host_header)) return;
   for (const auto& rule : frontend_.config.redirects) {
     if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
     respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
@@ -362,6 +365,11 @@ void HttpSession::head_complete() {
   }
   record_.backend = backend_->config.name;
   raise_max(backend_->active_max, backend_->active.fetch_add(1, memory_order_relaxed) + 1);
+  if (!backend_->config.http_request.empty()) {
+    ctx.backend = backend_->config.name;
+    request_actions_.stop = http::ActionResult::Stop::None;
+    if (run_request_actions(backend_->config.http_request, ctx, host_header)) return;
+  }
   const auto& be = backend_->config.settings;
 
   // Persistence cookie: the server it names, while that server is up.
@@ -401,6 +409,34 @@ void HttpSession::head_complete() {
   retrying_ = false;
   request_key_ = key;
   connector_.start(connector_target(key), [this](ServerShared& server) { return reuse_connection(server); });
+}
+
+// http_request rules of one section: header edits and set-path are kept
+// for forward_request_head; deny, return and redirect answer here. True
+// when the request was answered.
+bool HttpSession::run_request_actions(std::span<const http::HttpAction> rules, const sample::Context& ctx,
+                                      std::string_view host) {
+  if (rules.empty()) return false;
+  const auto& head = request_parser_.head();
+  http::run_actions(rules, ctx, host, head.target, request_actions_);
+  using Stop = http::ActionResult::Stop;
+  switch (request_actions_.stop) {
+    case Stop::None:
+    case Stop::Allow:
+      return false;
+    case Stop::Deny:
+      respond_and_close(request_actions_.status,
+                        request_actions_.response.empty() ? error_pages().response(request_actions_.status)
+                                                          : request_actions_.response,
+                        {TerminationCause::Proxy, SessionPhase::Request});
+      return true;
+    case Stop::Return:
+    case Stop::Redirect:
+      respond_and_close(request_actions_.status, request_actions_.response,
+                        {TerminationCause::Local, SessionPhase::Request});
+      return true;
+  }
+  return false;
 }
 
 Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> request_key) const {
@@ -482,6 +518,7 @@ void HttpSession::forward_request_head() {
   http::remove_hop_by_hop(editor, request_upgrade_);
   editor.apply(fe.request_header_rules);
   if (&be != &fe) editor.apply(be.request_header_rules);
+  editor.apply(request_actions_.edits);  // http_request rules: frontend's, then backend's
   const bool forwardfor = fe.forwardfor || be.forwardfor;
   const auto& except = fe.forwardfor ? fe.forwardfor_except : be.forwardfor_except;
   std::string client_ip;
@@ -502,7 +539,9 @@ void HttpSession::forward_request_head() {
   }
   std::string& out = scratch_;
   out.clear();
-  editor.serialize_request(head.method, head.target, head.version_minor, out);
+  editor.serialize_request(head.method,
+                           request_actions_.target ? std::string_view(*request_actions_.target) : head.target,
+                           head.version_minor, out);
   to_server_.append(out);
   if (!request_has_body_) sent_head_ = out;
   client_in_.consume(head_length_);
@@ -743,6 +782,7 @@ void HttpSession::response_head_complete() {
   http::remove_hop_by_hop(editor, false);
   if (&be != &fe) editor.apply(be.response_header_rules);
   editor.apply(fe.response_header_rules);
+  if (!run_response_actions(head, editor)) return;
   if (be.cookie) {
     auto* server = connector_.server();
     if (server != nullptr && !server->config.cookie.empty()) {
@@ -763,6 +803,35 @@ void HttpSession::response_head_complete() {
 
   response_body_.start(head);
   txn_.response = response_body_.done() ? ResponsePhase::Done : ResponsePhase::Body;
+}
+
+// http_response rules, the backend's then the frontend's (response fetches
+// and the connection's; not the request's). False when a deny answered 502.
+bool HttpSession::run_response_actions(const http::MessageHead& head, http::HeadEditor& editor) {
+  const auto& fe_rules = frontend_.config.http_response;
+  const auto& be_rules = backend_->config.http_response;
+  if (fe_rules.empty() && be_rules.empty()) return true;
+  sample::Context ctx;
+  ctx.src = client_address_;
+  ctx.dst = local_address_;
+  ctx.response = &head;
+  ctx.frontend = frontend_.config.name;
+  ctx.backend = backend_->config.name;
+  ctx.tls = client_->is_tls();
+  ctx.sni = client_->server_name();
+  http::ActionResult result;
+  http::run_actions(be_rules, ctx, {}, {}, result);
+  if (result.stop != http::ActionResult::Stop::Deny) {
+    result.stop = http::ActionResult::Stop::None;
+    if (&be_rules != &fe_rules) http::run_actions(fe_rules, ctx, {}, {}, result);
+  }
+  if (result.stop == http::ActionResult::Stop::Deny) {
+    count_server_error();
+    respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+    return false;
+  }
+  editor.apply(result.edits);
+  return true;
 }
 
 bool HttpSession::forward_response_body() {

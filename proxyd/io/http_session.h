@@ -26,6 +26,8 @@
 #include "common/io/event_loop.h"
 #include "common/io/unique_fd.h"
 #include "proxyd/core/http/body_framer.h"
+#include "proxyd/core/http/head_editor.h"
+#include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/message_head.h"
 #include "proxyd/core/http/transaction.h"
 #include "proxyd/core/log/tcp_session_record.h"
@@ -82,6 +84,8 @@ class HttpSession final : public SessionBase {
   void on_connector(std::optional<log::TerminationState> failure);
   bool reuse_connection(ServerShared& server);
   void forward_request_head();
+  bool run_request_actions(std::span<const http::HttpAction> rules, const sample::Context& ctx, std::string_view host);
+  bool run_response_actions(const http::MessageHead& head, http::HeadEditor& editor);
   bool forward_request_body();
   void response_head_complete();
   bool forward_response_body();
@@ -151,6 +155,7 @@ class HttpSession final : public SessionBase {
   bool retrying_ = false;                      // sending again after a reused connection closed
   std::string sent_head_;                      // a bodiless request's head, kept for that retry
   std::optional<std::uint64_t> request_key_;   // balance uri|hdr key, kept for that retry
+  http::ActionResult request_actions_;         // http_request rules: edits, set-path
   bool response_bytes_seen_ = false;           // the server sent something for this request
   log::TerminationState pending_termination_;  // logged once a final response is out
   bool close_client_after_ = false;            // Connection: close sent to the client

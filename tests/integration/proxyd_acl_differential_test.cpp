@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/core/text.h"
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/tcp_backend.h"
@@ -89,8 +90,8 @@ const std::vector<Request> kRequests{
     {"GET", "/ab", {}, "HTTP/1.0"},
 };
 
-// The name of the backend that answered <req> through <port> ("web\n" -> "web").
-std::string served_by(std::uint16_t port, const Request& req) {
+// The whole reply to <req> through <port>.
+std::string reply_to(std::uint16_t port, const Request& req) {
   auto client = TcpClient::connect(fmt::format("127.0.0.1:{}", port));
   if (!client) return "<no connection>";
   std::string head = fmt::format("{} {} {}\r\n", req.method, req.target, req.version);
@@ -102,12 +103,35 @@ std::string served_by(std::uint16_t port, const Request& req) {
   if (!has_host) head += "Host: www.example.org\r\n";
   head += "Content-Length: 0\r\nConnection: close\r\n\r\n";
   if (!client->send_all(head)) return "<send failed>";
-  const auto reply = client->read_to_end().value_or("<timeout>");
+  return client->read_to_end().value_or("<timeout>");
+}
+
+// The name of the backend that answered <req> through <port> ("web\n" -> "web").
+std::string served_by(std::uint16_t port, const Request& req) {
+  const auto reply = reply_to(port, req);
   const auto body = reply.find("\r\n\r\n");
   if (body == std::string::npos) return reply;
   auto name = reply.substr(body + 4);
   if (!name.empty() && name.back() == '\n') name.pop_back();
   return name;
+}
+
+// The status code, a header's value and the body of <reply>.
+std::string status_of(const std::string& reply) {
+  return reply.substr(9, 3);
+}
+// (HAProxy 2.x sends field names in lower case: compared without case.)
+std::string header_of(const std::string& reply, const std::string& name) {
+  const auto head = reply.substr(0, reply.find("\r\n\r\n"));
+  const auto lower = common::text::to_lower(head);
+  const auto at = lower.find("\r\n" + common::text::to_lower(name) + ": ");
+  if (at == std::string::npos) return "<none>";
+  const auto start = at + name.size() + 4;
+  return head.substr(start, head.find("\r\n", start) - start);
+}
+std::string body_of(const std::string& reply) {
+  const auto at = reply.find("\r\n\r\n");
+  return at == std::string::npos ? "" : reply.substr(at + 4);
 }
 
 bool accepts(std::uint16_t port) {
@@ -166,4 +190,86 @@ TEST_CASE("differential: ACL routing decides as HAProxy does", "[proxyd][http][d
   }
   // The requests exercise every backend, so a rule that never fires is seen.
   CHECK(reached == std::set<std::string>{"web", "b1", "b2", "b3", "b4"});
+}
+
+TEST_CASE("differential: http_request and http_response rules act as HAProxy's", "[proxyd][http][differential]") {
+  if (std::system("command -v haproxy >/dev/null 2>&1") != 0) {
+    WARN("haproxy not installed (scripts/install-deps.sh installs it): skipped");
+    return;
+  }
+  HttpBackend theirs_backend("web"), ours_backend("web");
+  // Written once: HAProxy's `http-request X` is proxyd's `http_request = X`.
+  const std::vector<std::string> request_rules{
+      "set-header X-Src %[src]",
+      "set-header X-Host %[req.hdr(host),lower,field(1,:)]",
+      "add-header X-Path %[path] if { path_beg /api/ }",
+      "del-header X-Secret",
+      "deny deny_status 429 if { path_beg /deny }",
+      "return status 200 content-type text/plain lf-string pong-%[method] if { path /ping }",
+      "redirect location /new code 301 if { path /old }",
+      "redirect scheme https code 302 if { hdr(x-upgrade) -m found }",
+      "set-path /rw%[path] if { path_beg /rewrite/ }",
+  };
+  const std::vector<std::string> response_rules{"set-header X-Status %[status]", "del-header X-Served-By"};
+  std::string haproxy_rules, proxyd_rules;
+  for (const auto& r : request_rules) {
+    haproxy_rules += "  http-request " + r + "\n";
+    proxyd_rules += "http_request = " + r + "\n";
+  }
+  for (const auto& r : response_rules) {
+    haproxy_rules += "  http-response " + r + "\n";
+    proxyd_rules += "http_response = " + r + "\n";
+  }
+  testing::TempDir dir;
+  const auto haproxy_port = testing::free_port();
+  const auto proxyd_port = testing::free_port();
+  const auto haproxy_cfg = dir.write(
+      "haproxy.cfg", fmt::format("global\n  pidfile {}\ndefaults\n  mode http\n  timeout connect 1s\n"
+                                 "  timeout client 5s\n  timeout server 5s\nfrontend www\n  bind 127.0.0.1:{}\n{}"
+                                 "  default_backend web\nbackend web\n  server s {}\n",
+                                 dir.file("haproxy.pid"), haproxy_port, haproxy_rules, theirs_backend.endpoint()));
+  const auto proxyd_ini = dir.write(
+      "proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n[defaults]\nmode = http\n"
+                                "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n[backend web]\nserver = s {}\n",
+                                dir.file("proxyd.pid"), proxyd_port, proxyd_rules, ours_backend.endpoint()));
+  testing::DaemonRunner haproxy({"haproxy", "-db", "-f", haproxy_cfg}, dir.file("haproxy.log"));
+  testing::DaemonRunner proxyd({std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", proxyd_ini}, dir.file("proxyd.log"));
+  INFO(haproxy.log());
+  INFO(proxyd.log());
+  REQUIRE(accepts(haproxy_port));
+  REQUIRE(proxyd.wait_for_log("started", 10s));
+
+  const std::vector<Request> requests{
+      {"GET", "/", {"Host: WWW.Example.org:8080", "X-Secret: s"}},
+      {"GET", "/api/v1?q=1", {}},
+      {"GET", "/deny/x", {}},
+      {"GET", "/ping", {}},
+      {"POST", "/ping", {}},
+      {"GET", "/old", {}},
+      {"GET", "/a?b=c", {"X-Upgrade: 1"}},
+      {"GET", "/rewrite/x?y=1", {}},
+  };
+  for (const auto& req : requests) {
+    INFO(req.method << " " << req.target);
+    const auto theirs = reply_to(haproxy_port, req);
+    const auto ours = reply_to(proxyd_port, req);
+    CHECK(status_of(ours) == status_of(theirs));
+    CHECK(header_of(ours, "Location") == header_of(theirs, "Location"));
+    CHECK(header_of(ours, "X-Status") == header_of(theirs, "X-Status"));
+    CHECK(header_of(ours, "X-Served-By") == header_of(theirs, "X-Served-By"));
+    if (status_of(theirs) == "200") CHECK(body_of(ours) == body_of(theirs));
+  }
+  // What reached the servers: the same request lines and rule-made fields.
+  const auto a = theirs_backend.requests();
+  const auto b = ours_backend.requests();
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO(a[i].request_line());
+    CHECK(b[i].request_line() == a[i].request_line());
+    for (const char* h : {"X-Src", "X-Host", "X-Path", "X-Secret"}) {
+      INFO(h);
+      CHECK(b[i].header(h) == a[i].header(h));
+    }
+  }
+  CHECK(a.size() == 3);  // "/", "/api/v1?q=1" and the rewritten one
 }

@@ -136,6 +136,14 @@ Result<sample::Condition> parse_condition(std::string_view value) {
   return parse_condition(*words, common::text::trim(value));
 }
 
+Result<http::HttpAction> parse_http_request(std::string_view value) {
+  return http::parse_http_action(value, http::RuleSet::Request);
+}
+
+Result<http::HttpAction> parse_http_response(std::string_view value) {
+  return http::parse_http_action(value, http::RuleSet::Response);
+}
+
 Result<AclDefinition> parse_acl(std::string_view value) {
   sample::AclTable scratch;  // checks the line now, with its file:line
   if (auto ok = sample::add_acl(scratch, value); !ok) return tl::unexpected(ok.error());

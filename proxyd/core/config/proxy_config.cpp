@@ -292,21 +292,38 @@ cfg::KeyTable<Stats> stats_keys() {
   };
 }
 
-// The section's ACLs from its `acl` lines (checked when read), and every
-// condition of its rules bound to them: an unknown name is an error at the
-// rule's line.
-void resolve_conditions(const cfg::IniDocument& doc, const std::vector<AclDefinition>& acls, Frontend& f,
-                        cfg::Diagnostics& diagnostics) {
-  for (const auto& a : acls) (void)sample::add_acl(f.acls, a.text);
-  const auto bind = [&](std::string_view key, sample::Condition& c, int line) {
-    if (auto ok = sample::resolve(c, f.acls); !ok) {
-      diagnostics.error(doc.at(line), fmt::format("key '{}': {}", key, ok.error().describe()));
-    }
-  };
-  for (auto& rule : f.use_backends) bind("use_backend", rule.condition, rule.line);
-  for (auto& rule : f.redirects) {
-    if (rule.condition) bind("redirect", *rule.condition, rule.line);
+// The section's ACLs from its `acl` lines (each checked when read).
+sample::AclTable build_acls(const std::vector<AclDefinition>& acls) {
+  sample::AclTable table;
+  for (const auto& a : acls) (void)sample::add_acl(table, a.text);
+  return table;
+}
+
+// Binds a condition to the section's ACLs: an unknown name is an error at
+// the rule's line.
+void resolve_condition(const cfg::IniDocument& doc, const sample::AclTable& acls, std::string_view key,
+                       sample::Condition& c, int line, cfg::Diagnostics& diagnostics) {
+  if (auto ok = sample::resolve(c, acls); !ok) {
+    diagnostics.error(doc.at(line), fmt::format("key '{}': {}", key, ok.error().describe()));
   }
+}
+
+void resolve_actions(const cfg::IniDocument& doc, const sample::AclTable& acls, std::vector<http::HttpAction>& rules,
+                     std::string_view key, cfg::Diagnostics& diagnostics) {
+  for (auto& rule : rules) {
+    if (rule.condition) resolve_condition(doc, acls, key, *rule.condition, rule.line, diagnostics);
+  }
+}
+
+void resolve_conditions(const cfg::IniDocument& doc, Frontend& f, cfg::Diagnostics& diagnostics) {
+  for (auto& rule : f.use_backends) {
+    resolve_condition(doc, f.acls, "use_backend", rule.condition, rule.line, diagnostics);
+  }
+  for (auto& rule : f.redirects) {
+    if (rule.condition) resolve_condition(doc, f.acls, "redirect", *rule.condition, rule.line, diagnostics);
+  }
+  resolve_actions(doc, f.acls, f.http_request, "http_request", diagnostics);
+  resolve_actions(doc, f.acls, f.http_response, "http_response", diagnostics);
 }
 
 // Everything a [frontend], [backend] or [listen] section can hold.
@@ -318,6 +335,8 @@ struct ProxySection {
   std::vector<http::UseBackendRule> use_backends;
   std::vector<http::RedirectRule> redirects;
   std::vector<AclDefinition> acls;
+  std::vector<http::HttpAction> http_request;
+  std::vector<http::HttpAction> http_response;
 };
 
 cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend) {
@@ -327,9 +346,11 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
     keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, parse_use_backend));
     keys.push_back(cfg::list("redirect", &ProxySection::redirects, parse_redirect));
-    keys.push_back(cfg::list("acl", &ProxySection::acls, parse_acl));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
+  keys.push_back(cfg::list("acl", &ProxySection::acls, parse_acl));
+  keys.push_back(cfg::list("http_request", &ProxySection::http_request, parse_http_request));
+  keys.push_back(cfg::list("http_response", &ProxySection::http_response, parse_http_response));
   return keys;
 }
 
@@ -557,7 +578,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}};
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}};
     const auto seen =
         cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
@@ -576,14 +597,24 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
                                   std::move(section.use_backends),
                                   std::move(section.redirects),
                                   {},
+                                  std::move(section.http_request),
+                                  std::move(section.http_response),
                                   s->line});
-      resolve_conditions(doc, section.acls, config.frontends.back(), diagnostics);
+      auto& f = config.frontends.back();
+      f.acls = build_acls(section.acls);
+      resolve_conditions(doc, f, diagnostics);
       // HTTP frontends log HAProxy's httplog unless a format is chosen (the
       // key's default, tcplog, is the TCP one).
       auto& settings = config.frontends.back().settings;
       if (settings.mode == Mode::Http && settings.log_format == "tcplog") settings.log_format = "httplog";
     }
-    if (is_backend) config.backends.push_back({s->name, section.settings, std::move(section.servers), s->line});
+    if (is_backend) {
+      config.backends.push_back({s->name, section.settings, std::move(section.servers), build_acls(section.acls),
+                                 std::move(section.http_request), std::move(section.http_response), s->line});
+      auto& b = config.backends.back();
+      resolve_actions(doc, b.acls, b.http_request, "http_request", diagnostics);
+      resolve_actions(doc, b.acls, b.http_response, "http_response", diagnostics);
+    }
   }
   validate(doc, config, diagnostics);
   validate_http(doc, config, diagnostics);

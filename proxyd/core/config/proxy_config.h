@@ -17,6 +17,7 @@
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
 #include "proxyd/core/http/cookie_persistence.h"
+#include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/rules.h"
 
 namespace proxyd::config {
@@ -173,6 +174,8 @@ struct Frontend {
   std::vector<http::UseBackendRule> use_backends;  // first match wins, else <backend>
   std::vector<http::RedirectRule> redirects;       // evaluated before use_backend
   sample::AclTable acls;                           // `acl` lines, by name
+  std::vector<http::HttpAction> http_request;      // before redirect and use_backend
+  std::vector<http::HttpAction> http_response;     // after the backend's
   int line = 0;
 };
 
@@ -180,6 +183,9 @@ struct Backend {
   std::string name;
   ProxySettings settings;
   std::vector<Server> servers;
+  sample::AclTable acls;
+  std::vector<http::HttpAction> http_request;   // after the frontend's
+  std::vector<http::HttpAction> http_response;  // before the frontend's
   int line = 0;
 };
 
@@ -229,6 +235,8 @@ common::Result<StatsAuth> parse_stats_auth(std::string_view value);
 common::Result<http::UseBackendRule> parse_use_backend(std::string_view value);
 common::Result<http::RedirectRule> parse_redirect(std::string_view value);
 common::Result<AclDefinition> parse_acl(std::string_view value);
+common::Result<http::HttpAction> parse_http_request(std::string_view value);
+common::Result<http::HttpAction> parse_http_response(std::string_view value);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);
 common::Result<HttpCheck> parse_http_check(std::string_view value);  // what follows "http"
