@@ -1,7 +1,8 @@
 # The house rule (see README "Layout"): a *_core library is pure. It links
 # nothing but common_core, and common_core links only pure libraries (fmt,
-# inih, tl::expected, nlohmann_json: codecs without I/O). The header rule is
-# checked by the core_purity test.
+# inih, tl::expected, nlohmann_json: codecs without I/O). proxyd_core may
+# also link PCRE2 (the rule language's regular expressions: computation on
+# strings, no I/O). The header rule is checked by the core_purity test.
 set(HAPAIR_PURE_LIBRARIES common_core fmt::fmt PkgConfig::INIH hapair::expected nlohmann_json::nlohmann_json)
 
 function(hapair_check_core_purity)
@@ -14,6 +15,8 @@ function(hapair_check_core_purity)
       string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
       if(target STREQUAL "common_core")
         set(allowed ${HAPAIR_PURE_LIBRARIES})
+      elseif(target STREQUAL "proxyd_core")
+        set(allowed common_core PkgConfig::PCRE2)
       else()
         set(allowed common_core)
       endif()

@@ -39,6 +39,8 @@ const std::vector<std::string> kAcls{
     "debug query -m sub debug=1",
     "short path,length lt 3",
     "v10 req.ver 1.0",
+    "versioned path_reg ^/api/v[0-9]+/",
+    "mobile hdr(user-agent) -m reg -i (android|iphone)",
 };
 
 const std::vector<std::string> kUseBackends{
@@ -51,6 +53,8 @@ const std::vector<std::string> kUseBackends{
     "b3 if { url_beg /x/ } !{ hdr(x-skip) -m found }",
     "b4 if writes debug",
     "b1 if short v10",
+    "b2 if mobile",
+    "b3 if versioned",
 };
 
 struct Request {
@@ -88,6 +92,9 @@ const std::vector<Request> kRequests{
     {"DELETE", "/doc?debug=0", {}},
     {"GET", "/", {}, "HTTP/1.0"},
     {"GET", "/ab", {}, "HTTP/1.0"},
+    {"GET", "/", {"User-Agent: Mozilla/5.0 (Linux; Android 14)"}},
+    {"GET", "/api/v3/x", {"X-Forwarded-For: 10.1.2.3"}},
+    {"GET", "/api/vx/x", {}},
 };
 
 // The whole reply to <req> through <port>.
@@ -209,8 +216,11 @@ TEST_CASE("differential: http_request and http_response rules act as HAProxy's",
       "redirect location /new code 301 if { path /old }",
       "redirect scheme https code 302 if { hdr(x-upgrade) -m found }",
       "set-path /rw%[path] if { path_beg /rewrite/ }",
+      "set-path %[path,regsub(^/strip/,/)] if { path_beg /strip/ }",
+      "replace-path ^/old-api/(.*) /api/\\1",
   };
-  const std::vector<std::string> response_rules{"set-header X-Status %[status]", "del-header X-Served-By"};
+  const std::vector<std::string> response_rules{"set-header X-Status %[status]", "del-header X-Served-By",
+                                                "replace-header X-Powered (.*)-(.*) \\2+\\1"};
   std::string haproxy_rules, proxyd_rules;
   for (const auto& r : request_rules) {
     haproxy_rules += "  http-request " + r + "\n";
@@ -248,6 +258,8 @@ TEST_CASE("differential: http_request and http_response rules act as HAProxy's",
       {"GET", "/old", {}},
       {"GET", "/a?b=c", {"X-Upgrade: 1"}},
       {"GET", "/rewrite/x?y=1", {}},
+      {"GET", "/strip/a/b?c=1", {}},
+      {"GET", "/old-api/users?p=2", {}},
   };
   for (const auto& req : requests) {
     INFO(req.method << " " << req.target);
@@ -271,5 +283,5 @@ TEST_CASE("differential: http_request and http_response rules act as HAProxy's",
       CHECK(b[i].header(h) == a[i].header(h));
     }
   }
-  CHECK(a.size() == 3);  // "/", "/api/v1?q=1" and the rewritten one
+  CHECK(a.size() == 5);  // "/", "/api/v1?q=1" and the three rewritten ones
 }

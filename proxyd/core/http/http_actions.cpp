@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "common/core/text.h"
 #include "proxyd/core/http/response.h"
 
 namespace proxyd::http {
@@ -46,6 +47,21 @@ common::Status parse_header_action(HttpAction& a, std::span<const Word> w) {
   auto f = format_of(w[2]);
   if (!f) return tl::unexpected(f.error());
   a.value = std::move(*f);
+  return {};
+}
+
+// replace-header NAME REGEX REPLACEMENT, replace-path REGEX REPLACEMENT.
+common::Status parse_replace_action(HttpAction& a, std::span<const Word> w) {
+  const bool header = a.kind == Kind::ReplaceHeader;
+  if (w.size() != (header ? 4u : 3u) || (header && !is_token(w[1].text))) {
+    return fail("{} expects {}REGEX REPLACEMENT", w[0].text, header ? "NAME " : "");
+  }
+  if (header) a.name = w[1].text;
+  const auto& pattern = w[header ? 2 : 1];
+  auto re = sample::Regex::compile(pattern.text);
+  if (!re) return fail("column {}: {}", pattern.column, re.error().describe());
+  a.regex = std::move(*re);
+  a.replacement = w.back().text;
   return {};
 }
 
@@ -119,13 +135,16 @@ common::Result<Kind> kind_of(std::string_view word, RuleSet set) {
   if (word == "set-header") return Kind::SetHeader;
   if (word == "add-header") return Kind::AddHeader;
   if (word == "del-header") return Kind::DelHeader;
+  if (word == "replace-header") return Kind::ReplaceHeader;
+  if (request && word == "replace-path") return Kind::ReplacePath;
   if (word == "deny") return Kind::Deny;
   if (word == "allow") return Kind::Allow;
   if (request && word == "set-path") return Kind::SetPath;
   if (request && word == "redirect") return Kind::Redirect;
   if (request && word == "return") return Kind::Return;
-  return fail("unknown {} action '{}' (supported: allow deny set-header add-header del-header{})",
-              request ? "http_request" : "http_response", word, request ? " set-path redirect return" : "");
+  return fail("unknown {} action '{}' (supported: allow deny set-header add-header del-header replace-header{})",
+              request ? "http_request" : "http_response", word,
+              request ? " set-path replace-path redirect return" : "");
 }
 
 std::string render_response(const HttpAction& a, const sample::Context& ctx) {
@@ -153,6 +172,24 @@ std::string redirect_location(const HttpAction& a, const sample::Context& ctx, s
   return value;
 }
 
+// replace-header: each NAME field whose value the regex matches becomes the
+// replacement (with its back-references), as HAProxy's. The NAME fields
+// are re-added in order after the others.
+void replace_header(const HttpAction& a, const MessageHead* head, ActionResult& r) {
+  if (head == nullptr) return;
+  std::vector<std::string> values;
+  bool changed = false;
+  for (const auto& field : head->headers) {
+    if (!common::text::iequals(field.name, a.name)) continue;
+    auto replaced = a.regex->rewrite(field.value, a.replacement);
+    changed |= replaced.has_value();
+    values.push_back(replaced ? std::move(*replaced) : std::string(field.value));
+  }
+  if (!changed) return;
+  r.edits.push_back({HeaderRule::Action::Del, a.name, {}, a.line});
+  for (auto& v : values) r.edits.push_back({HeaderRule::Action::Add, a.name, std::move(v), a.line});
+}
+
 // Carries out <a>; true when it ends the pass.
 bool perform(const HttpAction& a, const sample::Context& ctx, std::string_view host, std::string_view target,
              ActionResult& r) {
@@ -165,6 +202,16 @@ bool perform(const HttpAction& a, const sample::Context& ctx, std::string_view h
     case Kind::DelHeader:
       r.edits.push_back({HeaderRule::Action::Del, a.name, {}, a.line});
       return false;
+    case Kind::ReplaceHeader:
+      replace_header(a, ctx.response != nullptr ? ctx.response : ctx.request, r);
+      return false;
+    case Kind::ReplacePath: {
+      const auto query = target.find('?');
+      if (auto path = a.regex->rewrite(target.substr(0, query), a.replacement)) {
+        r.target = *path + std::string(query == std::string_view::npos ? "" : target.substr(query));
+      }
+      return false;
+    }
     case Kind::SetPath: {
       const auto query = target.find('?');
       r.target = a.value.render(ctx) + std::string(query == std::string_view::npos ? "" : target.substr(query));
@@ -211,6 +258,10 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
     case Kind::AddHeader:
     case Kind::DelHeader:
       ok = parse_header_action(a, w);
+      break;
+    case Kind::ReplaceHeader:
+    case Kind::ReplacePath:
+      ok = parse_replace_action(a, w);
       break;
     case Kind::SetPath:
       if (w.size() != 2) return fail("set-path expects one FORMAT (e.g. /prefix%[path])");

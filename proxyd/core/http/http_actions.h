@@ -27,14 +27,27 @@ namespace proxyd::http {
 enum class RuleSet { Request, Response };
 
 struct HttpAction {
-  enum class Kind { Allow, Deny, SetHeader, AddHeader, DelHeader, SetPath, Redirect, Return };
+  enum class Kind {
+    Allow,
+    Deny,
+    SetHeader,
+    AddHeader,
+    DelHeader,
+    ReplaceHeader,
+    SetPath,
+    ReplacePath,
+    Redirect,
+    Return
+  };
   Kind kind = Kind::Allow;
-  std::string name;             // header name (set-header, add-header, del-header)
-  sample::LogFormat value;      // header value, path, redirect target, lf-string body
-  std::string body;             // string body (deny, return), taken as is
-  bool body_is_format = false;  // the body is <value> (lf-string)
-  int status = 0;               // deny/return status, redirect code
-  std::string content_type;     // deny, return
+  std::string name;                    // header name (set-header, add-header, del-header)
+  sample::LogFormat value;             // header value, path, redirect target, lf-string body
+  std::string body;                    // string body (deny, return), taken as is
+  bool body_is_format = false;         // the body is <value> (lf-string)
+  std::optional<sample::Regex> regex;  // replace-header, replace-path
+  std::string replacement;             // with \1..\9 back-references
+  int status = 0;                      // deny/return status, redirect code
+  std::string content_type;            // deny, return
   std::vector<std::pair<std::string, sample::LogFormat>> headers;  // return ... hdr NAME VALUE
   enum class Redirect { Location, Scheme, Prefix };
   Redirect redirect = Redirect::Location;

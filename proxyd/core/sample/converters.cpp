@@ -11,7 +11,8 @@ namespace proxyd::sample {
 
 namespace {
 
-using Args = std::span<const std::string>;
+using Args = const ConverterArgs&;
+using CheckArgs = std::span<const std::string>;
 using Out = std::optional<Sample>;
 
 std::optional<std::int64_t> number(std::string_view text) {
@@ -21,13 +22,13 @@ std::optional<std::int64_t> number(std::string_view text) {
   return v;
 }
 
-common::Status all_numbers(Args args) {
+common::Status all_numbers(CheckArgs args) {
   for (const auto& a : args) {
     if (!number(a)) return common::fail("'{}' is not an integer", a);
   }
   return {};
 }
-common::Status anything(Args) {
+common::Status anything(CheckArgs) {
   return {};
 }
 
@@ -204,7 +205,7 @@ Out ipmask(Sample s, Args a) {
   const auto prefix = number(ip->is_v4() ? a[0] : (a.size() > 1 ? a[1] : std::string("128")));
   return Sample::of_ip(masked(*ip, prefix.value_or(128)));
 }
-common::Status ipmask_check(Args a) {
+common::Status ipmask_check(CheckArgs a) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     const auto bits = number(a[i]);
     if (!bits || *bits < 0 || *bits > (i == 0 ? 32 : 128)) return common::fail("ipmask: bad prefix length '{}'", a[i]);
@@ -212,9 +213,22 @@ common::Status ipmask_check(Args a) {
   return {};
 }
 
-common::Status field_check(Args a) {
+common::Status field_check(CheckArgs a) {
   if (!number(a[0])) return common::fail("'{}' is not an integer", a[0]);
   if (a[1].empty()) return common::fail("empty delimiter list");
+  return {};
+}
+
+// regsub(regex,subst[,flags]): flags i (ignore case, compiled in) and g
+// (every match).
+Out regsub(Sample s, Args a) {
+  const bool global = a.size() > 2 && a[2].find('g') != std::string::npos;
+  return Sample::of_str(a.regex->substitute(s.as_text(), a[1], global));
+}
+common::Status regsub_check(CheckArgs a) {
+  if (a.size() > 2 && a[2].find_first_not_of("ig") != std::string::npos) {
+    return common::fail("regsub flags: only i and g, got '{}'", a[2]);
+  }
   return {};
 }
 
@@ -229,7 +243,7 @@ constexpr std::array kConverters{
     ConverterDef{"xor", bit_xor, 1, 1, all_numbers},    ConverterDef{"neg", neg, 0, 0, anything},
     ConverterDef{"base64", base64, 0, 0, anything},     ConverterDef{"b64dec", b64dec, 0, 0, anything},
     ConverterDef{"hex", hex, 0, 0, anything},           ConverterDef{"url_dec", url_dec, 0, 1, anything},
-    ConverterDef{"ipmask", ipmask, 1, 2, ipmask_check},
+    ConverterDef{"ipmask", ipmask, 1, 2, ipmask_check}, ConverterDef{"regsub", regsub, 2, 3, regsub_check, true},
 };
 
 }  // namespace

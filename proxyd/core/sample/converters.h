@@ -10,11 +10,20 @@
 #include <vector>
 
 #include "common/core/result.h"
+#include "proxyd/core/sample/regex.h"
 #include "proxyd/core/sample/sample.h"
 
 namespace proxyd::sample {
 
-using ConvertFn = std::optional<Sample> (*)(Sample in, std::span<const std::string> args);
+// A converter's arguments as written, and what was compiled from them at load.
+struct ConverterArgs {
+  std::span<const std::string> words;
+  const Regex* regex = nullptr;  // regsub: its first argument
+  const std::string& operator[](std::size_t i) const { return words[i]; }
+  std::size_t size() const { return words.size(); }
+};
+
+using ConvertFn = std::optional<Sample> (*)(Sample in, const ConverterArgs& args);
 
 struct ConverterDef {
   std::string_view name;
@@ -23,6 +32,7 @@ struct ConverterDef {
   int max_args;
   // Checks the arguments once, at load (numbers that must be numbers).
   common::Status (*check)(std::span<const std::string> args);
+  bool regex = false;  // the first argument is a regular expression, compiled at load
 };
 
 const ConverterDef* find_converter(std::string_view name);

@@ -32,6 +32,7 @@ common::Result<std::vector<Call>> split_calls(std::string_view text) {
       ++i;
       std::string current;
       char quote = 0;
+      int depth = 0;
       bool closed = false;
       for (; i < text.size(); ++i) {
         const char c = text[i];
@@ -43,11 +44,18 @@ common::Result<std::vector<Call>> split_calls(std::string_view text) {
           }
         } else if (c == '"' || c == '\'') {
           quote = c;
-        } else if (c == '\\' && i + 1 < text.size()) {
-          current += text[++i];
+        } else if (c == '\\' && i + 1 < text.size() &&
+                   std::string_view(",()\\\"'").find(text[i + 1]) != std::string_view::npos) {
+          current += text[++i];  // an escaped separator; other backslashes stay (regexes)
         } else if (c == ',') {
           call.args.push_back(std::move(current));
           current.clear();
+        } else if (c == '(') {
+          ++depth;  // a regex's group: its ')' does not end the arguments
+          current += c;
+        } else if (c == ')' && depth > 0) {
+          --depth;
+          current += c;
         } else if (c == ')') {
           closed = true;
           ++i;
@@ -94,7 +102,14 @@ common::Result<Expression> parse_expression(const std::vector<Call>& calls, std:
     if (auto ok = conv->check(calls[i].args); !ok) {
       return common::fail("converter '{}': {}", calls[i].name, ok.error().describe());
     }
-    expr.converters.push_back({conv, calls[i].args});
+    Expression::Step step{conv, calls[i].args, nullptr};
+    if (conv->regex) {
+      const bool icase = calls[i].args.size() > 2 && calls[i].args[2].find('i') != std::string::npos;
+      auto re = Regex::compile(calls[i].args[0], icase);
+      if (!re) return common::fail("converter '{}': {}", calls[i].name, re.error().describe());
+      step.regex = std::make_shared<const Regex>(std::move(*re));
+    }
+    expr.converters.push_back(std::move(step));
   }
   return expr;
 }
@@ -107,7 +122,7 @@ std::vector<Sample> evaluate(const Expression& expr, const Context& ctx) {
   for (auto& s : samples) {
     std::optional<Sample> current = std::move(s);
     for (const auto& step : expr.converters) {
-      current = step.converter->fn(std::move(*current), step.args);
+      current = step.converter->fn(std::move(*current), ConverterArgs{step.args, step.regex.get()});
       if (!current) break;
     }
     if (current) out.push_back(std::move(*current));

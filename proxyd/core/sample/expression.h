@@ -3,6 +3,7 @@
 // request. Pure.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ struct Expression {
   struct Step {
     const ConverterDef* converter = nullptr;
     std::vector<std::string> args;
+    std::shared_ptr<const Regex> regex;  // compiled first argument (regsub)
   };
   std::vector<Step> converters;
   std::string text;  // as written, for messages

@@ -134,7 +134,12 @@ common::Result<PatternSet> make_patterns(Match method, bool ignore_case, std::sp
       }
       break;
     case Match::Reg:
-      return common::fail("-m reg (regular expressions) is not supported yet; use beg, end, sub, dir or dom");
+      for (const auto& p : patterns) {
+        auto re = Regex::compile(p, ignore_case);
+        if (!re) return tl::unexpected(re.error());
+        set.regexes.push_back(std::move(*re));
+      }
+      break;
     default:
       for (const auto& p : patterns) set.strings.push_back(ignore_case ? common::text::to_lower(p) : p);
       break;
@@ -162,8 +167,13 @@ bool matches(const PatternSet& set, const Sample& sample) {
       }
       return false;
     }
-    case Match::Reg:
+    case Match::Reg: {
+      const auto text = sample.as_text();
+      for (const auto& re : set.regexes) {
+        if (re.search(text)) return true;
+      }
       return false;
+    }
     default:
       break;
   }

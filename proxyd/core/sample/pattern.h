@@ -12,6 +12,7 @@
 #include "common/core/address.h"
 #include "common/core/result.h"
 #include "proxyd/core/sample/fetches.h"
+#include "proxyd/core/sample/regex.h"
 
 namespace proxyd::sample {
 
@@ -25,6 +26,7 @@ struct PatternSet {
   };
   std::vector<Range> ranges;                // int, len
   std::vector<common::net::Cidr> networks;  // ip
+  std::vector<Regex> regexes;               // reg (-i compiled in)
 };
 
 // The patterns of one ACL line: for int and len "N", "N:M", ":M", "N:" and

@@ -21,6 +21,12 @@ bool blank(char c) {
   return c == ' ' || c == '\t';
 }
 
+// HAProxy's escapes; any other backslash stays, with what follows it (a
+// regex's "\." or a back-reference's "\1").
+bool escapable(char c) {
+  return std::string_view(" \\#$\"'rnt").find(c) != std::string_view::npos;
+}
+
 }  // namespace
 
 common::Result<std::vector<Word>> split(std::string_view text) {
@@ -47,7 +53,7 @@ common::Result<std::vector<Word>> split(std::string_view text) {
         } else {
           word.text += c;
         }
-      } else if (c == '\\' && i + 1 < text.size()) {
+      } else if (c == '\\' && i + 1 < text.size() && escapable(text[i + 1])) {
         word.text += unescape(text[++i]);
       } else {
         word.text += c;

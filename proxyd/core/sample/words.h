@@ -1,6 +1,7 @@
 // HAProxy's word splitting for rule lines: words are separated by blanks;
 // single quotes keep everything literally, double quotes and bare words
-// take backslash escapes (\" \' \\ \  and \t \n \r). Each word keeps the
+// take backslash escapes (\" \' \\ \  \# \$ and \t \n \r; any other
+// backslash is kept, so "\." and "\1" reach a regex). Each word keeps the
 // column where it starts (1-based), for `file:line:column` errors. Pure.
 #pragma once
 

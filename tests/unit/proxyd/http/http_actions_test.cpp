@@ -99,6 +99,19 @@ TEST_CASE("deny, return and redirect stop the pass, allow stops it without answe
   CHECK(r.stop == ActionResult::Stop::Allow);
 }
 
+TEST_CASE("replace-header and replace-path rewrite with back-references", "[http][actions]") {
+  Fixture f;
+  auto r = f.run({"replace-header X-Tenant (bl)(ue) \\2-\\1", "replace-header Host nomatch x"});
+  REQUIRE(r.edits.size() == 2);  // the X-Tenant fields, deleted and added back rewritten
+  CHECK(r.edits[0].action == proxyd::http::HeaderRule::Action::Del);
+  CHECK(r.edits[1].value == "ue-bl");
+  r = f.run({"replace-path ^/app/(.*) /v2/\\1"});
+  REQUIRE(r.target);
+  CHECK(*r.target == "/v2/page?x=1");
+  r = f.run({"replace-path ^/nomatch/ /x"});
+  CHECK_FALSE(r.target);
+}
+
 TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][actions]") {
   CHECK(error_of("sethdr X 1").find("unknown http_request action 'sethdr'") != std::string::npos);
   CHECK(error_of("set-header X").find("set-header expects NAME VALUE") != std::string::npos);
@@ -108,6 +121,8 @@ TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][
   CHECK(error_of("deny deny_status 99").find("expected an HTTP status") != std::string::npos);
   CHECK(error_of("return string x").find("a body needs content-type") != std::string::npos);
   CHECK(error_of("return status 200 file /x").find("not supported yet") != std::string::npos);
+  CHECK(error_of("replace-header Location (x y").find("column 25: regex '(x'") != std::string::npos);
+  CHECK(error_of("replace-path /a").find("replace-path expects REGEX REPLACEMENT") != std::string::npos);
   CHECK(error_of("redirect location /x code 200").find("redirect code") != std::string::npos);
   CHECK(error_of("deny if").find("empty") != std::string::npos);
   CHECK(error_of("redirect location /x", RuleSet::Response).find("unknown http_response action 'redirect'") !=

@@ -129,6 +129,21 @@ TEST_CASE("converters in acls: lower, field, word, length, arithmetic, base64", 
   CHECK(holds({"u method,upper,hex 474554"}, "if u", r));
 }
 
+TEST_CASE("regular expressions: -m reg, the _reg shorthands, -i, regsub", "[sample][acl]") {
+  const Request r(kGet);
+  CHECK(holds({"j path_reg ^/api/v[0-9]+/.*\\.json$"}, "if j", r));
+  CHECK_FALSE(holds({"j path_reg ^/api/v[0-9]+/$"}, "if j", r));
+  CHECK(holds({"h hdr(host) -m reg -i ^shop\\.example\\."}, "if h", r));
+  CHECK_FALSE(holds({"h hdr(host) -m reg ^shop\\.example\\."}, "if h", r));  // case matters without -i
+  CHECK(holds({"s path,regsub(^/api/,/) /v2/users.json"}, "if s", r));
+  CHECK(holds({"s path,regsub(/,_,g) _api_v2_users.json"}, "if s", r));
+  CHECK(holds({"s path,regsub(/,_) _api/v2/users.json"}, "if s", r));                          // the first match only
+  CHECK(holds({"s path,regsub(^/(api)/(v[0-9])/,/\\2/\\1/) /v2/api/users.json"}, "if s", r));  // balanced ()
+  CHECK(holds({"s \"path,regsub('^/(api)/(v[0-9])/','/\\2/\\1/')\" /v2/api/users.json"}, "if s", r));  // quoted
+  CHECK(holds({"s path,regsub(API,X,i) /X/v2/users.json"}, "if s", r));
+  CHECK(holds({"s path,regsub(x*,-,g) -/-a-p-i-/-v-2-/-u-s-e-r-s-.-j-s-o-n-"}, "if s", r));  // empty matches
+}
+
 TEST_CASE("every predefined ACL resolves", "[sample][acl]") {
   for (const char* name :
        {"TRUE", "FALSE", "LOCALHOST", "HTTP", "HTTP_1.0", "HTTP_1.1", "HTTP_URL_SLASH", "METH_CONNECT", "METH_DELETE",
@@ -150,7 +165,9 @@ TEST_CASE("bad acls say what is wrong, with a did-you-mean", "[sample][acl]") {
   CHECK(error_of("x dst_port 10:5").find("is not an integer or a range") != std::string::npos);
   CHECK(error_of("x path,field(a,/)").find("converter 'field'") != std::string::npos);
   CHECK(error_of("x hdr(host").find("missing ')'") != std::string::npos);
-  CHECK(error_of("x path_reg ^/a").find("not supported yet") != std::string::npos);
+  CHECK(error_of("x path_reg ^/(a").find("regex '^/(a': column 5: missing closing parenthesis") != std::string::npos);
+  CHECK(error_of("x \"path,regsub('^/(',/)\"").find("converter 'regsub': regex") != std::string::npos);
+  CHECK(error_of("x path,regsub(a,b,x)").find("regsub flags: only i and g") != std::string::npos);
   CHECK(error_of("x 'path").find("unterminated single quote") != std::string::npos);
 
   AclTable table;
