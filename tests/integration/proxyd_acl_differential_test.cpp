@@ -3,6 +3,7 @@
 // request must reach the same backend through each.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <memory>
@@ -145,13 +146,54 @@ bool accepts(std::uint16_t port) {
   return testing::eventually([&] { return TcpClient::connect(fmt::format("127.0.0.1:{}", port)).has_value(); }, 10s);
 }
 
+// HAProxy and proxyd side by side, with the same rules and backends: each
+// (directive, rule) in <rules> is written as `  directive rule` for HAProxy
+// and `directive_with_underscores = rule` for proxyd; <backends> name
+// HttpBackends of their own per daemon ("web" is the default backend).
+struct Pair {
+  testing::TempDir dir;
+  std::uint16_t haproxy_port = testing::free_port();
+  std::uint16_t proxyd_port = testing::free_port();
+  std::unique_ptr<testing::DaemonRunner> haproxy;
+  std::unique_ptr<testing::DaemonRunner> proxyd;
+
+  Pair(const std::vector<std::pair<std::string, std::string>>& rules, const std::string& haproxy_backends,
+       const std::string& proxyd_backends) {
+    std::string theirs, ours;
+    for (const auto& [directive, rule] : rules) {
+      theirs += "  " + directive + " " + rule + "\n";
+      std::string key = directive;
+      std::replace(key.begin(), key.end(), '-', '_');
+      ours += key + " = " + rule + "\n";
+    }
+    const auto cfg = dir.write(
+        "haproxy.cfg", fmt::format("global\n  pidfile {}\ndefaults\n  mode http\n  timeout connect 1s\n"
+                                   "  timeout client 5s\n  timeout server 5s\nfrontend www\n  bind 127.0.0.1:{}\n{}"
+                                   "  default_backend web\n{}",
+                                   dir.file("haproxy.pid"), haproxy_port, theirs, haproxy_backends));
+    const auto ini =
+        dir.write("proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n[defaults]\nmode = http\n"
+                                            "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n{}",
+                                            dir.file("proxyd.pid"), proxyd_port, ours, proxyd_backends));
+    haproxy = std::make_unique<testing::DaemonRunner>(std::vector<std::string>{"haproxy", "-db", "-f", cfg},
+                                                      dir.file("haproxy.log"));
+    proxyd = std::make_unique<testing::DaemonRunner>(
+        std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", ini}, dir.file("proxyd.log"));
+  }
+
+  bool started() const { return accepts(haproxy_port) && proxyd->wait_for_log("started", 10s); }
+};
+
+bool haproxy_missing() {
+  if (std::system("command -v haproxy >/dev/null 2>&1") == 0) return false;
+  WARN("haproxy not installed (scripts/install-deps.sh installs it): skipped");
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("differential: ACL routing decides as HAProxy does", "[proxyd][http][differential]") {
-  if (std::system("command -v haproxy >/dev/null 2>&1") != 0) {
-    WARN("haproxy not installed (scripts/install-deps.sh installs it): skipped");
-    return;
-  }
+  if (haproxy_missing()) return;
   std::vector<std::unique_ptr<HttpBackend>> backends;
   std::string haproxy_backends, proxyd_backends;
   for (const char* name : {"web", "b1", "b2", "b3", "b4"}) {
@@ -159,33 +201,15 @@ TEST_CASE("differential: ACL routing decides as HAProxy does", "[proxyd][http][d
     haproxy_backends += fmt::format("backend {}\n  server s {}\n", name, backends.back()->endpoint());
     proxyd_backends += fmt::format("[backend {}]\nserver = s {}\n", name, backends.back()->endpoint());
   }
-  std::string haproxy_rules, proxyd_rules;
-  for (const auto& a : kAcls) {
-    haproxy_rules += "  acl " + a + "\n";
-    proxyd_rules += "acl = " + a + "\n";
-  }
-  for (const auto& u : kUseBackends) {
-    haproxy_rules += "  use_backend " + u + "\n";
-    proxyd_rules += "use_backend = " + u + "\n";
-  }
-  testing::TempDir dir;
-  const auto haproxy_port = testing::free_port();
-  const auto proxyd_port = testing::free_port();
-  const auto haproxy_cfg = dir.write(
-      "haproxy.cfg", fmt::format("global\n  pidfile {}\ndefaults\n  mode http\n  timeout connect 1s\n"
-                                 "  timeout client 5s\n  timeout server 5s\nfrontend www\n  bind 127.0.0.1:{}\n{}"
-                                 "  default_backend web\n{}",
-                                 dir.file("haproxy.pid"), haproxy_port, haproxy_rules, haproxy_backends));
-  const auto proxyd_ini =
-      dir.write("proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n[defaults]\nmode = http\n"
-                                          "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n{}",
-                                          dir.file("proxyd.pid"), proxyd_port, proxyd_rules, proxyd_backends));
-  testing::DaemonRunner haproxy({"haproxy", "-db", "-f", haproxy_cfg}, dir.file("haproxy.log"));
-  testing::DaemonRunner proxyd({std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", proxyd_ini}, dir.file("proxyd.log"));
-  INFO(haproxy.log());
-  INFO(proxyd.log());
-  REQUIRE(accepts(haproxy_port));
-  REQUIRE(proxyd.wait_for_log("started", 10s));
+  std::vector<std::pair<std::string, std::string>> rules;
+  for (const auto& a : kAcls) rules.emplace_back("acl", a);
+  for (const auto& u : kUseBackends) rules.emplace_back("use_backend", u);
+  Pair pair(rules, haproxy_backends, proxyd_backends);
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(pair.started());
+  const auto haproxy_port = pair.haproxy_port;
+  const auto proxyd_port = pair.proxyd_port;
 
   std::set<std::string> reached;
   for (const auto& req : kRequests) {
@@ -200,10 +224,7 @@ TEST_CASE("differential: ACL routing decides as HAProxy does", "[proxyd][http][d
 }
 
 TEST_CASE("differential: http_request and http_response rules act as HAProxy's", "[proxyd][http][differential]") {
-  if (std::system("command -v haproxy >/dev/null 2>&1") != 0) {
-    WARN("haproxy not installed (scripts/install-deps.sh installs it): skipped");
-    return;
-  }
+  if (haproxy_missing()) return;
   HttpBackend theirs_backend("web"), ours_backend("web");
   // Written once: HAProxy's `http-request X` is proxyd's `http_request = X`.
   const std::vector<std::string> request_rules{
@@ -221,33 +242,16 @@ TEST_CASE("differential: http_request and http_response rules act as HAProxy's",
   };
   const std::vector<std::string> response_rules{"set-header X-Status %[status]", "del-header X-Served-By",
                                                 "replace-header X-Powered (.*)-(.*) \\2+\\1"};
-  std::string haproxy_rules, proxyd_rules;
-  for (const auto& r : request_rules) {
-    haproxy_rules += "  http-request " + r + "\n";
-    proxyd_rules += "http_request = " + r + "\n";
-  }
-  for (const auto& r : response_rules) {
-    haproxy_rules += "  http-response " + r + "\n";
-    proxyd_rules += "http_response = " + r + "\n";
-  }
-  testing::TempDir dir;
-  const auto haproxy_port = testing::free_port();
-  const auto proxyd_port = testing::free_port();
-  const auto haproxy_cfg = dir.write(
-      "haproxy.cfg", fmt::format("global\n  pidfile {}\ndefaults\n  mode http\n  timeout connect 1s\n"
-                                 "  timeout client 5s\n  timeout server 5s\nfrontend www\n  bind 127.0.0.1:{}\n{}"
-                                 "  default_backend web\nbackend web\n  server s {}\n",
-                                 dir.file("haproxy.pid"), haproxy_port, haproxy_rules, theirs_backend.endpoint()));
-  const auto proxyd_ini = dir.write(
-      "proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n[defaults]\nmode = http\n"
-                                "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n[backend web]\nserver = s {}\n",
-                                dir.file("proxyd.pid"), proxyd_port, proxyd_rules, ours_backend.endpoint()));
-  testing::DaemonRunner haproxy({"haproxy", "-db", "-f", haproxy_cfg}, dir.file("haproxy.log"));
-  testing::DaemonRunner proxyd({std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", proxyd_ini}, dir.file("proxyd.log"));
-  INFO(haproxy.log());
-  INFO(proxyd.log());
-  REQUIRE(accepts(haproxy_port));
-  REQUIRE(proxyd.wait_for_log("started", 10s));
+  std::vector<std::pair<std::string, std::string>> rules;
+  for (const auto& r : request_rules) rules.emplace_back("http-request", r);
+  for (const auto& r : response_rules) rules.emplace_back("http-response", r);
+  Pair pair(rules, fmt::format("backend web\n  server s {}\n", theirs_backend.endpoint()),
+            fmt::format("[backend web]\nserver = s {}\n", ours_backend.endpoint()));
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(pair.started());
+  const auto haproxy_port = pair.haproxy_port;
+  const auto proxyd_port = pair.proxyd_port;
 
   const std::vector<Request> requests{
       {"GET", "/", {"Host: WWW.Example.org:8080", "X-Secret: s"}},

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstring>
 
+#include "vrrpd/io/netlink_events.h"
+
 namespace vrrpd::io {
 namespace {
 
@@ -50,15 +52,11 @@ common::Result<std::unique_ptr<AddressMonitor>> AddressMonitor::open(common::io:
   m->sock_.reset(nl_socket_alloc());
   if (!m->sock_) return common::fail("netlink: out of memory");
   auto* sock = m->sock_.get();
-  nl_socket_disable_seq_check(sock);
-  nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_message, m.get());
-  if (const int err = nl_connect(sock, NETLINK_ROUTE); err < 0) {
-    return common::fail("netlink connect: {}", nl_geterror(err));
+  if (auto ok = subscribe_route_events(sock, on_message, m.get(), {RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR},
+                                       "address events");
+      !ok) {
+    return tl::unexpected(ok.error());
   }
-  if (const int err = nl_socket_add_memberships(sock, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0); err < 0) {
-    return common::fail("netlink address events: {}", nl_geterror(err));
-  }
-  nl_socket_set_nonblocking(sock);
   m->watcher_.start(nl_socket_get_fd(sock), EV_READ);
   return m;
 }

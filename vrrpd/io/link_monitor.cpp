@@ -6,6 +6,8 @@
 #include <netlink/route/link.h>
 #include <netlink/route/rtnl.h>
 
+#include "vrrpd/io/netlink_events.h"
+
 namespace vrrpd::io {
 namespace {
 
@@ -32,15 +34,9 @@ common::Result<std::unique_ptr<LinkMonitor>> LinkMonitor::open(common::io::Event
   m->sock_.reset(nl_socket_alloc());
   if (!m->sock_) return common::fail("netlink: out of memory");
   auto* sock = m->sock_.get();
-  nl_socket_disable_seq_check(sock);
-  nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_message, m.get());
-  if (const int err = nl_connect(sock, NETLINK_ROUTE); err < 0) {
-    return common::fail("netlink connect: {}", nl_geterror(err));
+  if (auto ok = subscribe_route_events(sock, on_message, m.get(), {RTNLGRP_LINK}, "link events"); !ok) {
+    return tl::unexpected(ok.error());
   }
-  if (const int err = nl_socket_add_membership(sock, RTNLGRP_LINK); err < 0) {
-    return common::fail("netlink link events: {}", nl_geterror(err));
-  }
-  nl_socket_set_nonblocking(sock);
   m->watcher_.start(nl_socket_get_fd(sock), EV_READ);
   return m;
 }
