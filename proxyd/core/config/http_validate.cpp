@@ -15,7 +15,7 @@ namespace cfg = common::config;
 namespace {
 
 // Keys only the HTTP path reads; set in a mode tcp section they are ignored.
-constexpr std::array<std::string_view, 19> kLayer7Keys{"check_expect",
+constexpr std::array<std::string_view, 21> kLayer7Keys{"check_expect",
                                                        "http_server_close",
                                                        "http_close",
                                                        "forwardfor",
@@ -33,7 +33,9 @@ constexpr std::array<std::string_view, 19> kLayer7Keys{"check_expect",
                                                        "max_headers",
                                                        "ssl_min_version",
                                                        "ssl_ciphers",
-                                                       "ssl_ciphersuites"};
+                                                       "ssl_ciphersuites",
+                                                       "http_request",
+                                                       "http_response"};
 
 // The line of <key>'s last occurrence in <section>, or the section's line
 // when the value was inherited from [defaults].

@@ -392,9 +392,10 @@ TEST_CASE("layer-7 keys in mode tcp: warnings, or errors where nothing could wor
   load(
       "[frontend www]\nbind = *:80\nbackend = app\nforwardfor = true\nhttp_request_del_header = X-A\n"
       "[backend app]\nserver = a 10.0.0.1:80\nbalance = uri\ncookie = SRV insert\ncheck = http\n"
-      "timeout_http_request = 1s\n",
+      "timeout_http_request = 1s\nhttp_request = deny\n",
       d);
   INFO(d.to_string());
+  CHECK(has_warning(d, "p.ini:12: warning: [backend app]: 'http_request' has no effect in mode tcp"));
   CHECK(has_warning(d, "p.ini:4: warning: [frontend www]: 'forwardfor' has no effect in mode tcp"));
   CHECK(has_warning(d, "p.ini:5: warning: [frontend www]: 'http_request_del_header' has no effect in mode tcp"));
   CHECK(has_warning(d, "p.ini:11: warning: [backend app]: 'timeout_http_request' has no effect in mode tcp"));
