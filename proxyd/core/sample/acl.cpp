@@ -32,16 +32,8 @@ Resolved resolve_shorthand(std::vector<Call> calls) {
 
 Match default_method(const Expression& expr, std::optional<Match> shorthand) {
   if (shorthand) return *shorthand;
-  // Converters turn samples into strings or integers: decide by the last.
-  if (!expr.converters.empty()) {
-    const auto last = expr.converters.back().converter->name;
-    if (last == "length" || last == "add" || last == "sub" || last == "mul" || last == "div" || last == "mod" ||
-        last == "and" || last == "or" || last == "xor" || last == "neg")
-      return Match::Int;
-    if (last == "bool" || last == "not") return Match::Bool;
-    if (last == "ipmask") return Match::Ip;
-    return Match::Str;
-  }
+  // The last converter decides the type of what is matched.
+  if (!expr.converters.empty()) return expr.converters.back().converter->output;
   return expr.fetch->default_match;
 }
 

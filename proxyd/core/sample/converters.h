@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/core/result.h"
+#include "proxyd/core/sample/fetches.h"
 #include "proxyd/core/sample/regex.h"
 #include "proxyd/core/sample/sample.h"
 
@@ -32,7 +33,8 @@ struct ConverterDef {
   int max_args;
   // Checks the arguments once, at load (numbers that must be numbers).
   common::Status (*check)(std::span<const std::string> args);
-  bool regex = false;  // the first argument is a regular expression, compiled at load
+  bool regex = false;         // the first argument is a regular expression, compiled at load
+  Match output = Match::Str;  // how an ACL matches its result when no -m is given
 };
 
 const ConverterDef* find_converter(std::string_view name);
