@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/io/files.h"
 #include "proxyd/core/stats/cli_render.h"
 #include "proxyd/core/stats/csv_render.h"
 #include "proxyd/core/stats/health_verdict.h"
@@ -46,6 +47,10 @@ std::string AdminService::execute_line(std::string_view line, std::string_view w
   if (commands.empty()) return error("empty command; 'help' lists them");
   std::string out;
   for (const auto text : commands) {
+    if (auto map = stats::parse_map_command(text)) {
+      out += *map ? run_map(**map, text, who) : error((*map).error().message);
+      continue;
+    }
     auto command = stats::parse_admin_command(text);
     out += command ? execute(*command, who) : error(command.error().message);
   }
@@ -74,6 +79,18 @@ std::string AdminService::execute(const stats::AdminCommand& command, std::strin
     std::string operator()(const stats::GetWeight& c) { return self.get_weight(c); }
   };
   return std::visit(Visitor{*this, who}, command);
+}
+
+std::string AdminService::run_map(const stats::MapCommand& command, std::string_view text, std::string_view who) {
+  auto outcome = stats::run_map_command(command, generation_->config.library->files);
+  if (!outcome) return error(outcome.error().message);
+  if (outcome->write) {
+    if (auto ok = common::io::write_file_atomically(outcome->write->first, outcome->write->second); !ok)
+      return error(ok.error().describe());
+    logger_.notice("{} written back to its file ({})", outcome->write->first, who);
+  }
+  if (outcome->changed) logger_.info("runtime API: {} ({})", text, who);
+  return outcome->answer;
 }
 
 ServerShared* AdminService::find(const stats::ServerRef& ref, std::string& message) const {

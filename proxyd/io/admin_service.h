@@ -11,6 +11,7 @@
 
 #include "common/core/log/logger.h"
 #include "proxyd/core/stats/admin_command.h"
+#include "proxyd/core/stats/map_command.h"
 #include "proxyd/core/stats/stats_snapshot.h"
 #include "proxyd/io/generation.h"
 
@@ -41,6 +42,7 @@ class AdminService {
   std::string set_state(const stats::SetServerState& command, std::string_view who);
   std::string set_weight(const stats::SetWeight& command, std::string_view who);
   std::string get_weight(const stats::GetWeight& command);
+  std::string run_map(const stats::MapCommand& command, std::string_view text, std::string_view who);
 
   common::log::Logger& logger_;
   GenerationPtr generation_;

@@ -37,6 +37,21 @@ void load_errorfiles(const std::string& source, const config::ProxySettings& set
   }
 }
 
+// The map and pattern files the rules name; problems appended to <errors>.
+void load_pattern_files(const std::string& source, sample::Library& library, std::vector<std::string>& errors) {
+  for (const auto& ref : library.files.all()) {
+    std::ifstream in(ref->path(), std::ios::binary);
+    if (!in) {
+      errors.push_back(fmt::format("{}: cannot read {} file {}", source,
+                                   ref->kind() == sample::PatternRef::Kind::Map ? "map" : "pattern", ref->path()));
+      continue;
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    if (auto ok = ref->load(contents.str()); !ok) errors.push_back(ok.error().describe());
+  }
+}
+
 }  // namespace
 
 void ServerHistory::health_changed(bool up, common::TimePoint now) {
@@ -91,6 +106,7 @@ void Generation::inherit(const Generation& previous) {
 std::vector<std::string> load_generation_files(Generation& generation) {
   std::vector<std::string> errors;
   const auto& source = generation.config.source;
+  load_pattern_files(source, *generation.config.library, errors);
   for (auto& frontend : generation.frontends) {
     load_errorfiles(source, frontend->config.settings, frontend->error_pages, errors);
     for (const auto& bind : frontend->config.binds) {

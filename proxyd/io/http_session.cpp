@@ -358,7 +358,9 @@ void HttpSession::head_complete() {
     return;
   }
   const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
-  backend_ = chosen ? generation_->find_backend(*chosen) : frontend_.backend;
+  // A computed name that names no backend means the default one (HAProxy's rule).
+  backend_ = chosen ? generation_->find_backend(*chosen) : nullptr;
+  if (backend_ == nullptr) backend_ = frontend_.backend;
   if (backend_ == nullptr) {
     respond_failure(http::Failure::NoBackend);
     return;

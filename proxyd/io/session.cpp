@@ -200,7 +200,9 @@ void Session::route(std::string_view sni) {
   ctx.frontend = frontend_.config.name;
   ctx.sni = sni;
   const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
-  backend_ = chosen ? generation_->find_backend(*chosen) : frontend_.backend;
+  // A computed name that names no backend means the default one (HAProxy's rule).
+  backend_ = chosen ? generation_->find_backend(*chosen) : nullptr;
+  if (backend_ == nullptr) backend_ = frontend_.backend;
   if (backend_ == nullptr) {
     finish({TerminationCause::Proxy, SessionPhase::Request});
     return;

@@ -289,3 +289,69 @@ TEST_CASE("differential: http_request and http_response rules act as HAProxy's",
   }
   CHECK(a.size() == 5);  // "/", "/api/v1?q=1" and the three rewritten ones
 }
+
+TEST_CASE("differential: maps, pattern files and computed backend names as HAProxy's", "[proxyd][http][differential]") {
+  if (haproxy_missing()) return;
+  testing::TempDir files;
+  const auto hosts = files.write("hosts.map",
+                                 "# host -> backend\nshop.example.org b1\napi.example.org b2\n"
+                                 "old.example.org nowhere\n");
+  const auto paths = files.write("paths.map", "/static/ s\n/api/v2/ v2\n");
+  const auto nets = files.write("nets.map", "10.0.0.0/8 ten\n127.0.0.0/8 loop\n127.0.0.1 me\n");
+  const auto ints = files.write("ints.map", "1:10 small\n11:100 big\n");
+  const auto ips = files.write("ips.lst", "192.0.2.0/24\n# comment\n\n  198.51.100.7\n");
+  const auto agents = files.write("agents.lst", "curl/\nWget/\n");
+  std::vector<std::unique_ptr<HttpBackend>> theirs, ours;
+  std::string haproxy_backends, proxyd_backends;
+  for (const char* name : {"web", "b1", "b2", "b3"}) {
+    theirs.push_back(std::make_unique<HttpBackend>(name));
+    ours.push_back(std::make_unique<HttpBackend>(name));
+    haproxy_backends += fmt::format("backend {}\n  server s {}\n", name, theirs.back()->endpoint());
+    proxyd_backends += fmt::format("[backend {}]\nserver = s {}\n", name, ours.back()->endpoint());
+  }
+  const std::vector<std::pair<std::string, std::string>> rules{
+      {"acl", fmt::format("bad_client hdr(x-client) -m ip -f {}", ips)},
+      {"acl", fmt::format("tool hdr(user-agent) -m beg -i -f {}", agents)},
+      {"http-request", fmt::format("set-header X-Net %[src,map_ip({},none)]", nets)},
+      {"http-request", fmt::format("set-header X-Size %[req.hdr(x-n),map_int({},none)]", ints)},
+      {"http-request", fmt::format("set-header X-Area %[path,map_beg({})]", paths)},
+      {"http-request", "deny deny_status 403 if bad_client"},
+      {"use_backend", "b3 if tool"},
+      {"use_backend", fmt::format("%[req.hdr(host),lower,field(1,:),map({},web)]", hosts)},
+  };
+  Pair pair(rules, haproxy_backends, proxyd_backends);
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(pair.started());
+  const std::vector<Request> requests{
+      {"GET", "/", {"Host: Shop.Example.org:8080"}},
+      {"GET", "/api/v2/x", {"Host: api.example.org", "X-N: 5"}},
+      {"GET", "/static/a.css", {"Host: unknown.example.org", "X-N: 50"}},
+      {"GET", "/", {"Host: old.example.org"}},  // names no backend: the default
+      {"GET", "/", {"X-Client: 192.0.2.77"}},
+      {"GET", "/", {"X-Client: 198.51.100.8"}},
+      {"GET", "/", {"User-Agent: CURL/8.0"}},
+      {"GET", "/", {"User-Agent: Mozilla/5.0"}},
+  };
+  for (const auto& req : requests) {
+    INFO(req.target << " " << (req.headers.empty() ? "" : req.headers[0]));
+    const auto a = reply_to(pair.haproxy_port, req);
+    const auto b = reply_to(pair.proxyd_port, req);
+    CHECK(status_of(b) == status_of(a));
+    CHECK(header_of(b, "X-Served-By") == header_of(a, "X-Served-By"));
+  }
+  for (std::size_t i = 0; i < theirs.size(); ++i) {
+    const auto a = theirs[i]->requests();
+    const auto b = ours[i]->requests();
+    INFO(theirs[i]->name());
+    REQUIRE(a.size() == b.size());
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      for (const char* h : {"X-Net", "X-Size", "X-Area"}) {
+        INFO(h);
+        CHECK(b[j].header(h) == a[j].header(h));
+      }
+    }
+  }
+  CHECK(theirs[1]->request_count() == 1);  // shop -> b1
+  CHECK(theirs[3]->request_count() == 1);  // curl -> b3
+}

@@ -121,47 +121,58 @@ std::optional<std::vector<sample::Word>> legacy_condition(const std::vector<samp
 
 }  // namespace
 
-Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text) {
+Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text,
+                                          sample::Library* lib) {
   const std::vector<sample::Word> all(words.begin(), words.end());
   const auto legacy = legacy_condition(all);
-  auto condition = sample::parse_condition(legacy ? std::span<const sample::Word>(*legacy) : words);
+  auto condition = sample::parse_condition(legacy ? std::span<const sample::Word>(*legacy) : words, lib);
   if (!condition) return tl::unexpected(condition.error());
   condition->text = std::string(text);
   return condition;
 }
 
-Result<sample::Condition> parse_condition(std::string_view value) {
+Result<sample::Condition> parse_condition(std::string_view value, sample::Library* lib) {
   auto words = sample::split(value);
   if (!words) return tl::unexpected(words.error());
-  return parse_condition(*words, common::text::trim(value));
+  return parse_condition(*words, common::text::trim(value), lib);
 }
 
-Result<http::HttpAction> parse_http_request(std::string_view value) {
-  return http::parse_http_action(value, http::RuleSet::Request);
+Result<http::HttpAction> parse_http_request(std::string_view value, sample::Library* lib) {
+  return http::parse_http_action(value, http::RuleSet::Request, lib);
 }
 
-Result<http::HttpAction> parse_http_response(std::string_view value) {
-  return http::parse_http_action(value, http::RuleSet::Response);
+Result<http::HttpAction> parse_http_response(std::string_view value, sample::Library* lib) {
+  return http::parse_http_action(value, http::RuleSet::Response, lib);
 }
 
-Result<AclDefinition> parse_acl(std::string_view value) {
-  sample::AclTable scratch;  // checks the line now, with its file:line
-  if (auto ok = sample::add_acl(scratch, value); !ok) return tl::unexpected(ok.error());
-  return AclDefinition{std::string(common::text::trim(value)), 0};
+Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib) {
+  auto acl = sample::parse_acl_line(value, lib);
+  if (!acl) return tl::unexpected(acl.error());
+  return AclDefinition{std::move(*acl), 0};
 }
 
-Result<http::UseBackendRule> parse_use_backend(std::string_view value) {
+// NAME [if|unless CONDITION]; a NAME with %[...] is computed per request
+// (a dynamic rule may then go without a condition).
+Result<http::UseBackendRule> parse_use_backend(std::string_view value, sample::Library* lib) {
   const auto words = common::text::split_words(value);
-  if (words.size() < 2) return fail("expected NAME if|unless CONDITION");
+  if (words.empty()) return fail("expected NAME [if|unless CONDITION]");
   http::UseBackendRule rule;
   rule.backend = std::string(words[0]);
-  auto condition = parse_condition(rest_after_words(value, 1));
+  if (rule.backend.find("%[") != std::string::npos) {
+    auto name = sample::LogFormat::parse(rule.backend, lib);
+    if (!name) return fail("backend name: {}", name.error().describe());
+    rule.dynamic = std::move(*name);
+  } else if (words.size() < 2) {
+    return fail("expected NAME if|unless CONDITION (a name with %[...] may go without)");
+  }
+  if (words.size() < 2) return rule;
+  auto condition = parse_condition(rest_after_words(value, 1), lib);
   if (!condition) return tl::unexpected(condition.error());
   rule.condition = std::move(*condition);
   return rule;
 }
 
-Result<http::RedirectRule> parse_redirect(std::string_view value) {
+Result<http::RedirectRule> parse_redirect(std::string_view value, sample::Library* lib) {
   const auto words = common::text::split_words(value);
   if (words.size() < 2)
     return fail("expected scheme https|http or location URL, then [code 30x] [if|unless CONDITION]");
@@ -189,7 +200,7 @@ Result<http::RedirectRule> parse_redirect(std::string_view value) {
     next += 2;
   }
   if (next < words.size()) {
-    auto condition = parse_condition(rest_after_words(value, next));
+    auto condition = parse_condition(rest_after_words(value, next), lib);
     if (!condition) return tl::unexpected(condition.error());
     rule.condition = std::move(*condition);
   }

@@ -16,8 +16,9 @@ namespace proxyd::config {
 // proxyd's first syntax (`if host NAME`, `path_beg PATH`, `path PATH`,
 // `hdr NAME [VALUE]`, `sni NAME`), as an anonymous ACL. ACL names stay
 // unresolved until the section is loaded (resolve_conditions).
-common::Result<sample::Condition> parse_condition(std::string_view value);
-common::Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text);
+common::Result<sample::Condition> parse_condition(std::string_view value, sample::Library* lib = nullptr);
+common::Result<sample::Condition> parse_condition(std::span<const sample::Word> words, std::string_view text,
+                                                  sample::Library* lib = nullptr);
 
 // One `crt=...` or `alpn=...` word of a bind line, applied to <tls>.
 common::Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word);

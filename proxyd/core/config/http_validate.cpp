@@ -79,12 +79,14 @@ void validate_frontend(const cfg::IniDocument& doc, const ProxyConfig& config, c
   const bool http = f.settings.mode == Mode::Http;
   if (const auto* b = config.find_backend(f.backend)) check_mode_match(doc, f, *b, f.line, diagnostics);
   for (const auto& rule : f.use_backends) {
-    if (const auto* b = config.find_backend(rule.backend)) {
+    if (rule.dynamic) {
+      // Computed per request; a name that matches no backend means the default one.
+    } else if (const auto* b = config.find_backend(rule.backend)) {
       check_mode_match(doc, f, *b, rule.line, diagnostics);
     } else {
       diagnostics.error(doc.at(rule.line), unknown_backend(f.name, rule.backend, config));
     }
-    if (!http && sample::needs_http(rule.condition)) {
+    if (!http && rule.condition && sample::needs_http(*rule.condition)) {
       diagnostics.error(doc.at(rule.line),
                         fmt::format("frontend '{}': this use_backend condition reads the HTTP request, which needs "
                                     "mode http (in mode tcp: src, dst, dst_port, sni, ...)",

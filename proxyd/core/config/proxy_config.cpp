@@ -293,9 +293,9 @@ cfg::KeyTable<Stats> stats_keys() {
 }
 
 // The section's ACLs from its `acl` lines (each checked when read).
-sample::AclTable build_acls(const std::vector<AclDefinition>& acls) {
+sample::AclTable build_acls(std::vector<AclDefinition>& acls) {
   sample::AclTable table;
-  for (const auto& a : acls) (void)sample::add_acl(table, a.text);
+  for (auto& a : acls) sample::add_acl(table, std::move(a.acl));
   return table;
 }
 
@@ -317,7 +317,7 @@ void resolve_actions(const cfg::IniDocument& doc, const sample::AclTable& acls, 
 
 void resolve_conditions(const cfg::IniDocument& doc, Frontend& f, cfg::Diagnostics& diagnostics) {
   for (auto& rule : f.use_backends) {
-    resolve_condition(doc, f.acls, "use_backend", rule.condition, rule.line, diagnostics);
+    if (rule.condition) resolve_condition(doc, f.acls, "use_backend", *rule.condition, rule.line, diagnostics);
   }
   for (auto& rule : f.redirects) {
     if (rule.condition) resolve_condition(doc, f.acls, "redirect", *rule.condition, rule.line, diagnostics);
@@ -339,18 +339,25 @@ struct ProxySection {
   std::vector<http::HttpAction> http_response;
 };
 
-cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend) {
+// A parser of a rule value with the configuration's map and pattern files.
+template <class Fn>
+auto with_library(Fn parse, sample::Library& lib) {
+  return [parse, &lib](std::string_view value) { return parse(value, &lib); };
+}
+
+cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& proxy, bool frontend, bool backend,
+                                         sample::Library& lib) {
   auto keys = cfg::nested(proxy, &ProxySection::settings);
   if (frontend) {
     keys.push_back(cfg::list("bind", &ProxySection::binds, parse_bind));
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
-    keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, parse_use_backend));
-    keys.push_back(cfg::list("redirect", &ProxySection::redirects, parse_redirect));
+    keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, with_library(parse_use_backend, lib)));
+    keys.push_back(cfg::list("redirect", &ProxySection::redirects, with_library(parse_redirect, lib)));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
-  keys.push_back(cfg::list("acl", &ProxySection::acls, parse_acl));
-  keys.push_back(cfg::list("http_request", &ProxySection::http_request, parse_http_request));
-  keys.push_back(cfg::list("http_response", &ProxySection::http_response, parse_http_response));
+  keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
+  keys.push_back(cfg::list("http_request", &ProxySection::http_request, with_library(parse_http_request, lib)));
+  keys.push_back(cfg::list("http_response", &ProxySection::http_response, with_library(parse_http_response, lib)));
   return keys;
 }
 
@@ -579,8 +586,8 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
     ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}};
-    const auto seen =
-        cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend), section, diagnostics, inherit);
+    const auto seen = cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend, *config.library), section,
+                                        diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
     if (is_frontend) {
       if (s->kind == "listen" && section.backend.empty()) section.backend = s->name;

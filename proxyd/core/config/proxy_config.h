@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -159,10 +160,10 @@ struct Server {
   int line = 0;
 };
 
-// One `acl = NAME CRITERION` line, checked when read; the section's
-// ACLs (Frontend::acls) are built from them once it is loaded.
+// One `acl = NAME CRITERION` line, parsed when read; the section's ACLs
+// (Frontend::acls) are built from them once it is loaded.
 struct AclDefinition {
-  std::string text;
+  sample::NamedCriterion acl;
   int line = 0;
 };
 
@@ -220,6 +221,9 @@ struct ProxyConfig {
   std::vector<Frontend> frontends;
   std::vector<Backend> backends;
   std::optional<Stats> stats;
+  // The map and pattern files the rules name (filled by the adapter, edited
+  // by the runtime API), shared with the rules that use them.
+  std::shared_ptr<sample::Library> library = std::make_shared<sample::Library>();
 
   const Backend* find_backend(std::string_view name) const;
 };
@@ -232,11 +236,12 @@ ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::co
 common::Result<Server> parse_server(std::string_view value);
 common::Result<Bind> parse_bind(std::string_view value);
 common::Result<StatsAuth> parse_stats_auth(std::string_view value);
-common::Result<http::UseBackendRule> parse_use_backend(std::string_view value);
-common::Result<http::RedirectRule> parse_redirect(std::string_view value);
-common::Result<AclDefinition> parse_acl(std::string_view value);
-common::Result<http::HttpAction> parse_http_request(std::string_view value);
-common::Result<http::HttpAction> parse_http_response(std::string_view value);
+// Maps and pattern files register in <lib> (none: they are an error).
+common::Result<http::UseBackendRule> parse_use_backend(std::string_view value, sample::Library* lib = nullptr);
+common::Result<http::RedirectRule> parse_redirect(std::string_view value, sample::Library* lib = nullptr);
+common::Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib = nullptr);
+common::Result<http::HttpAction> parse_http_request(std::string_view value, sample::Library* lib = nullptr);
+common::Result<http::HttpAction> parse_http_response(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);
 common::Result<HttpCheck> parse_http_check(std::string_view value);  // what follows "http"

@@ -22,8 +22,8 @@ std::optional<int> status_code(std::string_view text, int low, int high) {
   return v;
 }
 
-common::Result<sample::LogFormat> format_of(const Word& word) {
-  auto f = sample::LogFormat::parse(word.text);
+common::Result<sample::LogFormat> format_of(const Word& word, sample::Library* lib) {
+  auto f = sample::LogFormat::parse(word.text, lib);
   if (!f) return fail("column {}: {}", word.column, f.error().describe());
   return f;
 }
@@ -37,14 +37,14 @@ bool is_token(std::string_view s) {
 }
 
 // set-header / add-header NAME FMT, del-header NAME.
-common::Status parse_header_action(HttpAction& a, std::span<const Word> w) {
+common::Status parse_header_action(HttpAction& a, std::span<const Word> w, sample::Library* lib) {
   const bool del = a.kind == Kind::DelHeader;
   if (w.size() != (del ? 2u : 3u) || !is_token(w[1].text)) {
     return fail("{} expects NAME{}", w[0].text, del ? "" : " VALUE (quote a value with spaces)");
   }
   a.name = w[1].text;
   if (del) return {};
-  auto f = format_of(w[2]);
+  auto f = format_of(w[2], lib);
   if (!f) return tl::unexpected(f.error());
   a.value = std::move(*f);
   return {};
@@ -66,7 +66,7 @@ common::Status parse_replace_action(HttpAction& a, std::span<const Word> w) {
 }
 
 // redirect location|prefix FMT | scheme NAME [code N]
-common::Status parse_redirect_action(HttpAction& a, std::span<const Word> w) {
+common::Status parse_redirect_action(HttpAction& a, std::span<const Word> w, sample::Library* lib) {
   if (w.size() < 3) return fail("redirect expects location URL, prefix URL or scheme NAME [code N]");
   const auto& how = w[1].text;
   if (how == "location")
@@ -77,7 +77,7 @@ common::Status parse_redirect_action(HttpAction& a, std::span<const Word> w) {
     a.redirect = HttpAction::Redirect::Scheme;
   else
     return fail("redirect: expected location, prefix or scheme, got '{}'", how);
-  auto f = format_of(w[2]);
+  auto f = format_of(w[2], lib);
   if (!f) return tl::unexpected(f.error());
   a.value = std::move(*f);
   a.status = 302;
@@ -95,7 +95,7 @@ common::Status parse_redirect_action(HttpAction& a, std::span<const Word> w) {
 }
 
 // return|deny [status N|deny_status N] [content-type T] [string S|lf-string S] [hdr NAME VALUE]...
-common::Status parse_response_action(HttpAction& a, std::span<const Word> w) {
+common::Status parse_response_action(HttpAction& a, std::span<const Word> w, sample::Library* lib) {
   a.status = a.kind == Kind::Deny ? 403 : 200;
   for (std::size_t i = 1; i < w.size(); ++i) {
     const auto& word = w[i].text;
@@ -109,12 +109,12 @@ common::Status parse_response_action(HttpAction& a, std::span<const Word> w) {
     } else if (word == "string" && !last) {
       a.body = w[++i].text;
     } else if (word == "lf-string" && !last) {
-      auto f = format_of(w[++i]);
+      auto f = format_of(w[++i], lib);
       if (!f) return tl::unexpected(f.error());
       a.value = std::move(*f);
       a.body_is_format = true;
     } else if (word == "hdr" && i + 2 < w.size()) {
-      auto f = format_of(w[i + 2]);
+      auto f = format_of(w[i + 2], lib);
       if (!f) return tl::unexpected(f.error());
       a.headers.emplace_back(w[i + 1].text, std::move(*f));
       i += 2;
@@ -242,8 +242,8 @@ bool perform(const HttpAction& a, const sample::Context& ctx, std::string_view h
 
 }  // namespace
 
-common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set) {
-  auto guarded = sample::split_condition(value);
+common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set, sample::Library* lib) {
+  auto guarded = sample::split_condition(value, lib);
   if (!guarded) return tl::unexpected(guarded.error());
   const auto& w = guarded->words;
   if (w.empty()) return fail("expected ACTION [arguments] [if|unless CONDITION]");
@@ -257,7 +257,7 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
     case Kind::SetHeader:
     case Kind::AddHeader:
     case Kind::DelHeader:
-      ok = parse_header_action(a, w);
+      ok = parse_header_action(a, w, lib);
       break;
     case Kind::ReplaceHeader:
     case Kind::ReplacePath:
@@ -265,18 +265,18 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
       break;
     case Kind::SetPath:
       if (w.size() != 2) return fail("set-path expects one FORMAT (e.g. /prefix%[path])");
-      if (auto f = format_of(w[1])) {
+      if (auto f = format_of(w[1], lib)) {
         a.value = std::move(*f);
       } else {
         return tl::unexpected(f.error());
       }
       break;
     case Kind::Redirect:
-      ok = parse_redirect_action(a, w);
+      ok = parse_redirect_action(a, w, lib);
       break;
     case Kind::Deny:
     case Kind::Return:
-      ok = parse_response_action(a, w);
+      ok = parse_response_action(a, w, lib);
       break;
     case Kind::Allow:
       if (w.size() != 1) return fail("allow takes no argument");

@@ -56,7 +56,8 @@ struct HttpAction {
 };
 
 // Parses one rule value (HAProxy's words, after the directive).
-common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set);
+// Maps and pattern files register in <lib> (none: they are an error).
+common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set, sample::Library* lib = nullptr);
 
 // What a pass over the rules decided.
 struct ActionResult {

@@ -7,9 +7,10 @@
 
 namespace proxyd::http {
 
-std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx) {
+std::optional<std::string> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx) {
   for (const auto& rule : rules) {
-    if (sample::evaluate(rule.condition, ctx)) return std::string_view(rule.backend);
+    if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
+    return rule.dynamic ? rule.dynamic->render(ctx) : rule.backend;
   }
   return std::nullopt;
 }

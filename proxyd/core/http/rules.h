@@ -13,17 +13,21 @@
 
 #include "proxyd/core/http/message_head.h"
 #include "proxyd/core/sample/acl.h"
+#include "proxyd/core/sample/log_format.h"
 
 namespace proxyd::http {
 
 struct UseBackendRule {
-  std::string backend;
-  sample::Condition condition;  // HAProxy's `if|unless` condition (proxyd/core/sample/acl.h)
+  std::string backend;                         // as written
+  std::optional<sample::LogFormat> dynamic;    // a name with %[...], computed per request
+  std::optional<sample::Condition> condition;  // HAProxy's `if|unless` (proxyd/core/sample/acl.h)
   int line = 0;
 };
 
 // The backend named by the first matching rule; nullopt when none matches.
-std::optional<std::string_view> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx);
+// A computed name may name no backend: the caller then uses the default
+// one, as HAProxy does.
+std::optional<std::string> select_backend(std::span<const UseBackendRule> rules, const sample::Context& ctx);
 
 // The Host header's name part: "Example.org:8080" -> "Example.org",
 // "[::1]:80" -> "[::1]".

@@ -75,14 +75,15 @@ std::shared_ptr<const Acl> predefined(std::string_view name) {
 
 }  // namespace
 
-common::Result<Criterion> parse_criterion(std::span<const Word> words) {
+common::Result<Criterion> parse_criterion(std::span<const Word> words, Library* lib) {
   if (words.empty()) return common::fail("expected FETCH [flags] [patterns]");
   auto calls = split_calls(words[0].text);
   if (!calls) return tl::unexpected(calls.error());
   auto shorthand = resolve_shorthand(std::move(*calls));
-  auto expr = parse_expression(shorthand.calls, words[0].text);
+  auto expr = parse_expression(shorthand.calls, words[0].text, lib);
   if (!expr) return tl::unexpected(expr.error());
   bool ignore_case = false;
+  std::vector<std::string> files;
   std::optional<Match> method;
   std::size_t i = 1;
   for (; i < words.size() && words[i].text.starts_with('-') && !words[i].quoted; ++i) {
@@ -103,7 +104,8 @@ common::Result<Criterion> parse_criterion(std::span<const Word> words) {
         return common::fail("unknown match method '{}' (str beg end sub dir dom len int ip bool found reg)",
                             words[i].text);
     } else if (flag == "-f") {
-      return common::fail("-f (patterns from a file) is not supported yet: list the patterns on the line");
+      if (i + 1 == words.size()) return common::fail("-f needs a file name");
+      files.push_back(words[++i].text);
     } else {
       break;  // a negative integer pattern
     }
@@ -111,13 +113,23 @@ common::Result<Criterion> parse_criterion(std::span<const Word> words) {
   std::vector<std::string> patterns;
   for (; i < words.size(); ++i) patterns.push_back(words[i].text);
   auto m = method.value_or(default_method(*expr, shorthand.method));
-  if (patterns.empty() && m != Match::Found) m = Match::Bool;  // no pattern: the sample's truth
+  if (patterns.empty() && files.empty() && m != Match::Found) m = Match::Bool;  // no pattern: the sample's truth
   auto set = make_patterns(m, ignore_case, patterns);
   if (!set) return tl::unexpected(set.error());
-  return Criterion{std::move(*expr), std::move(*set)};
+  Criterion criterion{std::move(*expr), std::move(*set), {}};
+  for (const auto& file : files) {
+    if (lib == nullptr) return common::fail("-f {}: pattern files are not available here", file);
+    if (m == Match::Found || m == Match::Bool) return common::fail("-f {}: -m found and -m bool take no pattern", file);
+    auto ref = lib->files.ref(file, PatternRef::Kind::Acl);
+    if (!ref) return common::fail("-f {}", ref.error().describe());
+    auto slot = (*ref)->use(m, ignore_case, ValueType::None);
+    if (!slot) return common::fail("-f {}", slot.error().describe());
+    criterion.files.push_back(std::move(*slot));
+  }
+  return criterion;
 }
 
-common::Status add_acl(AclTable& table, std::string_view value) {
+common::Result<NamedCriterion> parse_acl_line(std::string_view value, Library* lib) {
   auto words = split(value);
   if (!words) return tl::unexpected(words.error());
   if (words->size() < 2) return common::fail("expected NAME FETCH [flags] [patterns]");
@@ -126,18 +138,28 @@ common::Status add_acl(AclTable& table, std::string_view value) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != ':')
       return common::fail("ACL name '{}': only letters, digits, '_', '-', '.' and ':'", name);
   }
-  auto criterion = parse_criterion(std::span<const Word>(*words).subspan(1));
+  auto criterion = parse_criterion(std::span<const Word>(*words).subspan(1), lib);
   if (!criterion) return tl::unexpected(criterion.error());
-  auto& acl = table[name];
-  if (!acl) {
-    acl = std::make_shared<Acl>();
-    acl->name = name;
+  return NamedCriterion{name, std::move(*criterion)};
+}
+
+void add_acl(AclTable& table, NamedCriterion acl) {
+  auto& entry = table[acl.name];
+  if (!entry) {
+    entry = std::make_shared<Acl>();
+    entry->name = acl.name;
   }
-  acl->criteria.push_back(std::move(*criterion));
+  entry->criteria.push_back(std::move(acl.criterion));
+}
+
+common::Status add_acl(AclTable& table, std::string_view value, Library* lib) {
+  auto acl = parse_acl_line(value, lib);
+  if (!acl) return tl::unexpected(acl.error());
+  add_acl(table, std::move(*acl));
   return {};
 }
 
-common::Result<Condition> parse_condition(std::span<const Word> words) {
+common::Result<Condition> parse_condition(std::span<const Word> words, Library* lib) {
   Condition c;
   if (words.empty() || (words[0].text != "if" && words[0].text != "unless"))
     return common::fail("expected 'if' or 'unless'");
@@ -164,7 +186,7 @@ common::Result<Condition> parse_condition(std::span<const Word> words) {
       std::size_t end = i + 1;
       while (end < words.size() && words[end].text != "}") ++end;
       if (end == words.size()) return common::fail("column {}: '{{' without '}}'", words[i].column);
-      auto criterion = parse_criterion(words.subspan(i + 1, end - i - 1));
+      auto criterion = parse_criterion(words.subspan(i + 1, end - i - 1), lib);
       if (!criterion) return common::fail("column {}: {}", words[i].column, criterion.error().describe());
       auto acl = std::make_shared<Acl>();
       acl->name = "{ anonymous }";
@@ -217,6 +239,10 @@ bool evaluate(const Criterion& criterion, const Context& ctx) {
   if (criterion.patterns.method == Match::Found) return !samples.empty();
   for (const auto& s : samples) {
     if (matches(criterion.patterns, s)) return true;
+    for (const auto& slot : criterion.files) {
+      const auto set = slot->get();
+      if (set && lookup(*set, s)) return true;
+    }
   }
   return false;
 }
@@ -246,7 +272,7 @@ bool evaluate(const Condition& condition, const Context& ctx) {
   return result != condition.unless;
 }
 
-common::Result<Guarded> split_condition(std::string_view value) {
+common::Result<Guarded> split_condition(std::string_view value, Library* lib) {
   auto words = split(value);
   if (!words) return tl::unexpected(words.error());
   Guarded g;
@@ -257,7 +283,7 @@ common::Result<Guarded> split_condition(std::string_view value) {
     g.words.push_back(w);
   }
   if (i < words->size()) {
-    auto condition = parse_condition(std::span<const Word>(*words).subspan(i));
+    auto condition = parse_condition(std::span<const Word>(*words).subspan(i), lib);
     if (!condition) return tl::unexpected(condition.error());
     condition->text = std::string(value.substr((*words)[i].column - 1));
     g.condition = std::move(*condition);

@@ -25,7 +25,8 @@ namespace proxyd::sample {
 // One `acl` line's test.
 struct Criterion {
   Expression expression;
-  PatternSet patterns;
+  PatternSet patterns;                                    // written on the line
+  std::vector<std::shared_ptr<const PatternSlot>> files;  // -f FILE ...
 };
 
 struct Acl {
@@ -37,9 +38,17 @@ struct Acl {
 using AclTable = std::map<std::string, std::shared_ptr<Acl>, std::less<>>;
 
 // FETCH [flags] [patterns] (the words after an ACL's name, or inside { }).
-common::Result<Criterion> parse_criterion(std::span<const Word> words);
-// `NAME CRITERION`: adds the criterion to <table> (creating NAME).
-common::Status add_acl(AclTable& table, std::string_view value);
+// -f files and maps register in <lib> (none: they are an error).
+common::Result<Criterion> parse_criterion(std::span<const Word> words, Library* lib = nullptr);
+// `NAME CRITERION`: one `acl` line.
+struct NamedCriterion {
+  std::string name;
+  Criterion criterion;
+};
+common::Result<NamedCriterion> parse_acl_line(std::string_view value, Library* lib = nullptr);
+// Adds the criterion to <table> (creating NAME).
+void add_acl(AclTable& table, NamedCriterion acl);
+common::Status add_acl(AclTable& table, std::string_view value, Library* lib = nullptr);
 
 struct Condition {
   bool unless = false;
@@ -53,7 +62,7 @@ struct Condition {
 };
 
 // Parses the words from `if`/`unless` on. Names stay unresolved.
-common::Result<Condition> parse_condition(std::span<const Word> words);
+common::Result<Condition> parse_condition(std::span<const Word> words, Library* lib = nullptr);
 // Binds each named term to <table> (then the predefined ACLs); an unknown
 // name is an error with a did-you-mean.
 common::Status resolve(Condition& condition, const AclTable& table);
@@ -71,6 +80,6 @@ struct Guarded {
   std::vector<Word> words;
   std::optional<Condition> condition;
 };
-common::Result<Guarded> split_condition(std::string_view value);
+common::Result<Guarded> split_condition(std::string_view value, Library* lib = nullptr);
 
 }  // namespace proxyd::sample

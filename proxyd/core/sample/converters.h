@@ -16,10 +16,14 @@
 
 namespace proxyd::sample {
 
+class PatternSlot;
+
 // A converter's arguments as written, and what was compiled from them at load.
 struct ConverterArgs {
   std::span<const std::string> words;
-  const Regex* regex = nullptr;  // regsub: its first argument
+  const Regex* regex = nullptr;      // regsub: its first argument
+  const PatternSlot* map = nullptr;  // map*: the file
+  const Sample* fallback = nullptr;  // map*: the default
   const std::string& operator[](std::size_t i) const { return words[i]; }
   std::size_t size() const { return words.size(); }
 };

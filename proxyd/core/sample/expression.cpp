@@ -1,6 +1,9 @@
 #include "proxyd/core/sample/expression.h"
 
+#include <charconv>
+
 #include "common/core/text.h"
+#include "proxyd/core/sample/map_converter.h"
 
 namespace proxyd::sample {
 
@@ -17,6 +20,43 @@ common::Status check_count(std::string_view what, std::string_view name, std::si
     return common::fail("{} '{}' takes {} to {} arguments, {} given", what, name, min, max, n);
   }
   return {};
+}
+
+common::Result<Sample> map_default(std::string_view text, ValueType type) {
+  switch (type) {
+    case ValueType::Int: {
+      std::int64_t v = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || ptr != text.data() + text.size())
+        return common::fail("default '{}' is not an integer", text);
+      return Sample::of_int(v);
+    }
+    case ValueType::Ip: {
+      const auto ip = common::net::IpAddress::parse(text);
+      if (!ip) return common::fail("default '{}' is not an address", text);
+      return Sample::of_ip(*ip);
+    }
+    default:
+      return Sample::of_str(std::string(text));
+  }
+}
+
+// map(FILE[,DEFAULT]) and its kin: the file registered in <lib>.
+common::Result<Expression::Step> map_step(const Call& call, const MapSpec& spec, Library* lib) {
+  if (auto ok = check_count("converter", call.name, call.args.size(), 1, 2); !ok) return tl::unexpected(ok.error());
+  if (lib == nullptr) return common::fail("converter '{}': maps are not available here", call.name);
+  auto ref = lib->files.ref(call.args[0], PatternRef::Kind::Map);
+  if (!ref) return common::fail("converter '{}': {}", call.name, ref.error().describe());
+  Expression::Step step{map_converter(spec.output), call.args, nullptr, nullptr, nullptr};
+  auto slot = (*ref)->use(spec.match, false, spec.output);
+  if (!slot) return common::fail("converter '{}': {}", call.name, slot.error().describe());
+  step.map = std::move(*slot);
+  if (call.args.size() == 2) {
+    auto fallback = map_default(call.args[1], spec.output);
+    if (!fallback) return common::fail("converter '{}': {}", call.name, fallback.error().describe());
+    step.fallback = std::make_shared<const Sample>(std::move(*fallback));
+  }
+  return step;
 }
 
 }  // namespace
@@ -75,13 +115,13 @@ common::Result<std::vector<Call>> split_calls(std::string_view text) {
   return calls;
 }
 
-common::Result<Expression> parse_expression(std::string_view text) {
+common::Result<Expression> parse_expression(std::string_view text, Library* lib) {
   auto calls = split_calls(text);
   if (!calls) return tl::unexpected(calls.error());
-  return parse_expression(*calls, text);
+  return parse_expression(*calls, text, lib);
 }
 
-common::Result<Expression> parse_expression(const std::vector<Call>& calls, std::string_view text) {
+common::Result<Expression> parse_expression(const std::vector<Call>& calls, std::string_view text, Library* lib) {
   Expression expr;
   expr.text = std::string(text);
   const auto& first = calls.front();
@@ -93,16 +133,24 @@ common::Result<Expression> parse_expression(const std::vector<Call>& calls, std:
     return tl::unexpected(ok.error());
   expr.fetch_args = first.args;
   for (std::size_t i = 1; i < calls.size(); ++i) {
+    if (const auto spec = parse_map_converter(calls[i].name)) {
+      auto step = map_step(calls[i], *spec, lib);
+      if (!step) return tl::unexpected(step.error());
+      expr.converters.push_back(std::move(*step));
+      continue;
+    }
     const auto* conv = find_converter(calls[i].name);
     if (conv == nullptr) {
-      return common::fail("unknown converter '{}'{}", calls[i].name, did_you_mean(calls[i].name, converter_names()));
+      auto names = converter_names();
+      for (const auto n : map_converter_names()) names.push_back(n);
+      return common::fail("unknown converter '{}'{}", calls[i].name, did_you_mean(calls[i].name, names));
     }
     if (auto ok = check_count("converter", calls[i].name, calls[i].args.size(), conv->min_args, conv->max_args); !ok)
       return tl::unexpected(ok.error());
     if (auto ok = conv->check(calls[i].args); !ok) {
       return common::fail("converter '{}': {}", calls[i].name, ok.error().describe());
     }
-    Expression::Step step{conv, calls[i].args, nullptr};
+    Expression::Step step{conv, calls[i].args, nullptr, nullptr, nullptr};
     if (conv->regex) {
       const bool icase = calls[i].args.size() > 2 && calls[i].args[2].find('i') != std::string::npos;
       auto re = Regex::compile(calls[i].args[0], icase);
@@ -122,7 +170,8 @@ std::vector<Sample> evaluate(const Expression& expr, const Context& ctx) {
   for (auto& s : samples) {
     std::optional<Sample> current = std::move(s);
     for (const auto& step : expr.converters) {
-      current = step.converter->fn(std::move(*current), ConverterArgs{step.args, step.regex.get()});
+      current = step.converter->fn(std::move(*current),
+                                   ConverterArgs{step.args, step.regex.get(), step.map.get(), step.fallback.get()});
       if (!current) break;
     }
     if (current) out.push_back(std::move(*current));

@@ -11,6 +11,7 @@
 #include "common/core/result.h"
 #include "proxyd/core/sample/converters.h"
 #include "proxyd/core/sample/fetches.h"
+#include "proxyd/core/sample/pattern_file.h"
 
 namespace proxyd::sample {
 
@@ -25,7 +26,9 @@ struct Expression {
   struct Step {
     const ConverterDef* converter = nullptr;
     std::vector<std::string> args;
-    std::shared_ptr<const Regex> regex;  // compiled first argument (regsub)
+    std::shared_ptr<const Regex> regex;      // compiled first argument (regsub)
+    std::shared_ptr<const PatternSlot> map;  // map*: the file's entries
+    std::shared_ptr<const Sample> fallback;  // map*: the default
   };
   std::vector<Step> converters;
   std::string text;  // as written, for messages
@@ -36,9 +39,11 @@ struct Expression {
 common::Result<std::vector<Call>> split_calls(std::string_view text);
 
 // Parses <text> (or its calls, split already); an unknown fetch or
-// converter is an error with a did-you-mean, as are argument counts.
-common::Result<Expression> parse_expression(std::string_view text);
-common::Result<Expression> parse_expression(const std::vector<Call>& calls, std::string_view text);
+// converter is an error with a did-you-mean, as are argument counts. Map
+// files register in <lib> (none: maps are an error).
+common::Result<Expression> parse_expression(std::string_view text, Library* lib = nullptr);
+common::Result<Expression> parse_expression(const std::vector<Call>& calls, std::string_view text,
+                                            Library* lib = nullptr);
 
 // The samples of <expr> for <ctx>: the fetch's, each through every
 // converter (a converter that fails drops the sample).

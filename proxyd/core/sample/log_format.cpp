@@ -4,7 +4,7 @@
 
 namespace proxyd::sample {
 
-common::Result<LogFormat> LogFormat::parse(std::string_view text) {
+common::Result<LogFormat> LogFormat::parse(std::string_view text, Library* lib) {
   LogFormat f;
   f.text_ = std::string(text);
   std::string literal;
@@ -21,7 +21,7 @@ common::Result<LogFormat> LogFormat::parse(std::string_view text) {
     if (i + 1 < text.size() && text[i + 1] == '[') {
       const auto close = text.find(']', i + 2);
       if (close == std::string_view::npos) return common::fail("column {}: '%[' without ']'", i + 1);
-      auto expr = parse_expression(text.substr(i + 2, close - i - 2));
+      auto expr = parse_expression(text.substr(i + 2, close - i - 2), lib);
       if (!expr) return common::fail("column {}: {}", i + 3, expr.error().describe());
       if (!literal.empty()) f.parts_.emplace_back(std::move(literal));
       literal.clear();

@@ -19,7 +19,8 @@ class LogFormat {
   // "%[" without "]", an unknown fetch or converter, or a log variable
   // other than %[...] (HAProxy's %ci, %H ...: not supported here) is an
   // error naming the column.
-  static common::Result<LogFormat> parse(std::string_view text);
+  // Maps in %[...] register in <lib> (none: they are an error).
+  static common::Result<LogFormat> parse(std::string_view text, Library* lib = nullptr);
 
   // The text with each sample's string form (an absent sample is empty).
   std::string render(const Context& ctx) const;

@@ -2,6 +2,7 @@
 
 #include "common/core/config/value_parsers.h"
 #include "common/core/text.h"
+#include "proxyd/core/stats/map_command.h"
 
 namespace proxyd::stats {
 namespace {
@@ -101,19 +102,21 @@ Result<std::uint32_t> resolve_weight(const SetWeight& command, std::uint32_t con
   return static_cast<std::uint32_t>(weight);
 }
 
-std::string_view admin_help() {
-  return "Commands (several may share a line, separated by ';'):\n"
-         "  help                                      this list\n"
-         "  show info                                 process information\n"
-         "  show stat                                 statistics as CSV (HAProxy's columns)\n"
-         "  show servers state [BACKEND]              every server's state, one line each\n"
-         "  show sess                                 session counts by worker, frontend, backend, server\n"
-         "  show health                               what the health endpoint answers\n"
-         "  disable server BACKEND/SERVER             maintenance: no new connections, no checks\n"
-         "  enable server BACKEND/SERVER              back to ready\n"
-         "  set server BACKEND/SERVER state STATE     ready | drain (no new connections) | maint\n"
-         "  set weight BACKEND/SERVER N|N%            weight 0-256, or a percentage of the configured one\n"
-         "  get weight BACKEND/SERVER                 current and configured weight\n";
+std::string admin_help() {
+  return std::string(
+             "Commands (several may share a line, separated by ';'):\n"
+             "  help                                      this list\n"
+             "  show info                                 process information\n"
+             "  show stat                                 statistics as CSV (HAProxy's columns)\n"
+             "  show servers state [BACKEND]              every server's state, one line each\n"
+             "  show sess                                 session counts by worker, frontend, backend, server\n"
+             "  show health                               what the health endpoint answers\n"
+             "  disable server BACKEND/SERVER             maintenance: no new connections, no checks\n"
+             "  enable server BACKEND/SERVER              back to ready\n"
+             "  set server BACKEND/SERVER state STATE     ready | drain (no new connections) | maint\n"
+             "  set weight BACKEND/SERVER N|N%            weight 0-256, or a percentage of the configured one\n"
+             "  get weight BACKEND/SERVER                 current and configured weight\n") +
+         std::string(map_help());
 }
 
 }  // namespace proxyd::stats

@@ -7,6 +7,7 @@
 //   set server B/S state ready|drain|maint
 //   set weight B/S N|N%           (N% of the configured weight)
 //   get weight B/S
+//   show|get|add|set|del|clear|commit map|acl ... (map_command.h)
 // Several commands may share a line, separated by ';'.
 #pragma once
 
@@ -62,6 +63,6 @@ std::vector<std::string_view> split_commands(std::string_view line);
 common::Result<std::uint32_t> resolve_weight(const SetWeight& command, std::uint32_t configured);
 
 // The text of `help`.
-std::string_view admin_help();
+std::string admin_help();
 
 }  // namespace proxyd::stats

@@ -270,16 +270,16 @@ TEST_CASE("use_backend rules: conditions, order and lines", "[config]") {
   const auto& rules = c.frontends[0].use_backends;
   REQUIRE(rules.size() == 5);
   CHECK(rules[0].backend == "api");
-  CHECK(rules[0].condition.text == "if path_beg /api");
-  CHECK_FALSE(rules[0].condition.unless);
+  CHECK(rules[0].condition->text == "if path_beg /api");
+  CHECK_FALSE(rules[0].condition->unless);
   CHECK(rules[0].line == 5);
-  CHECK(rules[1].condition.unless);
-  CHECK(rules[1].condition.text == "unless hdr X-Canary on");
+  CHECK(rules[1].condition->unless);
+  CHECK(rules[1].condition->text == "unless hdr X-Canary on");
   // proxyd's first syntax becomes an anonymous ACL, resolved.
   for (const auto& r : rules) {
-    REQUIRE(r.condition.any_of.size() == 1);
-    REQUIRE(r.condition.any_of[0].size() == 1);
-    CHECK(r.condition.any_of[0][0].acl != nullptr);
+    REQUIRE(r.condition->any_of.size() == 1);
+    REQUIRE(r.condition->any_of[0].size() == 1);
+    CHECK(r.condition->any_of[0][0].acl != nullptr);
   }
 }
 
@@ -298,8 +298,8 @@ TEST_CASE("acl lines and HAProxy conditions in use_backend and redirect", "[conf
   REQUIRE(f.acls.size() == 2);
   CHECK(f.acls.at("is_api")->criteria.size() == 2);
   REQUIRE(f.use_backends.size() == 1);
-  CHECK(f.use_backends[0].condition.any_of.size() == 2);
-  CHECK(f.use_backends[0].condition.any_of[0][1].negate);
+  CHECK(f.use_backends[0].condition->any_of.size() == 2);
+  CHECK(f.use_backends[0].condition->any_of[0][1].negate);
   REQUIRE(f.redirects[0].condition);
   CHECK(f.redirects[0].condition->any_of[0][0].negate);
 }

@@ -107,9 +107,9 @@ TEST_CASE("unless negates a condition", "[proxyd][http][rules]") {
 
 TEST_CASE("the first matching use_backend rule wins", "[proxyd][http][rules]") {
   const std::vector<UseBackendRule> rules{
-      {"api", legacy("if path_beg /api"), 10},
-      {"static", legacy("if host static.example.org"), 11},
-      {"catch", legacy("if path_beg /"), 12},
+      {"api", std::nullopt, legacy("if path_beg /api"), 10},
+      {"static", std::nullopt, legacy("if host static.example.org"), 11},
+      {"catch", std::nullopt, legacy("if path_beg /"), 12},
   };
   const auto pick = [](std::span<const UseBackendRule> r, std::string_view host, std::string_view path) {
     const auto head = head_with(path, {{"Host", host}});

@@ -1,0 +1,140 @@
+// proxyd's rule language end to end: maps and pattern files edited live
+// through the runtime API, computed backend names, and the access-control
+// actions, with real HTTP servers on loopback and raw sockets as clients.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "proxyd/io/admin_client.h"
+#include "support/daemon_runner.h"
+#include "support/http_backend.h"
+#include "support/tcp_backend.h"
+
+using namespace std::chrono_literals;
+using testing::HttpBackend;
+using testing::TcpClient;
+
+namespace {
+
+struct Proxy {
+  testing::TempDir dir;
+  std::uint16_t port = testing::free_port();
+  std::string config_path;
+  std::unique_ptr<testing::DaemonRunner> daemon;
+
+  std::string socket() const { return dir.file("admin.sock"); }
+  // <body> follows the preamble; {port} and {dir} are substituted.
+  void write(const std::string& body) {
+    config_path =
+        dir.write("proxyd.ini",
+                  fmt::format("[global]\nlog = stderr\npidfile = {}\nadmin_socket = {}\n[defaults]\nmode = http\n"
+                              "timeout_connect = 1s\ntimeout_client = 5s\ntimeout_server = 5s\n{}",
+                              dir.file("proxyd.pid"), socket(),
+                              fmt::format(fmt::runtime(body), fmt::arg("port", port), fmt::arg("dir", dir.path()))));
+  }
+  void start(const std::string& body) {
+    write(body);
+    daemon = std::make_unique<testing::DaemonRunner>(
+        std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", config_path}, dir.file("proxyd.log"));
+    const bool started = daemon->wait_for_log("started", 10s);
+    INFO(daemon->log());
+    REQUIRE(started);
+  }
+  std::string admin(const std::string& command) const {
+    auto answer = proxyd::io::admin_request(socket(), command);
+    REQUIRE(answer);
+    return *answer;
+  }
+  // The whole reply to a GET of <path> with <headers>.
+  std::string get(const std::string& path, const std::string& headers = "Host: www.example.org\r\n") const {
+    auto client = TcpClient::connect(fmt::format("127.0.0.1:{}", port));
+    REQUIRE(client);
+    REQUIRE(client->send_all(fmt::format("GET {} HTTP/1.1\r\n{}Connection: close\r\n\r\n", path, headers)));
+    return client->read_to_end().value_or("<timeout>");
+  }
+  std::string served_by(const std::string& host) const {
+    const auto reply = get("/", "Host: " + host + "\r\n");
+    const auto at = reply.find("X-Served-By: ");
+    return at == std::string::npos ? reply.substr(0, 12) : reply.substr(at + 13, reply.find("\r\n", at) - at - 13);
+  }
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("rules: a map edited through the runtime API reroutes without reload; commit keeps it",
+          "[proxyd][http][rules]") {
+  HttpBackend a("a"), b("b"), web("web");
+  Proxy p;
+  const auto map = p.dir.write("hosts.map", "# host backend\na.example.org be_a\n");
+  p.start(
+      fmt::format("[frontend www]\nbind = 127.0.0.1:{{port}}\nbackend = be_web\n"
+                  "use_backend = %[req.hdr(host),lower,field(1,:),map({}/hosts.map,be_web)]\n"
+                  "[backend be_a]\nserver = a {}\n[backend be_b]\nserver = b {}\n[backend be_web]\nserver = web {}\n",
+                  "{dir}", a.endpoint(), b.endpoint(), web.endpoint()));
+  CHECK(p.served_by("A.example.org") == "a");
+  CHECK(p.served_by("b.example.org") == "web");
+  CHECK(p.admin("add map " + map + " b.example.org be_b").empty());
+  CHECK(p.served_by("b.example.org") == "b");
+  CHECK(p.admin("show map").find("(" + map + ")") != std::string::npos);
+  CHECK(p.admin("show map #0") == "0x1 a.example.org be_a\n0x2 b.example.org be_b\n");
+  CHECK(p.admin("set map #0 a.example.org be_b").empty());
+  CHECK(p.served_by("a.example.org") == "b");
+  CHECK(p.admin("set map #0 a.example.org be_a").empty());
+  // Mistakes answer one line and change nothing.
+  CHECK(p.admin("del map #0 nobody.example.org").starts_with("error: "));
+  CHECK(p.admin("add map /etc/none.map x y").starts_with("error: unknown map"));
+  CHECK(p.served_by("a.example.org") == "a");
+  // A name that matches no backend falls back to the default one.
+  CHECK(p.admin("add map #0 c.example.org be_nowhere").empty());
+  CHECK(p.served_by("c.example.org") == "web");
+  CHECK(p.admin("del map #0 c.example.org").empty());
+
+  // A reload rereads the file: an edit without commit is gone, a committed one stays.
+  CHECK(p.admin("commit map #0").empty());
+  CHECK(read_file(map) == "a.example.org be_a\nb.example.org be_b\n");
+  CHECK(p.admin("add map #0 d.example.org be_b").empty());
+  CHECK(p.served_by("d.example.org") == "b");
+  p.daemon->signal(SIGHUP);
+  REQUIRE(p.daemon->wait_for_log("configuration reloaded", 10s));
+  REQUIRE(testing::eventually([&] { return p.served_by("d.example.org") == "web"; }, 10s));
+  CHECK(p.served_by("b.example.org") == "b");
+}
+
+TEST_CASE("rules: deny on a 10,000-entry pattern file, live add/del acl", "[proxyd][http][rules]") {
+  HttpBackend web("web");
+  Proxy p;
+  std::string list;
+  for (int i = 0; i < 10000; ++i) list += fmt::format("10.{}.{}.0/24\n", i / 256, i % 256);
+  const auto lst = p.dir.write("blocked.lst", list);
+  p.start(
+      fmt::format("[frontend www]\nbind = 127.0.0.1:{{port}}\nbackend = web\n"
+                  "acl = blocked src -f {}\n"
+                  "acl = blocked_fwd hdr_ip(x-forwarded-for) -f {}\n"
+                  "http_request = deny deny_status 403 if blocked || blocked_fwd\n"
+                  "[backend web]\nserver = web {}\n",
+                  lst, lst, web.endpoint()));
+  auto status = [&](const std::string& xff) {
+    return p.get("/", "Host: x\r\nX-Forwarded-For: " + xff + "\r\n").substr(9, 3);
+  };
+  CHECK(status("10.39.15.200") == "403");  // entry 9999 + 1 = 10.39.15.0/24
+  CHECK(status("10.40.0.1") == "200");
+  CHECK(status("127.0.0.1") == "200");
+  CHECK(p.admin("add acl " + lst + " 10.40.0.0/16").empty());
+  CHECK(status("10.40.0.1") == "403");
+  CHECK(p.admin("add acl " + lst + " not-a-network").starts_with("error: "));
+  CHECK(p.admin("get acl " + lst + " 10.40.3.3").find("found=yes, key=\"10.40.0.0/16\"") != std::string::npos);
+  CHECK(p.admin("del acl " + lst + " 10.40.0.0/16").empty());
+  CHECK(status("10.40.0.1") == "200");
+  CHECK(p.admin("add acl " + lst + " 127.0.0.0/8").empty());
+  CHECK(p.get("/").substr(9, 3) == "403");  // src itself now
+}
