@@ -2,7 +2,7 @@
 # nothing but common_core, and common_core links only pure libraries (fmt,
 # inih, tl::expected, nlohmann_json: codecs without I/O). proxyd_core may
 # also link PCRE2 (the rule language's regular expressions: computation on
-# strings, no I/O). The header rule is checked by the core_purity test.
+# strings, no I/O) and libxcrypt (userlist password hashes: computation). The header rule is checked by the core_purity test.
 set(HAPAIR_PURE_LIBRARIES common_core fmt::fmt PkgConfig::INIH hapair::expected nlohmann_json::nlohmann_json)
 
 function(hapair_check_core_purity)
@@ -16,7 +16,7 @@ function(hapair_check_core_purity)
       if(target STREQUAL "common_core")
         set(allowed ${HAPAIR_PURE_LIBRARIES})
       elseif(target STREQUAL "proxyd_core")
-        set(allowed common_core PkgConfig::PCRE2)
+        set(allowed common_core PkgConfig::PCRE2 PkgConfig::LIBCRYPT)
       else()
         set(allowed common_core)
       endif()

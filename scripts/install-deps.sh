@@ -11,8 +11,9 @@ packages=(
   libev-dev libssl-dev libnl-3-dev libnl-route-3-dev libinih-dev
   libcurl4-openssl-dev libfmt-dev libexpected-dev libsystemd-dev
   nlohmann-json3-dev libcap-ng-dev
-  # regular expressions of the rule language (JIT), in proxyd_core
-  libpcre2-dev
+  # regular expressions of the rule language (JIT) and userlist password
+  # hashes (libxcrypt), in proxyd_core
+  libpcre2-dev libcrypt-dev
   # tests
   catch2 iproute2 iputils-ping curl procps psmisc git chromium
   # reference HTTP parser for the differential test (tests only, never linked into proxyd)

@@ -50,6 +50,16 @@ void load_pattern_files(const std::string& source, sample::Library& library, std
     contents << in.rdbuf();
     if (auto ok = ref->load(contents.str()); !ok) errors.push_back(ok.error().describe());
   }
+  for (auto& [path, body] : library.body_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      errors.push_back(fmt::format("{}: cannot read the response body file {}", source, path));
+      continue;
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    *body = contents.str();
+  }
 }
 
 }  // namespace

@@ -96,6 +96,7 @@ HttpSession::HttpSession(Worker& worker, GenerationPtr generation, FrontendShare
   record_.accepted = wall_now(worker.utc_offset());
   record_.frontend = frontend.config.name;
   record_.backend = frontend.config.name;
+  vars_ = sample::Variables(&generation_->config.library->proc_variables);
   frontend.counters.add(counter_slot(), FrontendCounter::Sessions);
   raise_max(frontend.active_max, frontend.active.load(memory_order_relaxed));
 }
@@ -331,26 +332,25 @@ bool HttpSession::process_request() {
 }
 
 void HttpSession::head_complete() {
-  const auto& head = request_parser_.head();
+  const auto& parsed = request_parser_.head();
   record_.request_time = since(txn_.request_started);
-  record_.method = std::string(head.method);
-  record_.uri = std::string(head.target);
-  record_.version = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-  method_ = record_.method;
-  request_keep_alive_ = head.keep_alive;
-  request_upgrade_ = head.upgrade;
-  request_has_body_ = has_body(head);
+  record_.method = std::string(parsed.method);
+  record_.uri = std::string(parsed.target);
+  record_.version = parsed.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  request_keep_alive_ = parsed.keep_alive;
+  request_upgrade_ = parsed.upgrade;
+  request_has_body_ = has_body(parsed);
+  // The rules edit a copy of the head, in place (later rules see the edits).
+  request_head_.reset(parsed, client_in_.view().substr(0, head_length_));
+  vars_.clear(sample::VarScope::Txn);
+  vars_.clear(sample::VarScope::Req);
+  vars_.clear(sample::VarScope::Res);
+  const auto& head = request_head_.head();
 
-  sample::Context ctx;
-  ctx.src = client_address_;
-  ctx.dst = local_address_;
+  sample::Context ctx = rule_context();
   ctx.request = &head;
-  ctx.frontend = frontend_.config.name;
-  ctx.tls = client_->is_tls();
-  ctx.sni = client_->server_name();
-  const auto host_header = head.header("host").value_or("");
   request_actions_ = {};
-  if (run_request_actions(frontend_.config.http_request, ctx, host_header)) return;
+  if (run_request_actions(frontend_.config.http_request, ctx)) return;
   for (const auto& rule : frontend_.config.redirects) {
     if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
     respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
@@ -370,8 +370,9 @@ void HttpSession::head_complete() {
   if (!backend_->config.http_request.empty()) {
     ctx.backend = backend_->config.name;
     request_actions_.stop = http::ActionResult::Stop::None;
-    if (run_request_actions(backend_->config.http_request, ctx, host_header)) return;
+    if (run_request_actions(backend_->config.http_request, ctx)) return;
   }
+  method_ = std::string(head.method);  // as the server gets it (set-method)
   const auto& be = backend_->config.settings;
 
   // Persistence cookie: the server it names, while that server is up.
@@ -413,32 +414,65 @@ void HttpSession::head_complete() {
   connector_.start(connector_target(key), [this](ServerShared& server) { return reuse_connection(server); });
 }
 
-// http_request rules of one section: header edits and set-path are kept
-// for forward_request_head; deny, return and redirect answer here. True
-// when the request was answered.
-bool HttpSession::run_request_actions(std::span<const http::HttpAction> rules, const sample::Context& ctx,
-                                      std::string_view host) {
+// The context the rules of this connection read (the request or response
+// head is added by the caller).
+sample::Context HttpSession::rule_context() {
+  sample::Context ctx;
+  ctx.src = client_address_;
+  ctx.dst = local_address_;
+  ctx.frontend = frontend_.config.name;
+  ctx.tls = client_->is_tls();
+  ctx.sni = client_->server_name();
+  ctx.library = generation_->config.library.get();
+  ctx.vars = &vars_;
+  return ctx;
+}
+
+// http_request rules of one section: edits apply to request_head_ at once;
+// deny, tarpit, auth, return and redirect answer here. True when the
+// request was answered (or is held in the tarpit).
+bool HttpSession::run_request_actions(std::span<const http::HttpAction> rules, sample::Context& ctx) {
   if (rules.empty()) return false;
-  const auto& head = request_parser_.head();
-  http::run_actions(rules, ctx, host, head.target, request_actions_);
+  http::run_actions(rules, ctx, request_head_, request_actions_);
+  auto& r = request_actions_;
   using Stop = http::ActionResult::Stop;
-  switch (request_actions_.stop) {
+  switch (r.stop) {
     case Stop::None:
     case Stop::Allow:
       return false;
     case Stop::Deny:
-      respond_and_close(request_actions_.status,
-                        request_actions_.response.empty() ? error_pages().response(request_actions_.status)
-                                                          : request_actions_.response,
+      respond_and_close(r.status, r.response.empty() ? error_pages().response(r.status) : r.response,
                         {TerminationCause::Proxy, SessionPhase::Request});
+      return true;
+    case Stop::Tarpit:
+      start_tarpit();
+      return true;
+    case Stop::Auth:
+      respond_and_close(r.status, r.response, {TerminationCause::Proxy, SessionPhase::Request});
       return true;
     case Stop::Return:
     case Stop::Redirect:
-      respond_and_close(request_actions_.status, request_actions_.response,
-                        {TerminationCause::Local, SessionPhase::Request});
+      respond_and_close(r.status, r.response, {TerminationCause::Local, SessionPhase::Request});
       return true;
   }
   return false;
+}
+
+// tarpit: the request is held (nothing read from the client) for
+// timeout_tarpit, then answered; logged PT.
+void HttpSession::start_tarpit() {
+  const auto& settings = backend_ != nullptr ? backend_->config.settings : fe_settings_;
+  const auto hold = settings.timeout_tarpit.value_or(settings.timeout_connect);
+  txn_.request = RequestPhase::Tarpit;
+  txn_.tarpit_until = worker_.loop().now() + hold;
+  arm_timer();
+}
+
+void HttpSession::end_tarpit() {
+  txn_.tarpit_until.reset();
+  const auto& r = request_actions_;
+  respond_and_close(r.status, r.response.empty() ? error_pages().response(r.status) : r.response,
+                    {TerminationCause::Proxy, SessionPhase::Tarpit});
 }
 
 Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> request_key) const {
@@ -513,14 +547,13 @@ void HttpSession::on_connector(std::optional<TerminationState> failure) {
 }
 
 void HttpSession::forward_request_head() {
-  const auto& head = request_parser_.head();
+  const auto& head = request_head_.head();
   const auto& fe = fe_settings_;
   const auto& be = backend_->config.settings;
   http::HeadEditor editor(head);
   http::remove_hop_by_hop(editor, request_upgrade_);
   editor.apply(fe.request_header_rules);
   if (&be != &fe) editor.apply(be.request_header_rules);
-  editor.apply(request_actions_.edits);  // http_request rules: frontend's, then backend's
   const bool forwardfor = fe.forwardfor || be.forwardfor;
   const auto& except = fe.forwardfor ? fe.forwardfor_except : be.forwardfor_except;
   std::string client_ip;
@@ -541,9 +574,7 @@ void HttpSession::forward_request_head() {
   }
   std::string& out = scratch_;
   out.clear();
-  editor.serialize_request(head.method,
-                           request_actions_.target ? std::string_view(*request_actions_.target) : head.target,
-                           head.version_minor, out);
+  editor.serialize_request(head.method, head.target, head.version_minor, out);
   to_server_.append(out);
   if (!request_has_body_) sent_head_ = out;
   client_in_.consume(head_length_);
@@ -761,13 +792,12 @@ void HttpSession::response_head_complete() {
     respond_failure(http::Failure::BadResponse);
     return;
   }
-  record_.status = status;
-  record_.response_time = since(request_sent_);
-  count_response(status);
-
   const auto& fe = fe_settings_;
   const auto& be = backend_->config.settings;
   if (status == 101) {
+    record_.status = status;
+    record_.response_time = since(request_sent_);
+    count_response(status);
     to_client_.append(server_in_.view().substr(0, response_head_length_));
     server_in_.consume(response_head_length_);
     start_tunnel();
@@ -780,11 +810,16 @@ void HttpSession::response_head_complete() {
                                                   .request_complete = txn_.request == RequestPhase::Done});
   if (!head.keep_alive || head.framing == http::BodyFraming::UntilClose) close_server_after_ = true;
 
-  http::HeadEditor editor(head);
+  response_head_.reset(head, server_in_.view().substr(0, response_head_length_));
+  if (!run_response_actions()) return;
+  const auto& edited = response_head_.head();
+  record_.status = edited.status;  // after set-status, as HAProxy logs it
+  record_.response_time = since(request_sent_);
+  count_response(edited.status);
+  http::HeadEditor editor(edited);
   http::remove_hop_by_hop(editor, false);
   if (&be != &fe) editor.apply(be.response_header_rules);
   editor.apply(fe.response_header_rules);
-  if (!run_response_actions(head, editor)) return;
   if (be.cookie) {
     auto* server = connector_.server();
     if (server != nullptr && !server->config.cookie.empty()) {
@@ -799,7 +834,7 @@ void HttpSession::response_head_complete() {
   }
   std::string& out = scratch_;
   out.clear();
-  editor.serialize_response(head.version_minor, status, head.reason, out);
+  editor.serialize_response(head.version_minor, edited.status, edited.reason, out);
   to_client_.append(out);
   server_in_.consume(response_head_length_);
 
@@ -807,33 +842,39 @@ void HttpSession::response_head_complete() {
   txn_.response = response_body_.done() ? ResponsePhase::Done : ResponsePhase::Body;
 }
 
-// http_response rules, the backend's then the frontend's (response fetches
-// and the connection's; not the request's). False when a deny answered 502.
-bool HttpSession::run_response_actions(const http::MessageHead& head, http::HeadEditor& editor) {
+// http_response rules, the backend's then the frontend's, editing
+// response_head_ (they read the request too). False when the response was
+// replaced: a deny answers 502 (PH), a return or redirect its own.
+bool HttpSession::run_response_actions() {
   const auto& fe_rules = frontend_.config.http_response;
   const auto& be_rules = backend_->config.http_response;
   if (fe_rules.empty() && be_rules.empty()) return true;
-  sample::Context ctx;
-  ctx.src = client_address_;
-  ctx.dst = local_address_;
-  ctx.response = &head;
-  ctx.frontend = frontend_.config.name;
+  sample::Context ctx = rule_context();
   ctx.backend = backend_->config.name;
-  ctx.tls = client_->is_tls();
-  ctx.sni = client_->server_name();
+  ctx.request = &request_head_.head();
+  ctx.response = &response_head_.head();
   http::ActionResult result;
-  http::run_actions(be_rules, ctx, {}, {}, result);
-  if (result.stop != http::ActionResult::Stop::Deny) {
-    result.stop = http::ActionResult::Stop::None;
-    if (&be_rules != &fe_rules) http::run_actions(fe_rules, ctx, {}, {}, result);
+  using Stop = http::ActionResult::Stop;
+  http::run_actions(be_rules, ctx, response_head_, result);
+  if (result.stop == Stop::None || result.stop == Stop::Allow) {
+    result.stop = Stop::None;
+    if (&be_rules != &fe_rules) http::run_actions(fe_rules, ctx, response_head_, result);
   }
-  if (result.stop == http::ActionResult::Stop::Deny) {
-    count_server_error();
-    respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
-    return false;
+  if (result.log_level) request_actions_.log_level = result.log_level;
+  switch (result.stop) {
+    case Stop::None:
+    case Stop::Allow:
+      return true;
+    case Stop::Return:
+    case Stop::Redirect:
+      close_server(false);  // its body is not read
+      respond_and_close(result.status, result.response, {TerminationCause::Local, SessionPhase::Headers});
+      return false;
+    default:
+      count_server_error();
+      respond_error(502, {TerminationCause::Proxy, SessionPhase::Headers});
+      return false;
   }
-  editor.apply(result.edits);
-  return true;
 }
 
 bool HttpSession::forward_response_body() {
@@ -1108,6 +1149,9 @@ void HttpSession::on_timeout() {
     case http::Expiry::LingerDone:
       finish(pending_termination_);
       return;
+    case http::Expiry::TarpitDone:
+      end_tarpit();
+      break;
   }
   drive();
 }

@@ -84,8 +84,11 @@ class HttpSession final : public SessionBase {
   void on_connector(std::optional<log::TerminationState> failure);
   bool reuse_connection(ServerShared& server);
   void forward_request_head();
-  bool run_request_actions(std::span<const http::HttpAction> rules, const sample::Context& ctx, std::string_view host);
-  bool run_response_actions(const http::MessageHead& head, http::HeadEditor& editor);
+  sample::Context rule_context();
+  bool run_request_actions(std::span<const http::HttpAction> rules, sample::Context& ctx);
+  void start_tarpit();
+  void end_tarpit();
+  bool run_response_actions();
   bool forward_request_body();
   void response_head_complete();
   bool forward_response_body();
@@ -155,7 +158,10 @@ class HttpSession final : public SessionBase {
   bool retrying_ = false;                      // sending again after a reused connection closed
   std::string sent_head_;                      // a bodiless request's head, kept for that retry
   std::optional<std::uint64_t> request_key_;   // balance uri|hdr key, kept for that retry
-  http::ActionResult request_actions_;         // http_request rules: edits, set-path
+  http::ActionResult request_actions_;         // http_request rules: the verdict, set-log-level
+  http::EditableHead request_head_;            // the request as the rules edit it
+  http::EditableHead response_head_;           // the response as the rules edit it
+  sample::Variables vars_;                     // set-var/var(): sess, txn, req, res
   bool response_bytes_seen_ = false;           // the server sent something for this request
   log::TerminationState pending_termination_;  // logged once a final response is out
   bool close_client_after_ = false;            // Connection: close sent to the client

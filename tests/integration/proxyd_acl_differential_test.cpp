@@ -355,3 +355,66 @@ TEST_CASE("differential: maps, pattern files and computed backend names as HAPro
   CHECK(theirs[1]->request_count() == 1);  // shop -> b1
   CHECK(theirs[3]->request_count() == 1);  // curl -> b3
 }
+
+TEST_CASE("differential: target, method, value and variable actions, auth and set-status as HAProxy's",
+          "[proxyd][http][differential]") {
+  if (haproxy_missing()) return;
+  HttpBackend theirs_backend("web"), ours_backend("web");
+  const std::vector<std::string> request_rules{
+      "auth realm Private if { path_beg /private }",
+      "set-var(txn.tenant) req.hdr(x-tenant),lower",
+      "set-var-fmt(txn.pair) %[var(txn.tenant)]-%[method]",
+      "set-header X-Pair %[var(txn.pair)]",
+      "set-header X-Default %[var(txn.missing,none)]",
+      "set-query v=%[var(txn.tenant)] if { path_beg /q/ }",
+      "set-uri /u%[path] if { path_beg /uri/ }",
+      "replace-uri ^/ru/([^?]*)\\?(.*) /ru2/\\1/\\2",
+      "replace-pathq ^/rp/(.*) /rp2/\\1",
+      "replace-value X-List ^a(.*)$ z\\1",
+      "set-method PUT if { path_beg /put/ }",
+      "del-header X-Tenant",
+      "deny deny_status 429 if { hdr(x-tenant) -m found }",
+  };
+  const std::vector<std::string> response_rules{
+      "set-status 299 if { var(txn.tenant) -m str blue }",
+      "set-status 203 reason Rewritten if { var(txn.tenant) -m str red }",
+      "set-header X-Tenant-Back %[var(txn.tenant)]",
+  };
+  std::vector<std::pair<std::string, std::string>> rules;
+  for (const auto& r : request_rules) rules.emplace_back("http-request", r);
+  for (const auto& r : response_rules) rules.emplace_back("http-response", r);
+  Pair pair(rules, fmt::format("backend web\n  server s {}\n", theirs_backend.endpoint()),
+            fmt::format("[backend web]\nserver = s {}\n", ours_backend.endpoint()));
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(pair.started());
+  const std::vector<Request> requests{
+      {"GET", "/private/x", {}},
+      {"GET", "/q/a?old=1", {"X-Tenant: Blue"}},
+      {"GET", "/uri/b?k=v", {"X-Tenant: red"}},
+      {"GET", "/ru/c?d=e", {}},
+      {"GET", "/rp/f?g=h", {}},
+      {"GET", "/l", {"X-List: a1, b2,a3"}},
+      {"POST", "/put/x", {}},
+  };
+  for (const auto& req : requests) {
+    INFO(req.method << " " << req.target);
+    const auto theirs = reply_to(pair.haproxy_port, req);
+    const auto ours = reply_to(pair.proxyd_port, req);
+    CHECK(ours.substr(0, ours.find("\r\n")) == theirs.substr(0, theirs.find("\r\n")));  // status line
+    CHECK(header_of(ours, "WWW-Authenticate") == header_of(theirs, "WWW-Authenticate"));
+    CHECK(header_of(ours, "X-Tenant-Back") == header_of(theirs, "X-Tenant-Back"));
+  }
+  const auto a = theirs_backend.requests();
+  const auto b = ours_backend.requests();
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO(a[i].request_line());
+    CHECK(b[i].request_line() == a[i].request_line());
+    for (const char* h : {"X-Pair", "X-Default", "X-List", "X-Tenant"}) {
+      INFO(h);
+      CHECK(b[i].header(h) == a[i].header(h));
+    }
+  }
+  CHECK(a.size() == 6);
+}

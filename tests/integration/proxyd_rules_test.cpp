@@ -138,3 +138,50 @@ TEST_CASE("rules: deny on a 10,000-entry pattern file, live add/del acl", "[prox
   CHECK(p.admin("add acl " + lst + " 127.0.0.0/8").empty());
   CHECK(p.get("/").substr(9, 3) == "403");  // src itself now
 }
+
+TEST_CASE("rules: auth against a userlist, tarpit held then answered, rules see earlier edits",
+          "[proxyd][http][rules]") {
+  HttpBackend web("web");
+  Proxy p;
+  p.start(fmt::format(
+      "[userlist admins]\ngroup = ops\n"
+      "user = alice password $6$saltsalt$As4wrv0kZlfch1du9WeH7qhskyLriQWySXrZzynnvi46nFnNxjdpl6ksRegrrKexvhIa/"
+      "Iny8S8uF3fVWTMuC1 groups ops\nuser = bob insecure-password pw\n"
+      "[frontend www]\nbind = 127.0.0.1:{{port}}\nbackend = web\ntimeout_tarpit = 400ms\n"
+      "acl = ops http_auth_group(admins) ops\n"
+      "http_request = auth realm Admin if {{{{ path_beg /admin }}}} !ops\n"
+      "http_request = tarpit if {{{{ path_beg /trap }}}}\n"
+      "http_request = set-var(txn.tenant) req.hdr(x-tenant),lower\n"
+      "http_request = set-header X-Tenant-Seen %[var(txn.tenant)]\n"
+      "http_request = del-header X-Tenant\n"
+      "http_request = deny deny_status 409 if {{{{ hdr(x-tenant) -m found }}}}\n"
+      "http_response = set-header X-Req-Host %[req.hdr(host)]\n"
+      "http_response = set-status 299 reason Fine if {{{{ var(txn.tenant) -m str blue }}}}\n"
+      "[backend web]\nserver = web {}\n",
+      web.endpoint()));
+  // alice:s3cret (ops), bob:pw (no group)
+  const auto alice = "Authorization: Basic YWxpY2U6czNjcmV0\r\n";
+  const auto bob = "Authorization: Basic Ym9iOnB3\r\n";
+  auto reply = p.get("/admin/x", "Host: h\r\n");
+  CHECK(reply.substr(9, 3) == "401");
+  CHECK(reply.find("WWW-Authenticate: Basic realm=\"Admin\"\r\n") != std::string::npos);
+  CHECK(p.get("/admin/x", std::string("Host: h\r\n") + bob).substr(9, 3) == "401");
+  CHECK(p.get("/admin/x", std::string("Host: h\r\n") + alice).substr(9, 3) == "200");
+
+  const auto before = std::chrono::steady_clock::now();
+  reply = p.get("/trap", "Host: h\r\n");
+  const auto held = std::chrono::steady_clock::now() - before;
+  CHECK(reply.substr(9, 3) == "500");
+  CHECK(held >= 350ms);
+  INFO(p.daemon->log());
+  REQUIRE(p.daemon->wait_for_log(" PT-- ", 5s));
+
+  // set-var then del-header: the deny below no longer sees the field.
+  reply = p.get("/t", "Host: h\r\nX-Tenant: BLUE\r\n");
+  CHECK(reply.substr(9, 3) == "299");
+  CHECK(reply.find("X-Req-Host: h\r\n") != std::string::npos);
+  const auto last = web.requests().back();
+  CHECK(last.header("X-Tenant-Seen") == "blue");
+  CHECK(last.header("X-Tenant").empty());
+  REQUIRE(p.daemon->wait_for_log(" 299 ", 5s));  // logged with the status the client got
+}

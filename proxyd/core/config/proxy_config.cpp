@@ -206,6 +206,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("timeout_client", &S::timeout_client, cfg::parse_duration, "60s"),
       cfg::field("timeout_server", &S::timeout_server, cfg::parse_duration, "60s"),
       cfg::field("timeout_queue", &S::timeout_queue, optional_duration()),
+      cfg::field("timeout_tarpit", &S::timeout_tarpit, optional_duration()),
       cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
       cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
@@ -290,6 +291,27 @@ cfg::KeyTable<Stats> stats_keys() {
       cfg::field("prometheus_uri", &S::prometheus_uri, parse_uri_path, "/metrics"),
       cfg::field("health_uri", &S::health_uri, parse_uri_path, "/healthz"),
   };
+}
+
+// [userlist NAME]: `user` and `group` lines (proxyd/core/http/userlist.h).
+cfg::KeyTable<http::Userlist> userlist_keys() {
+  using U = http::Userlist;
+  return {
+      cfg::custom<U>(
+          "user", [](U& u, std::string_view v) { return u.add_user(v); }, {}, true),
+      cfg::custom<U>(
+          "group", [](U& u, std::string_view v) { return u.add_group(v); }, {}, true),
+  };
+}
+
+void load_userlist(const cfg::IniDocument& doc, const cfg::IniSection& s, sample::Library& lib,
+                   cfg::Diagnostics& diagnostics) {
+  http::Userlist list(s.name);
+  cfg::load_section(doc, s, userlist_keys(), list, diagnostics);
+  if (auto ok = list.check(); !ok) {
+    diagnostics.error(doc.at(s.line), fmt::format("[userlist {}]: {}", s.name, ok.error().describe()));
+  }
+  lib.userlists.insert_or_assign(s.name, std::move(list));
 }
 
 // The section's ACLs from its `acl` lines (each checked when read).
@@ -557,8 +579,8 @@ Result<Server> parse_server(std::string_view value) {
 
 ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
   static constexpr cfg::SectionRule kRules[] = {
-      {"global", false, true},  {"defaults", false, true}, {"frontend", true, false},
-      {"backend", true, false}, {"listen", true, false},   {"stats", false, true},
+      {"global", false, true}, {"defaults", false, true}, {"frontend", true, false}, {"backend", true, false},
+      {"listen", true, false}, {"stats", false, true},    {"userlist", true, false},
   };
   ProxyConfig config;
   config.source = doc.file;
@@ -571,6 +593,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
   for (const auto* s : sections) {
     if (s->kind == "global") cfg::load_section(doc, *s, globals, config.global, diagnostics);
     if (s->kind == "defaults") cfg::load_section(doc, *s, proxy, config.defaults, diagnostics);
+    if (s->kind == "userlist") load_userlist(doc, *s, *config.library, diagnostics);
     if (s->kind == "stats") {
       Stats stats;
       stats.line = s->line;

@@ -78,7 +78,8 @@ struct ProxySettings {
   Duration timeout_connect{0};
   Duration timeout_client{0};
   Duration timeout_server{0};
-  std::optional<Duration> timeout_queue;  // absent: timeout_connect
+  std::optional<Duration> timeout_queue;   // absent: timeout_connect
+  std::optional<Duration> timeout_tarpit;  // how long `tarpit` holds a request; absent: timeout_connect
   std::uint32_t retries = 0;
   bool redispatch = false;
   std::string log_format;

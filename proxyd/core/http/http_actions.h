@@ -6,10 +6,12 @@
 //   http_request = deny deny_status 403 if { src 192.0.2.0/24 }
 //   http_request = return status 200 content-type text/plain string ok if { path /ping }
 //   http_response = del-header Server
-// Pure: evaluation returns the header edits and the verdict; the HTTP
-// session applies them.
+// Each edit applies at once to the message (an EditableHead), so the rules
+// after it see it, as in HAProxy. Parsing is http_action_parse.cpp, running
+// http_actions.cpp. Pure: the session carries out the verdict.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,61 +20,86 @@
 #include <vector>
 
 #include "common/core/result.h"
+#include "proxyd/core/http/editable_head.h"
 #include "proxyd/core/http/rules.h"
 #include "proxyd/core/sample/acl.h"
 #include "proxyd/core/sample/log_format.h"
+#include "proxyd/core/sample/variables.h"
 
 namespace proxyd::http {
 
 enum class RuleSet { Request, Response };
 
+// normalize-uri's normalizers (the common ones).
+enum class Normalizer { MergeSlashes, StripDot, StripDotDot, PercentUpper, SortQuery, StripFragment };
+
 struct HttpAction {
   enum class Kind {
     Allow,
     Deny,
+    Tarpit,
+    Auth,
+    Redirect,
+    Return,
     SetHeader,
     AddHeader,
     DelHeader,
     ReplaceHeader,
+    ReplaceValue,
     SetPath,
+    SetPathQ,
+    SetQuery,
+    SetUri,
     ReplacePath,
-    Redirect,
-    Return
+    ReplacePathQ,
+    ReplaceUri,
+    SetMethod,
+    SetStatus,
+    SetVar,
+    SetVarFmt,
+    UnsetVar,
+    SetLogLevel,
+    NormalizeUri,
   };
   Kind kind = Kind::Allow;
-  std::string name;                    // header name (set-header, add-header, del-header)
-  sample::LogFormat value;             // header value, path, redirect target, lf-string body
-  std::string body;                    // string body (deny, return), taken as is
-  bool body_is_format = false;         // the body is <value> (lf-string)
-  std::optional<sample::Regex> regex;  // replace-header, replace-path
-  std::string replacement;             // with \1..\9 back-references
-  int status = 0;                      // deny/return status, redirect code
-  std::string content_type;            // deny, return
+  std::string name;                              // header name; auth realm; set-status reason; log level
+  sample::LogFormat value;                       // header value, path, target, redirect, lf-string, replacement
+  std::optional<sample::Expression> expression;  // set-var
+  sample::VarName var;                           // set-var, set-var-fmt, unset-var
+  std::string body;                              // string body (deny, return, tarpit), taken as is
+  bool body_is_format = false;                   // the body is <value> (lf-string)
+  std::shared_ptr<const std::string> body_file;  // file F: its contents (loaded with the configuration)
+  std::string body_path;                         // file F: its path
+  std::optional<sample::Regex> regex;            // replace-*
+  int status = 0;                                // deny/return/tarpit/set-status status, redirect code
+  std::string content_type;                      // deny, return
   std::vector<std::pair<std::string, sample::LogFormat>> headers;  // return ... hdr NAME VALUE
   enum class Redirect { Location, Scheme, Prefix };
   Redirect redirect = Redirect::Location;
+  Normalizer normalizer = Normalizer::MergeSlashes;
   std::optional<sample::Condition> condition;
   int line = 0;
 };
 
-// Parses one rule value (HAProxy's words, after the directive).
-// Maps and pattern files register in <lib> (none: they are an error).
+// Parses one rule value (HAProxy's words, after the directive). Maps,
+// pattern files and userlists come from <lib> (none: they are an error).
 common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set, sample::Library* lib = nullptr);
 
 // What a pass over the rules decided.
 struct ActionResult {
-  enum class Stop { None, Allow, Deny, Redirect, Return };
+  enum class Stop { None, Allow, Deny, Tarpit, Auth, Redirect, Return };
   Stop stop = Stop::None;
   int status = 0;
-  std::string response;               // Redirect, Return: the complete response
-  std::vector<HeaderRule> edits;      // header edits, in order (rendered values)
-  std::optional<std::string> target;  // set-path: the new request target (query kept)
+  std::string response;                  // the complete response (Auth, Redirect, Return; Deny with a body)
+  std::optional<std::string> log_level;  // set-log-level (emerg ... debug, silent)
 };
 
-// Runs <rules> in order against <ctx> until one stops the pass (allow,
-// deny, redirect, return). <target> is the request's (for set-path and
-// scheme redirects), <host> its Host header.
-void run_actions(std::span<const HttpAction> rules, const sample::Context& ctx, std::string_view host,
-                 std::string_view target, ActionResult& result);
+// Runs <rules> in order until one stops the pass (allow, deny, tarpit,
+// auth, redirect, return), editing <head> as they go. <ctx> must read
+// <head> (ctx.request for request rules, ctx.response for response rules).
+void run_actions(std::span<const HttpAction> rules, sample::Context& ctx, EditableHead& head, ActionResult& result);
+
+// normalize-uri: <target> with <normalizer> applied.
+std::string normalize_target(std::string_view target, Normalizer normalizer);
 
 }  // namespace proxyd::http

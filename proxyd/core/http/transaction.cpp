@@ -44,6 +44,8 @@ std::optional<common::TimePoint> Transaction::next_deadline(const TransactionTim
       break;
     case RequestPhase::Routing:
       break;  // the Connector's timers run
+    case RequestPhase::Tarpit:
+      return tarpit_until;
     case RequestPhase::Body:
     case RequestPhase::Done:
       if (request == RequestPhase::Body || output_pending) consider(deadline, client_active, t.client);
@@ -81,6 +83,8 @@ Expiry Transaction::expiry(common::TimePoint now, const TransactionTimeouts& t) 
       return client_active < server_active ? Expiry::TunnelClientTimeout : Expiry::TunnelServerTimeout;
     case RequestPhase::Closing:
       return Expiry::LingerDone;
+    case RequestPhase::Tarpit:
+      return Expiry::TarpitDone;
     case RequestPhase::Routing:
     case RequestPhase::Body:
     case RequestPhase::Done:
@@ -103,6 +107,8 @@ TerminationState termination_of(Expiry expiry) {
     case Expiry::ClientDataTimeout:
     case Expiry::TunnelClientTimeout:
       return {TerminationCause::ClientTimeout, SessionPhase::Data};
+    case Expiry::TarpitDone:
+      return {TerminationCause::Proxy, SessionPhase::Tarpit};
     case Expiry::None:
     case Expiry::LingerDone:
       break;

@@ -26,6 +26,7 @@ enum class RequestPhase {
   Idle,       // waiting for the first byte of a request (keep-alive)
   Head,       // reading the request head
   Routing,    // head complete; waiting for a server connection
+  Tarpit,     // held by a tarpit rule until tarpit_until, then answered
   Body,       // forwarding the request body
   Done,       // request complete
   Tunnel,     // after 101: raw bytes
@@ -57,6 +58,7 @@ enum class Expiry {
   TunnelClientTimeout,  // a tunnel idle, the client quieter: close, cD
   TunnelServerTimeout,  // a tunnel idle, the server quieter: close, sD
   LingerDone,           // a final response is out and the linger is over: close
+  TarpitDone,           // the tarpit's time is over: answer (500 by default), PT
 };
 
 // After a final response of proxyd's own, how long the client may go on
@@ -74,7 +76,8 @@ struct Transaction {
   common::TimePoint server_active;    // the last byte from or to the server
   common::TimePoint idle_since;       // the end of the previous transaction
   std::optional<common::TimePoint> linger_until;
-  bool output_pending = false;  // bytes wait for the client (set by the session before asking)
+  std::optional<common::TimePoint> tarpit_until;  // with RequestPhase::Tarpit
+  bool output_pending = false;                    // bytes wait for the client (set by the session before asking)
 
   // The earliest deadline of the current phases; nullopt: none runs (the
   // Connector's timers cover Routing).

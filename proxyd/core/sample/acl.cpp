@@ -112,6 +112,9 @@ common::Result<Criterion> parse_criterion(std::span<const Word> words, Library* 
   }
   std::vector<std::string> patterns;
   for (; i < words.size(); ++i) patterns.push_back(words[i].text);
+  if (!method && !shorthand.method && expr->converters.empty() && expr->fetch->needs_method &&
+      (!patterns.empty() || !files.empty()))
+    return common::fail("'{}' has no fixed type: name the match method first (-m str, -m int ...)", words[0].text);
   auto m = method.value_or(default_method(*expr, shorthand.method));
   if (patterns.empty() && files.empty() && m != Match::Found) m = Match::Bool;  // no pattern: the sample's truth
   auto set = make_patterns(m, ignore_case, patterns);

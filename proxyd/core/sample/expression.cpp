@@ -132,6 +132,10 @@ common::Result<Expression> parse_expression(const std::vector<Call>& calls, std:
   if (auto ok = check_count("fetch", first.name, first.args.size(), expr.fetch->min_args, expr.fetch->max_args); !ok)
     return tl::unexpected(ok.error());
   expr.fetch_args = first.args;
+  if (expr.fetch->check != nullptr) {
+    if (auto ok = expr.fetch->check(first.args, lib); !ok)
+      return common::fail("fetch '{}': {}", first.name, ok.error().describe());
+  }
   for (std::size_t i = 1; i < calls.size(); ++i) {
     if (const auto spec = parse_map_converter(calls[i].name)) {
       auto step = map_step(calls[i], *spec, lib);

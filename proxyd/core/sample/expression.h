@@ -11,7 +11,7 @@
 #include "common/core/result.h"
 #include "proxyd/core/sample/converters.h"
 #include "proxyd/core/sample/fetches.h"
-#include "proxyd/core/sample/pattern_file.h"
+#include "proxyd/core/sample/library.h"
 
 namespace proxyd::sample {
 

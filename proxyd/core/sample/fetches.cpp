@@ -4,7 +4,9 @@
 #include <charconv>
 
 #include "common/core/text.h"
+#include "proxyd/core/http/basic_auth.h"
 #include "proxyd/core/http/rules.h"
+#include "proxyd/core/sample/library.h"
 
 namespace proxyd::sample {
 
@@ -205,6 +207,71 @@ Samples env(const Context& c, Args a) {
   return value ? one(Sample::of_str(*value)) : Samples{};
 }
 
+// var(SCOPE.NAME[,DEFAULT])
+Samples var(const Context& c, Args a) {
+  const auto name = parse_var_name(arg(a, 0));
+  if (name && c.vars != nullptr) {
+    if (auto value = c.vars->get(*name)) return one(std::move(*value));
+  }
+  if (a.size() > 1) return one(Sample::of_str(a[1]));
+  return {};
+}
+
+common::Status check_var(Args a, const Library*) {
+  auto name = parse_var_name(arg(a, 0));
+  if (!name) return tl::unexpected(name.error());
+  return {};
+}
+
+// The user of userlist <a>[0] whom the request's Authorization names, if the password checks.
+const http::User* auth_user(const Context& c, Args a, const http::Userlist** list) {
+  *list = c.library != nullptr ? c.library->userlist(arg(a, 0)) : nullptr;
+  if (*list == nullptr || c.request == nullptr) return nullptr;
+  const auto authorization = c.request->header("authorization");
+  return authorization ? (*list)->authenticate(*authorization) : nullptr;
+}
+
+Samples http_auth(const Context& c, Args a) {
+  const http::Userlist* list = nullptr;
+  return one(Sample::of_bool(auth_user(c, a, &list) != nullptr));
+}
+
+// The groups of the authenticated user (an ACL's patterns name the groups).
+Samples http_auth_group(const Context& c, Args a) {
+  const http::Userlist* list = nullptr;
+  const auto* user = auth_user(c, a, &list);
+  if (user == nullptr) return {};
+  Samples out;
+  for (auto& g : list->groups_of(*user)) out.push_back(Sample::of_str(std::move(g)));
+  return out;
+}
+
+common::Status check_userlist(Args a, const Library* lib) {
+  if (lib == nullptr || lib->userlist(arg(a, 0)) == nullptr)
+    return common::fail("no userlist named '{}' ([userlist {}] defines one)", arg(a, 0), arg(a, 0));
+  return {};
+}
+
+std::optional<http::Credentials> credentials(const Context& c) {
+  if (c.request == nullptr) return std::nullopt;
+  const auto authorization = c.request->header("authorization");
+  return authorization ? http::parse_basic_authorization(*authorization) : std::nullopt;
+}
+Samples http_auth_type(const Context& c, Args) {
+  if (c.request == nullptr) return {};
+  const auto authorization = c.request->header("authorization");
+  if (!authorization) return {};
+  return one(Sample::of_str(std::string(authorization->substr(0, authorization->find(' ')))));
+}
+Samples http_auth_user(const Context& c, Args) {
+  auto cred = credentials(c);
+  return cred ? one(Sample::of_str(std::move(cred->user))) : Samples{};
+}
+Samples http_auth_pass(const Context& c, Args) {
+  auto cred = credentials(c);
+  return cred ? one(Sample::of_str(std::move(cred->password))) : Samples{};
+}
+
 constexpr std::array kFetches{
     FetchDef{"src", src, 0, 0, Match::Ip},
     FetchDef{"src_port", src_port, 0, 0, Match::Int},
@@ -241,6 +308,12 @@ constexpr std::array kFetches{
     FetchDef{"int", int_, 1, 1, Match::Int},
     FetchDef{"str", str, 1, 1, Match::Str},
     FetchDef{"env", env, 1, 1, Match::Str},
+    FetchDef{"var", var, 1, 2, Match::Str, false, check_var, true},
+    FetchDef{"http_auth", http_auth, 1, 1, Match::Bool, true, check_userlist},
+    FetchDef{"http_auth_group", http_auth_group, 1, 1, Match::Str, true, check_userlist},
+    FetchDef{"http_auth_type", http_auth_type, 0, 0, Match::Str, true},
+    FetchDef{"http_auth_user", http_auth_user, 0, 0, Match::Str, true},
+    FetchDef{"http_auth_pass", http_auth_pass, 0, 0, Match::Str, true},
     // proxyd's shorthands of its first condition syntax (`if host X`, `if sni X`).
     FetchDef{"host", host, 0, 0, Match::Str, true},
     FetchDef{"sni", ssl_fc_sni, 0, 0, Match::Str},

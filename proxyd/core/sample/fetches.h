@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/core/result.h"
 #include "proxyd/core/sample/sample.h"
 
 namespace proxyd::sample {
@@ -25,6 +26,10 @@ struct FetchDef {
   int max_args;
   Match default_match;
   bool http = false;  // reads the HTTP request or response (never matches in mode tcp)
+  // Checks the arguments once, at load, against what the configuration defines.
+  common::Status (*check)(std::span<const std::string> args, const Library* lib) = nullptr;
+  // Its samples have no fixed type (var()): an ACL with patterns must name -m, as in HAProxy.
+  bool needs_method = false;
 };
 
 // The fetch named <name> ("hdr", "req.hdr", "src", ...), nullptr if none.

@@ -92,11 +92,6 @@ class PatternFiles {
   std::vector<std::shared_ptr<PatternRef>> refs_;
 };
 
-// What a configuration's expressions may refer to beyond themselves.
-struct Library {
-  PatternFiles files;
-};
-
 // A file's text as entries, read as HAProxy reads them: a line starting with
 // '#' (in the first column) and a blank line are skipped; leading blanks go,
 // the line ends at CR or LF (trailing blanks stay); for a map the key is the

@@ -16,6 +16,9 @@
 
 namespace proxyd::sample {
 
+struct Library;
+class Variables;
+
 struct Sample {
   enum class Type { Bool, Int, Str, Ip };
   Type type = Type::Str;
@@ -51,6 +54,8 @@ struct Context {
   std::string_view tls_version;
   // env(NAME): the process environment, given by the adapter.
   std::function<std::optional<std::string>(std::string_view)> env;
+  const Library* library = nullptr;  // userlists (http_auth) ...
+  Variables* vars = nullptr;         // var(), set-var
 };
 
 }  // namespace proxyd::sample

@@ -189,3 +189,17 @@ TEST_CASE("each failure has HAProxy's status and termination state", "[http][tra
   CHECK(failure_response(Failure::ServerTimeout).status == 504);
   CHECK(to_string(failure_response(Failure::ServerTimeout).termination) == "sH");
 }
+
+TEST_CASE("a tarpitted request is held until tarpit_until, then answered (PT)", "[http][transaction]") {
+  common::ManualClock clock;
+  auto txn = at(clock, RequestPhase::Tarpit);
+  txn.tarpit_until = clock.now() + 2s;
+  CHECK(txn.next_deadline(timeouts()) == clock.now() + 2s);  // not timeout_http_request's 10s
+  clock.advance(1999ms);
+  CHECK(txn.expiry(clock.now(), timeouts()) == Expiry::None);
+  clock.advance(1ms);
+  CHECK(txn.expiry(clock.now(), timeouts()) == Expiry::TarpitDone);
+  const auto state = proxyd::http::termination_of(Expiry::TarpitDone);
+  CHECK(state.cause == TerminationCause::Proxy);
+  CHECK(state.phase == SessionPhase::Tarpit);
+}
