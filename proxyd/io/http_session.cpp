@@ -118,6 +118,16 @@ common::Duration HttpSession::since(common::TimePoint t) const {
 }
 
 void HttpSession::start() {
+  const auto& rules = frontend_.config.tcp_request;
+  for (const auto stage : {tcp::Stage::Connection, tcp::Stage::Session}) {
+    if (!tcp::has_stage(rules, stage)) continue;
+    auto ctx = rule_context();
+    if (tcp::run_tcp_rules(rules, stage, ctx).verdict == tcp::Verdict::Reject) {
+      // `tcp-request connection reject` closes unlogged; a session reject is logged.
+      finish({TerminationCause::Proxy, SessionPhase::Request}, stage == tcp::Stage::Session);
+      return;
+    }
+  }
   const int on = 1;
   ::setsockopt(client_fd_.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   client_ = tls_ ? tls_->accept(client_fd_.get()) : make_plain_stream(client_fd_.get());
@@ -349,6 +359,13 @@ void HttpSession::head_complete() {
 
   sample::Context ctx = rule_context();
   ctx.request = &head;
+  ctx.payload_length = static_cast<std::int64_t>(head_length_);
+  if (tcp::has_stage(frontend_.config.tcp_request, tcp::Stage::Content) &&
+      tcp::run_tcp_rules(frontend_.config.tcp_request, tcp::Stage::Content, ctx).verdict == tcp::Verdict::Reject) {
+    // HAProxy's `tcp-request content reject` in mode http: the connection closes, no response.
+    finish({TerminationCause::Proxy, SessionPhase::Request});
+    return;
+  }
   request_actions_ = {};
   if (run_request_actions(frontend_.config.http_request, ctx)) return;
   for (const auto& rule : frontend_.config.redirects) {
@@ -421,8 +438,8 @@ sample::Context HttpSession::rule_context() {
   ctx.src = client_address_;
   ctx.dst = local_address_;
   ctx.frontend = frontend_.config.name;
-  ctx.tls = client_->is_tls();
-  ctx.sni = client_->server_name();
+  ctx.tls = tls_ != nullptr;
+  if (client_) ctx.sni = client_->server_name();
   ctx.library = generation_->config.library.get();
   ctx.vars = &vars_;
   return ctx;

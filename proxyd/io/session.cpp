@@ -103,18 +103,62 @@ common::Duration Session::elapsed() const {
   return std::chrono::duration_cast<common::Duration>(worker_.loop().now() - started_);
 }
 
+sample::Context Session::rule_context() const {
+  sample::Context ctx;
+  ctx.src = record_.client;
+  ctx.dst = local_address_;
+  ctx.frontend = frontend_.config.name;
+  ctx.library = generation_->config.library.get();
+  ctx.vars = const_cast<sample::Variables*>(&vars_);
+  return ctx;
+}
+
 void Session::start() {
   set_no_delay(client_.get());
+  vars_ = sample::Variables(&generation_->config.library->proc_variables);
   const auto& binds = frontend_.config.binds;
-  if (std::any_of(binds.begin(), binds.end(), [](const config::Bind& b) { return b.accept_proxy; })) {
-    phase_ = Phase::ProxyHeader;
-  } else if (!frontend_.config.use_backends.empty()) {
-    phase_ = Phase::ClientHello;
-  } else {
+  bool expect_proxy = std::any_of(binds.begin(), binds.end(), [](const config::Bind& b) { return b.accept_proxy; });
+  const auto& rules = frontend_.config.tcp_request;
+  if (tcp::has_stage(rules, tcp::Stage::Connection)) {
+    auto ctx = rule_context();
+    const auto r = tcp::run_tcp_rules(rules, tcp::Stage::Connection, ctx);
+    if (r.verdict == tcp::Verdict::Reject) {
+      // HAProxy's `tcp-request connection reject`: closed at once, not logged.
+      finish({TerminationCause::Proxy, SessionPhase::Request}, false);
+      return;
+    }
+    expect_proxy = expect_proxy || r.expect_proxy;
+  }
+  if (!expect_proxy) {
+    after_proxy_header();
+    return;
+  }
+  phase_ = Phase::ProxyHeader;
+  timer_.start(frontend_.config.settings.timeout_client);
+  watcher_.start(client_.get(), EV_READ);
+}
+
+bool Session::wants_content() const {
+  return !frontend_.config.use_backends.empty() || (tcp::has_stage(frontend_.config.tcp_request, tcp::Stage::Content) &&
+                                                    frontend_.config.settings.tcp_request_inspect_delay.count() > 0);
+}
+
+void Session::after_proxy_header() {
+  const auto& rules = frontend_.config.tcp_request;
+  if (tcp::has_stage(rules, tcp::Stage::Session)) {
+    auto ctx = rule_context();
+    if (tcp::run_tcp_rules(rules, tcp::Stage::Session, ctx).verdict == tcp::Verdict::Reject) {
+      finish({TerminationCause::Proxy, SessionPhase::Request});
+      return;
+    }
+  }
+  if (!wants_content()) {
     route({});
     return;
   }
-  timer_.start(frontend_.config.settings.timeout_client);
+  phase_ = Phase::ClientHello;
+  const auto delay = frontend_.config.settings.tcp_request_inspect_delay;
+  timer_.start(delay.count() > 0 ? delay : frontend_.config.settings.timeout_client);
   watcher_.start(client_.get(), EV_READ);
 }
 
@@ -156,11 +200,8 @@ void Session::read_proxy_header() {
   }
   [[maybe_unused]] const ssize_t consumed = ::recv(client_.get(), buf, result.consumed, 0);
   if (const auto& addresses = decoder.header().addresses) record_.client = addresses->source;
-  if (!frontend_.config.use_backends.empty()) {
-    phase_ = Phase::ClientHello;  // the hello may already be waiting: on_io() reads it next
-    return;
-  }
-  route({});
+  timer_.stop();
+  after_proxy_header();  // the hello may already be waiting: on_io() reads it next
 }
 
 // TLS passthrough: the ClientHello is peeked, not consumed, so the server
@@ -174,12 +215,14 @@ void Session::read_client_hello() {
     return;
   }
   tls::ClientHello hello;
+  peeked_ = n;
   const auto result = tls::parse_client_hello(std::span(buf.data(), static_cast<std::size_t>(n)), hello);
   if (result.status == tls::HelloResult::Status::NeedMore) {
     wait_for_more();
     return;
   }
-  route(result.status == tls::HelloResult::Status::Done ? std::string_view(hello.server_name) : std::string_view());
+  hello_seen_ = result.status == tls::HelloResult::Status::Done;
+  route(hello_seen_ ? std::string_view(hello.server_name) : std::string_view());
 }
 
 // Peeked bytes stay in the socket, which therefore stays readable: rather
@@ -194,11 +237,17 @@ void Session::route(std::string_view sni) {
   watcher_.stop();
   timer_.stop();
   phase_ = Phase::Connecting;
-  sample::Context ctx;
-  ctx.src = record_.client;
-  ctx.dst = local_address_;
-  ctx.frontend = frontend_.config.name;
+  auto ctx = rule_context();
+  ctx.payload_length = peeked_;
+  ctx.hello_type = hello_seen_ ? 1 : 0;
   ctx.sni = sni;
+  const auto& rules = frontend_.config.tcp_request;
+  if (tcp::has_stage(rules, tcp::Stage::Content) &&
+      tcp::run_tcp_rules(rules, tcp::Stage::Content, ctx).verdict == tcp::Verdict::Reject) {
+    record_.bytes_from_client = static_cast<std::uint64_t>(peeked_);  // received and inspected (dontlognull)
+    finish({TerminationCause::Proxy, SessionPhase::Request});
+    return;
+  }
   const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
   // A computed name that names no backend means the default one (HAProxy's rule).
   backend_ = chosen ? generation_->find_backend(*chosen) : nullptr;
@@ -242,7 +291,7 @@ void Session::kill() {
   finish({TerminationCause::Killed, phase_ == Phase::Relaying ? SessionPhase::Data : SessionPhase::Connect});
 }
 
-void Session::finish(log::TerminationState termination) {
+void Session::finish(log::TerminationState termination, bool log) {
   if (phase_ == Phase::Done) return;
   connector_.cancel();
   count_outcome(termination);
@@ -258,7 +307,7 @@ void Session::finish(log::TerminationState termination) {
   auto* server = connector_.server();
   record_.server_connections = server ? server->live->active.load(memory_order_relaxed) : 0;
   const bool null_connection = record_.bytes_from_client == 0;
-  if (!(frontend_.config.settings.dontlognull && null_connection)) {
+  if (log && !(frontend_.config.settings.dontlognull && null_connection)) {
     worker_.logger().log(Level::Info, frontend_.log_format.render(record_));
   }
   if (relay_) relay_->stop();  // before its descriptors close; destroyed with the session

@@ -12,6 +12,7 @@
 #include "common/io/event_loop.h"
 #include "common/io/unique_fd.h"
 #include "proxyd/core/log/tcp_session_record.h"
+#include "proxyd/core/sample/variables.h"
 #include "proxyd/io/connector.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/relay.h"
@@ -45,7 +46,12 @@ class Session final : public SessionBase {
   void route(std::string_view sni);
   void on_connector(std::optional<log::TerminationState> failure);
   void start_relay();
-  void finish(log::TerminationState termination);
+  void finish(log::TerminationState termination, bool log = true);
+  sample::Context rule_context() const;
+  // After the PROXY header (if any): the session rules, then the wait for content.
+  void after_proxy_header();
+  // Whether the content stage must see the client's first bytes.
+  bool wants_content() const;
   void count_outcome(log::TerminationState termination);
   void release_counts();
   std::size_t counter_slot() const;
@@ -67,6 +73,9 @@ class Session final : public SessionBase {
   common::io::TimerWatcher repeek_;
   Connector connector_;
   std::unique_ptr<Relay> relay_;
+  sample::Variables vars_;   // tcp_request set-var: sess, txn
+  std::int64_t peeked_ = 0;  // bytes of the client's request seen (req.len)
+  bool hello_seen_ = false;  // they hold a whole TLS ClientHello
 };
 
 }  // namespace proxyd::io

@@ -15,6 +15,7 @@
 
 using namespace std::chrono_literals;
 using testing::HttpBackend;
+using testing::TcpBackend;
 using testing::TcpClient;
 
 namespace {
@@ -184,4 +185,84 @@ TEST_CASE("rules: auth against a userlist, tarpit held then answered, rules see 
   CHECK(last.header("X-Tenant-Seen") == "blue");
   CHECK(last.header("X-Tenant").empty());
   REQUIRE(p.daemon->wait_for_log(" 299 ", 5s));  // logged with the status the client got
+}
+
+namespace {
+
+// A TLS ClientHello for <sni> from openssl s_client (the server behind
+// proxyd is plain TCP, so the handshake then fails: only routing matters).
+void tls_hello(std::uint16_t port, const std::string& sni) {
+  const auto cmd = fmt::format(
+      "timeout 5 openssl s_client -connect 127.0.0.1:{} -servername {} </dev/null "
+      ">/dev/null 2>&1",
+      port, sni);
+  [[maybe_unused]] const int rc = std::system(cmd.c_str());
+}
+
+// Connects from <source> (a loopback address) and reads until the close.
+std::string from_source(std::uint16_t port, const std::string& source, const std::string& send) {
+  const auto cmd = fmt::format(
+      "timeout 10 python3 -c \"import socket;s=socket.socket();s.bind(('{}',0));s.connect(('127.0.0.1',{}));"
+      "s.sendall(b'{}');print(s.recv(100).decode(errors='replace'))\" 2>&1",
+      source, port, send);
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, f) != nullptr) out += buf;
+    ::pclose(f);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("rules: tcp_request connection and content rules in mode tcp", "[proxyd][rules]") {
+  TcpBackend good("good");
+  Proxy p;
+  p.start(
+      fmt::format("[frontend tls_in]\nmode = tcp\nbind = 127.0.0.1:{{port}}\nbackend = good\n"
+                  "tcp_request_inspect_delay = 1500ms\n"
+                  "tcp_request = connection reject if {{{{ src 127.0.0.2 }}}}\n"
+                  "tcp_request = content reject if {{{{ req_ssl_sni -i evil.example.org }}}}\n"
+                  "tcp_request = content accept if {{{{ req_ssl_hello_type 1 }}}}\n"
+                  "tcp_request = content reject\n"
+                  "[backend good]\nmode = tcp\nserver = good {}\n",
+                  good.endpoint()));
+  // Connection reject: closed at once, no log line for it.
+  CHECK(from_source(p.port, "127.0.0.2", "x").find("good") == std::string::npos);
+  // A TLS hello with an accepted name reaches the server.
+  tls_hello(p.port, "www.example.org");
+  CHECK(testing::eventually([&] { return good.accepted() == 1; }, 5s));
+  // A rejected name, plain text (no hello) and silence do not.
+  tls_hello(p.port, "EVIL.example.org");
+  CHECK(from_source(p.port, "127.0.0.1", "GET / HTTP/1.0").find("good") == std::string::npos);
+  {
+    auto silent = TcpClient::connect(fmt::format("127.0.0.1:{}", p.port));
+    REQUIRE(silent);
+    const auto before = std::chrono::steady_clock::now();
+    CHECK(silent->read_to_end().value_or("<timeout>").empty());
+    CHECK(std::chrono::steady_clock::now() - before >= 1400ms);  // held for the inspect delay, then rejected
+  }
+  CHECK(good.accepted() == 1);
+  const auto log = p.daemon->log();
+  INFO(log);
+  std::size_t rejected = 0;
+  for (auto at = log.find(" PR "); at != std::string::npos; at = log.find(" PR ", at + 1)) ++rejected;
+  CHECK(rejected == 2);  // the content rejects with data are logged; silence and the connection reject are not
+  CHECK(log.find("127.0.0.2") == std::string::npos);
+}
+
+TEST_CASE("rules: tcp_request content reject in mode http closes without a response", "[proxyd][http][rules]") {
+  HttpBackend web("web");
+  Proxy p;
+  p.start(
+      fmt::format("[frontend www]\nbind = 127.0.0.1:{{port}}\nbackend = web\n"
+                  "tcp_request = content reject if {{{{ hdr(x-bad) -m found }}}}\n"
+                  "tcp_request = connection set-var(sess.src) src\n"
+                  "http_request = set-header X-Sess %[var(sess.src)]\n"
+                  "[backend web]\nserver = web {}\n",
+                  web.endpoint()));
+  CHECK(p.get("/", "Host: h\r\nX-Bad: 1\r\n").empty());
+  CHECK(p.get("/", "Host: h\r\n").substr(9, 3) == "200");
+  CHECK(web.requests().back().header("X-Sess") == "127.0.0.1");
 }

@@ -145,6 +145,10 @@ Result<http::HttpAction> parse_http_response(std::string_view value, sample::Lib
   return http::parse_http_action(value, http::RuleSet::Response, lib);
 }
 
+Result<tcp::TcpRule> parse_tcp_request(std::string_view value, sample::Library* lib) {
+  return tcp::parse_tcp_rule(value, lib);
+}
+
 Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib) {
   auto acl = sample::parse_acl_line(value, lib);
   if (!acl) return tl::unexpected(acl.error());

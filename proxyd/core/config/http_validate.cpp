@@ -93,6 +93,12 @@ void validate_frontend(const cfg::IniDocument& doc, const ProxyConfig& config, c
                                     f.name));
     }
   }
+  for (const auto& rule : f.tcp_request) {
+    if (http && rule.action == tcp::TcpRule::Action::ExpectProxy) {
+      diagnostics.error(doc.at(rule.line),
+                        fmt::format("frontend '{}': tcp_request expect-proxy needs mode tcp", f.name));
+    }
+  }
   if (!http) {
     for (const auto& r : f.redirects) {
       diagnostics.error(doc.at(r.line), fmt::format("frontend '{}': redirect needs mode http", f.name));

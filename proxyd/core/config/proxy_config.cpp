@@ -207,6 +207,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("timeout_server", &S::timeout_server, cfg::parse_duration, "60s"),
       cfg::field("timeout_queue", &S::timeout_queue, optional_duration()),
       cfg::field("timeout_tarpit", &S::timeout_tarpit, optional_duration()),
+      cfg::field("tcp_request_inspect_delay", &S::tcp_request_inspect_delay, cfg::parse_duration, "0"),
       cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
       cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
@@ -346,6 +347,9 @@ void resolve_conditions(const cfg::IniDocument& doc, Frontend& f, cfg::Diagnosti
   }
   resolve_actions(doc, f.acls, f.http_request, "http_request", diagnostics);
   resolve_actions(doc, f.acls, f.http_response, "http_response", diagnostics);
+  for (auto& rule : f.tcp_request) {
+    if (rule.condition) resolve_condition(doc, f.acls, "tcp_request", *rule.condition, rule.line, diagnostics);
+  }
 }
 
 // Everything a [frontend], [backend] or [listen] section can hold.
@@ -359,6 +363,7 @@ struct ProxySection {
   std::vector<AclDefinition> acls;
   std::vector<http::HttpAction> http_request;
   std::vector<http::HttpAction> http_response;
+  std::vector<tcp::TcpRule> tcp_request;
 };
 
 // A parser of a rule value with the configuration's map and pattern files.
@@ -375,6 +380,7 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
     keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, with_library(parse_use_backend, lib)));
     keys.push_back(cfg::list("redirect", &ProxySection::redirects, with_library(parse_redirect, lib)));
+    keys.push_back(cfg::list("tcp_request", &ProxySection::tcp_request, with_library(parse_tcp_request, lib)));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
   keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
@@ -608,7 +614,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}};
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     const auto seen = cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend, *config.library), section,
                                         diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
@@ -629,6 +635,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
                                   {},
                                   std::move(section.http_request),
                                   std::move(section.http_response),
+                                  std::move(section.tcp_request),
                                   s->line});
       auto& f = config.frontends.back();
       f.acls = build_acls(section.acls);

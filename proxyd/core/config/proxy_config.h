@@ -20,6 +20,7 @@
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/rules.h"
+#include "proxyd/core/tcp/tcp_rules.h"
 
 namespace proxyd::config {
 
@@ -80,6 +81,7 @@ struct ProxySettings {
   Duration timeout_server{0};
   std::optional<Duration> timeout_queue;   // absent: timeout_connect
   std::optional<Duration> timeout_tarpit;  // how long `tarpit` holds a request; absent: timeout_connect
+  Duration tcp_request_inspect_delay{0};   // how long tcp_request content rules wait for the request's bytes
   std::uint32_t retries = 0;
   bool redispatch = false;
   std::string log_format;
@@ -178,6 +180,7 @@ struct Frontend {
   sample::AclTable acls;                           // `acl` lines, by name
   std::vector<http::HttpAction> http_request;      // before redirect and use_backend
   std::vector<http::HttpAction> http_response;     // after the backend's
+  std::vector<tcp::TcpRule> tcp_request;           // connection, session, content
   int line = 0;
 };
 
@@ -243,6 +246,7 @@ common::Result<http::RedirectRule> parse_redirect(std::string_view value, sample
 common::Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_response(std::string_view value, sample::Library* lib = nullptr);
+common::Result<tcp::TcpRule> parse_tcp_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);
 common::Result<HttpCheck> parse_http_check(std::string_view value);  // what follows "http"

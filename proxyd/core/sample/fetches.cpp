@@ -272,6 +272,13 @@ Samples http_auth_pass(const Context& c, Args) {
   return cred ? one(Sample::of_str(std::move(cred->password))) : Samples{};
 }
 
+Samples req_len(const Context& c, Args) {
+  return c.payload_length ? one(Sample::of_int(*c.payload_length)) : Samples{};
+}
+Samples req_ssl_hello_type(const Context& c, Args) {
+  return c.hello_type != 0 ? one(Sample::of_int(c.hello_type)) : Samples{};
+}
+
 constexpr std::array kFetches{
     FetchDef{"src", src, 0, 0, Match::Ip},
     FetchDef{"src_port", src_port, 0, 0, Match::Int},
@@ -301,6 +308,11 @@ constexpr std::array kFetches{
     FetchDef{"ssl_fc", ssl_fc, 0, 0, Match::Bool},
     FetchDef{"ssl_fc_sni", ssl_fc_sni, 0, 0, Match::Str},
     FetchDef{"req.ssl_sni", ssl_fc_sni, 0, 0, Match::Str},
+    FetchDef{"req_ssl_sni", ssl_fc_sni, 0, 0, Match::Str},
+    FetchDef{"req.len", req_len, 0, 0, Match::Int},
+    FetchDef{"req_len", req_len, 0, 0, Match::Int},
+    FetchDef{"req.ssl_hello_type", req_ssl_hello_type, 0, 0, Match::Int},
+    FetchDef{"req_ssl_hello_type", req_ssl_hello_type, 0, 0, Match::Int},
     FetchDef{"ssl_fc_alpn", ssl_fc_alpn, 0, 0, Match::Str},
     FetchDef{"ssl_fc_protocol", ssl_fc_protocol, 0, 0, Match::Str},
     FetchDef{"always_true", always_true, 0, 0, Match::Bool},

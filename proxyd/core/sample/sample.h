@@ -54,6 +54,10 @@ struct Context {
   std::string_view tls_version;
   // env(NAME): the process environment, given by the adapter.
   std::function<std::optional<std::string>(std::string_view)> env;
+  // Content inspection (tcp_request content): the bytes the client sent so
+  // far (req.len) and whether they hold a TLS ClientHello (req.ssl_hello_type).
+  std::optional<std::int64_t> payload_length;
+  int hello_type = 0;
   const Library* library = nullptr;  // userlists (http_auth) ...
   Variables* vars = nullptr;         // var(), set-var
 };
