@@ -99,7 +99,7 @@ class App {
  public:
   App(ProxyConfig config, const common::cli::DaemonOptions& options)
       : options_(options),
-        logger_(common::io::make_logger(config.global.log, "proxyd", options.debug)),
+        logger_(common::io::make_logger(std::span(config.global.logs), "proxyd", options.debug)),
         threads_(thread_count(config)),
         generation_(std::make_shared<io::Generation>(std::move(config), threads_)),
         sigterm_(loop_, SIGTERM, [this](int) { graceful_stop(); }),

@@ -2,6 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -35,6 +36,32 @@ void print_diagnostics(const config::Diagnostics& diagnostics) {
   std::fputs(diagnostics.to_string().c_str(), stderr);
 }
 
+// Lines to every sink whose threshold lets them through.
+class Fanout final : public log::Logger {
+ public:
+  explicit Fanout(std::vector<std::unique_ptr<log::Logger>> sinks) : sinks_(std::move(sinks)) {
+    auto most = log::Level::Emergency;
+    for (const auto& s : sinks_) most = std::max(most, s->threshold());
+    set_threshold(most);
+  }
+
+ protected:
+  void write(log::Level level, std::string_view message) override {
+    for (const auto& s : sinks_) s->log(level, message);
+  }
+
+ private:
+  std::vector<std::unique_ptr<log::Logger>> sinks_;
+};
+
+std::unique_ptr<log::Logger> make_logger(std::span<const log::LogSettings> targets, std::string_view program,
+                                         bool debug) {
+  if (targets.size() == 1) return make_logger(targets.front(), program, debug);
+  std::vector<std::unique_ptr<log::Logger>> sinks;
+  for (const auto& t : targets) sinks.push_back(make_logger(t, program, debug));
+  return std::make_unique<Fanout>(std::move(sinks));
+}
+
 std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::string_view program, bool debug) {
   const std::string tag = settings.tag.empty() ? std::string(program) : settings.tag;
   std::unique_ptr<log::Logger> sink;
@@ -43,12 +70,14 @@ std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::
       sink = std::make_unique<SyslogLogger>(tag, settings.facility);
       break;
     case log::LogSettings::Target::Stderr:
-      sink = std::make_unique<StderrLogger>(tag);
+      sink = std::make_unique<StderrLogger>(tag, settings.raw);
       break;
     case log::LogSettings::Target::Udp:
       sink = std::make_unique<UdpSyslogLogger>(settings.udp, settings.facility, tag);
       break;
   }
+  // The target's filter; the default threshold (info) unless it asks for debug.
+  if (settings.max_level >= 0) sink->set_threshold(static_cast<log::Level>(settings.max_level));
   if (!debug) return sink;
   if (settings.target == log::LogSettings::Target::Stderr) {
     sink->set_threshold(log::Level::Debug);

@@ -40,6 +40,10 @@ void print_diagnostics(const config::Diagnostics& diagnostics);
 // The logger a daemon runs with: its configured sink, plus stderr with -d
 // (and then at debug level).
 std::unique_ptr<log::Logger> make_logger(const log::LogSettings& settings, std::string_view program, bool debug);
+// Several targets, each with its level filter (max_level); one line goes to
+// every target whose filter lets it through.
+std::unique_ptr<log::Logger> make_logger(std::span<const log::LogSettings> targets, std::string_view program,
+                                         bool debug);
 
 // sd_notify(3) when started by systemd (NOTIFY_SOCKET set); a no-op otherwise.
 void notify_systemd(const std::string& state);

@@ -25,9 +25,15 @@ void SyslogLogger::write(log::Level level, std::string_view message) {
 
 // The daemons never fork without exec: the pid is read once (a getpid(2)
 // per line costs a syscall on every access-log line).
-StderrLogger::StderrLogger(std::string ident) : ident_(std::move(ident)), pid_(::getpid()) {}
+StderrLogger::StderrLogger(std::string ident, bool raw) : ident_(std::move(ident)), pid_(::getpid()), raw_(raw) {}
 
 void StderrLogger::write(log::Level level, std::string_view message) {
+  if (raw_) {
+    std::string line(message);
+    line += '\n';
+    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+    return;
+  }
   timeval tv{};
   ::gettimeofday(&tv, nullptr);
   // The date part changes once a second: formatted again only then, per

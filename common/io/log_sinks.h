@@ -25,7 +25,8 @@ class SyslogLogger final : public log::Logger {
 // foreground runs (-d) and tests.
 class StderrLogger final : public log::Logger {
  public:
-  explicit StderrLogger(std::string ident);
+  // <raw>: the message alone (HAProxy's `format raw`).
+  explicit StderrLogger(std::string ident, bool raw = false);
 
  protected:
   void write(log::Level level, std::string_view message) override;
@@ -33,6 +34,7 @@ class StderrLogger final : public log::Logger {
  private:
   std::string ident_;
   int pid_;
+  bool raw_ = false;
 };
 
 }  // namespace common::io

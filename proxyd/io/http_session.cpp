@@ -9,6 +9,7 @@
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/head_editor.h"
 #include "proxyd/core/http/rules.h"
+#include "proxyd/core/log/access_log_policy.h"
 #include "proxyd/io/tls/tls_context.h"
 #include "proxyd/io/worker.h"
 
@@ -350,8 +351,10 @@ void HttpSession::head_complete() {
   request_keep_alive_ = parsed.keep_alive;
   request_upgrade_ = parsed.upgrade;
   request_has_body_ = has_body(parsed);
+  capture_headers(frontend_.config.capture_request_headers, parsed, record_.request_captures);
   // The rules edit a copy of the head, in place (later rules see the edits).
   request_head_.reset(parsed, client_in_.view().substr(0, head_length_));
+  request_head_seen_ = true;
   vars_.clear(sample::VarScope::Txn);
   vars_.clear(sample::VarScope::Req);
   vars_.clear(sample::VarScope::Res);
@@ -827,7 +830,9 @@ void HttpSession::response_head_complete() {
                                                   .request_complete = txn_.request == RequestPhase::Done});
   if (!head.keep_alive || head.framing == http::BodyFraming::UntilClose) close_server_after_ = true;
 
+  capture_headers(frontend_.config.capture_response_headers, head, record_.response_captures);
   response_head_.reset(head, server_in_.view().substr(0, response_head_length_));
+  response_head_seen_ = true;
   if (!run_response_actions()) return;
   const auto& edited = response_head_.head();
   record_.status = edited.status;  // after set-status, as HAProxy logs it
@@ -1192,12 +1197,17 @@ void HttpSession::log_transaction(TerminationState termination) {
     server->live->counters.add(slot, ServerCounter::BytesIn, record_.bytes_from_client);
     server->live->counters.add(slot, ServerCounter::BytesOut, record_.bytes_to_client);
   }
-  if (!(fe_settings_.dontlognull && record_.bytes_from_client == 0)) {
+  render_log_samples();
+  const log::AccessLogPolicy policy{fe_settings_.dontlognull, fe_settings_.dontlog_normal,
+                                    fe_settings_.log_separate_errors};
+  const auto& set_level = request_actions_.log_level;
+  if (const auto level = log::access_log_level(
+          policy, record_, set_level ? std::optional<std::string_view>(*set_level) : std::nullopt)) {
     // Rendered into a buffer reused by every request of this thread.
     thread_local std::string line;
     line.clear();
     frontend_.log_format.render_to(record_, line);
-    worker_.logger().log(Level::Info, line);
+    worker_.logger().log(*level, line);
   }
   // The next transaction starts a fresh record.
   log::TcpSessionRecord next;
@@ -1206,7 +1216,34 @@ void HttpSession::log_transaction(TerminationState termination) {
   next.frontend = record_.frontend;
   next.backend = frontend_.config.name;
   record_ = std::move(next);
+  request_actions_ = {};  // set-log-level was this transaction's
+  request_head_seen_ = false;
+  response_head_seen_ = false;
   response_bytes_seen_ = false;
+}
+
+// capture_request_header / capture_response_header: the first field of each
+// name, cut to its length ("" when absent), for httplog's {…}.
+void HttpSession::capture_headers(const std::vector<config::CaptureHeader>& captures, const http::MessageHead& head,
+                                  std::vector<std::string>& out) {
+  out.clear();
+  for (const auto& c : captures) out.emplace_back(head.header(c.name).value_or("").substr(0, c.len));
+}
+
+// The log format's %[...] samples, with the request and response as the
+// rules left them.
+void HttpSession::render_log_samples() {
+  const auto& expressions = frontend_.log_format.expressions();
+  if (expressions.empty()) return;
+  auto ctx = rule_context();
+  if (backend_ != nullptr) ctx.backend = backend_->config.name;
+  if (request_head_seen_) ctx.request = &request_head_.head();
+  if (response_head_seen_) ctx.response = &response_head_.head();
+  record_.samples.clear();
+  for (const auto& e : expressions) {
+    const auto value = sample::evaluate_first(e, ctx);
+    record_.samples.push_back(value ? value->as_text() : std::string("-"));
+  }
 }
 
 void HttpSession::finish(TerminationState termination, bool log) {

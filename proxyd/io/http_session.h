@@ -89,6 +89,9 @@ class HttpSession final : public SessionBase {
   void start_tarpit();
   void end_tarpit();
   bool run_response_actions();
+  static void capture_headers(const std::vector<config::CaptureHeader>& captures, const http::MessageHead& head,
+                              std::vector<std::string>& out);
+  void render_log_samples();
   bool forward_request_body();
   void response_head_complete();
   bool forward_response_body();
@@ -162,6 +165,8 @@ class HttpSession final : public SessionBase {
   http::EditableHead request_head_;            // the request as the rules edit it
   http::EditableHead response_head_;           // the response as the rules edit it
   sample::Variables vars_;                     // set-var/var(): sess, txn, req, res
+  bool request_head_seen_ = false;             // request_head_ holds this transaction's request
+  bool response_head_seen_ = false;            // response_head_ holds its response
   bool response_bytes_seen_ = false;           // the server sent something for this request
   log::TerminationState pending_termination_;  // logged once a final response is out
   bool close_client_after_ = false;            // Connection: close sent to the client

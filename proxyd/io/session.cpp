@@ -11,6 +11,7 @@
 
 #include "common/io/socket_address.h"
 #include "proxyd/core/http/rules.h"
+#include "proxyd/core/log/access_log_policy.h"
 #include "proxyd/core/proxy_protocol/proxy_decoder.h"
 #include "proxyd/core/tls/client_hello.h"
 #include "proxyd/io/worker.h"
@@ -306,9 +307,18 @@ void Session::finish(log::TerminationState termination, bool log) {
   record_.backend_connections = backend_ ? backend_->active.load(memory_order_relaxed) : 0;
   auto* server = connector_.server();
   record_.server_connections = server ? server->live->active.load(memory_order_relaxed) : 0;
-  const bool null_connection = record_.bytes_from_client == 0;
-  if (log && !(frontend_.config.settings.dontlognull && null_connection)) {
-    worker_.logger().log(Level::Info, frontend_.log_format.render(record_));
+  if (const auto& expressions = frontend_.log_format.expressions(); !expressions.empty()) {
+    auto ctx = rule_context();
+    ctx.payload_length = peeked_;
+    for (const auto& e : expressions) {
+      const auto value = sample::evaluate_first(e, ctx);
+      record_.samples.push_back(value ? value->as_text() : std::string("-"));
+    }
+  }
+  const auto& settings = frontend_.config.settings;
+  const log::AccessLogPolicy policy{settings.dontlognull, settings.dontlog_normal, settings.log_separate_errors};
+  if (const auto level = log ? log::access_log_level(policy, record_) : std::nullopt) {
+    worker_.logger().log(*level, frontend_.log_format.render(record_));
   }
   if (relay_) relay_->stop();  // before its descriptors close; destroyed with the session
   server_fd_.reset();

@@ -1,13 +1,17 @@
 // proxyd's rule language end to end: maps and pattern files edited live
 // through the runtime API, computed backend names, and the access-control
 // actions, with real HTTP servers on loopback and raw sockets as clients.
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
+#include "common/io/unique_fd.h"
 #include "proxyd/io/admin_client.h"
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
@@ -265,4 +269,50 @@ TEST_CASE("rules: tcp_request content reject in mode http closes without a respo
   CHECK(p.get("/", "Host: h\r\nX-Bad: 1\r\n").empty());
   CHECK(p.get("/", "Host: h\r\n").substr(9, 3) == "200");
   CHECK(web.requests().back().header("X-Sess") == "127.0.0.1");
+}
+
+TEST_CASE("logging: several targets with level filters, captures, set-log-level, log_separate_errors",
+          "[proxyd][http][rules]") {
+  HttpBackend web("web");
+  Proxy p;
+  // A syslog collector on loopback for the second target.
+  common::io::UniqueFd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(udp.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(udp.get(), reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const timeval wait{0, 300'000};
+  ::setsockopt(udp.get(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  p.config_path = p.dir.write(
+      "proxyd.ini", fmt::format("[global]\npidfile = {}\nlog = stderr format raw\nlog = udp://127.0.0.1:{} local1 err\n"
+                                "[defaults]\nmode = http\ntimeout_connect = 1s\n"
+                                "[frontend www]\nbind = 127.0.0.1:{}\nbackend = web\nlog_separate_errors = true\n"
+                                "capture_request_header = Host len 5\ncapture_response_header = X-Served-By len 10\n"
+                                "use_backend = dead if {{ path_beg /dead }}\n"
+                                "http_request = set-log-level silent if {{ path /quiet }}\n"
+                                "[backend web]\nserver = web {}\n[backend dead]\nserver = gone 127.0.0.1:1\n",
+                                p.dir.file("proxyd.pid"), ntohs(address.sin_port), p.port, web.endpoint()));
+  p.daemon = std::make_unique<testing::DaemonRunner>(
+      std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", p.config_path}, p.dir.file("proxyd.log"));
+  REQUIRE(p.daemon->wait_for_log("started", 10s));
+  CHECK(p.get("/ok", "Host: www.example.org\r\n").substr(9, 3) == "200");
+  CHECK(p.get("/quiet", "Host: q\r\n").substr(9, 3) == "200");
+  CHECK(p.get("/dead", "Host: d\r\n").substr(9, 3) == "503");
+  REQUIRE(p.daemon->wait_for_log("/dead", 5s));
+  const auto log = p.daemon->log();
+  INFO(log);
+  // Raw lines (no date or tag prefix), with the captures cut to their length.
+  CHECK(log.find("\n127.0.0.1:") != std::string::npos);
+  CHECK(log.find(" {www.e} {web} \"GET /ok HTTP/1.1\"") != std::string::npos);
+  CHECK(log.find("/quiet") == std::string::npos);
+  // The err-level target got the error line only.
+  std::string received;
+  char buf[2048];
+  for (ssize_t n; (n = ::recv(udp.get(), buf, sizeof buf, 0)) > 0;) received.append(buf, static_cast<std::size_t>(n));
+  INFO(received);
+  CHECK(received.find("GET /dead") != std::string::npos);
+  CHECK(received.find("GET /ok") == std::string::npos);
+  CHECK(received.find("<139>") != std::string::npos);  // local1 (17) * 8 + err (3)
 }

@@ -212,6 +212,8 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
       cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
       cfg::field("dontlognull", &S::dontlognull, cfg::parse_bool, "true"),
+      cfg::field("dontlog_normal", &S::dontlog_normal, cfg::parse_bool, "false"),
+      cfg::field("log_separate_errors", &S::log_separate_errors, cfg::parse_bool, "false"),
       cfg::field("maxconn", &S::maxconn, cfg::uint_in<std::uint32_t>(0, 10'000'000), "0"),
       cfg::custom<S>("balance", apply_balance, "roundrobin"),
       cfg::field("hash_type", &S::hash_type, choice(kHashTypes), "map-based"),
@@ -253,7 +255,14 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
       cfg::field("threads", &G::threads, parse_threads, "1"),
       cfg::custom<G>(
-          "log", [](G& g, std::string_view v) { return common::log::parse_log_target(v, g.log); }, "syslog"),
+          "log",
+          [](G& g, std::string_view v) -> Status {
+            auto target = common::log::parse_log_line(v);
+            if (!target) return tl::unexpected(target.error());
+            g.logs.push_back(std::move(*target));
+            return {};
+          },
+          {}, true),
       cfg::custom<G>(
           "log_facility",
           [](G& g, std::string_view v) -> Status {
@@ -292,6 +301,17 @@ cfg::KeyTable<Stats> stats_keys() {
       cfg::field("prometheus_uri", &S::prometheus_uri, parse_uri_path, "/metrics"),
       cfg::field("health_uri", &S::health_uri, parse_uri_path, "/healthz"),
   };
+}
+
+// Every `log` target, with log_facility (unless its line names one) and
+// log_tag; none: syslog. <global>.log is the first.
+void finish_log_targets(Global& global) {
+  if (global.logs.empty()) global.logs.push_back({});
+  for (auto& target : global.logs) {
+    target.tag = global.log.tag;
+    if (!target.facility_given) target.facility = global.log.facility;
+  }
+  global.log = global.logs.front();
 }
 
 // [userlist NAME]: `user` and `group` lines (proxyd/core/http/userlist.h).
@@ -364,6 +384,8 @@ struct ProxySection {
   std::vector<http::HttpAction> http_request;
   std::vector<http::HttpAction> http_response;
   std::vector<tcp::TcpRule> tcp_request;
+  std::vector<CaptureHeader> capture_request_headers;
+  std::vector<CaptureHeader> capture_response_headers;
 };
 
 // A parser of a rule value with the configuration's map and pattern files.
@@ -381,6 +403,8 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, with_library(parse_use_backend, lib)));
     keys.push_back(cfg::list("redirect", &ProxySection::redirects, with_library(parse_redirect, lib)));
     keys.push_back(cfg::list("tcp_request", &ProxySection::tcp_request, with_library(parse_tcp_request, lib)));
+    keys.push_back(cfg::list("capture_request_header", &ProxySection::capture_request_headers, parse_capture_header));
+    keys.push_back(cfg::list("capture_response_header", &ProxySection::capture_response_headers, parse_capture_header));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
   keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
@@ -608,13 +632,15 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     }
   }
 
+  finish_log_targets(config.global);
+
   // Sections inherit [defaults]: seed from it, apply no table defaults.
   const cfg::LoadOptions inherit{false};
   for (const auto* s : sections) {
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     const auto seen = cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend, *config.library), section,
                                         diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
@@ -636,6 +662,8 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
                                   std::move(section.http_request),
                                   std::move(section.http_response),
                                   std::move(section.tcp_request),
+                                  std::move(section.capture_request_headers),
+                                  std::move(section.capture_response_headers),
                                   s->line});
       auto& f = config.frontends.back();
       f.acls = build_acls(section.acls);
@@ -644,6 +672,12 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
       // key's default, tcplog, is the TCP one).
       auto& settings = config.frontends.back().settings;
       if (settings.mode == Mode::Http && settings.log_format == "tcplog") settings.log_format = "httplog";
+      const auto& fe = config.frontends.back();
+      const bool captures = !fe.capture_request_headers.empty() || !fe.capture_response_headers.empty();
+      if (settings.log_format == "httplog" && captures) {
+        settings.log_format =
+            log::httplog_with_captures(!fe.capture_request_headers.empty(), !fe.capture_response_headers.empty());
+      }
     }
     if (is_backend) {
       config.backends.push_back({s->name, section.settings, std::move(section.servers), build_acls(section.acls),

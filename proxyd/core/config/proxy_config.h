@@ -40,8 +40,9 @@ struct Global {
   std::optional<std::string> group;
   std::string pidfile;
   std::uint32_t maxconn = 0;
-  std::uint32_t threads = 1;  // 0 = one per core ("auto")
-  common::log::LogSettings log;
+  std::uint32_t threads = 1;                   // 0 = one per core ("auto")
+  common::log::LogSettings log;                // the first target (log_facility, log_tag)
+  std::vector<common::log::LogSettings> logs;  // every `log` line, each with its level filter
   Duration hard_stop_after{0};
   std::optional<std::string> admin_socket;  // runtime API Unix socket; absent = none
   std::uint32_t admin_socket_mode = 0600;
@@ -86,7 +87,9 @@ struct ProxySettings {
   bool redispatch = false;
   std::string log_format;
   bool dontlognull = false;
-  std::uint32_t maxconn = 0;  // frontend: concurrent sessions; 0 = process limit only
+  bool dontlog_normal = false;       // log only sessions that ended in an error (or a 5xx)
+  bool log_separate_errors = false;  // those at level err instead of info
+  std::uint32_t maxconn = 0;         // frontend: concurrent sessions; 0 = process limit only
   Balance balance = Balance::RoundRobin;
   CheckKind check = CheckKind::None;
   Duration check_interval{0};
@@ -170,6 +173,13 @@ struct AclDefinition {
   int line = 0;
 };
 
+// `capture_request_header = NAME len N` (and response): logged in httplog's {…}.
+struct CaptureHeader {
+  std::string name;
+  std::size_t len = 0;
+  int line = 0;
+};
+
 struct Frontend {
   std::string name;
   ProxySettings settings;
@@ -181,6 +191,8 @@ struct Frontend {
   std::vector<http::HttpAction> http_request;      // before redirect and use_backend
   std::vector<http::HttpAction> http_response;     // after the backend's
   std::vector<tcp::TcpRule> tcp_request;           // connection, session, content
+  std::vector<CaptureHeader> capture_request_headers;
+  std::vector<CaptureHeader> capture_response_headers;
   int line = 0;
 };
 
@@ -246,6 +258,7 @@ common::Result<http::RedirectRule> parse_redirect(std::string_view value, sample
 common::Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_response(std::string_view value, sample::Library* lib = nullptr);
+common::Result<CaptureHeader> parse_capture_header(std::string_view value);
 common::Result<tcp::TcpRule> parse_tcp_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);

@@ -17,7 +17,9 @@ struct NamedVariable {
   LogField field;
 };
 
-constexpr std::array<NamedVariable, 30> kVariables{{
+constexpr std::array<NamedVariable, 32> kVariables{{
+    {"hr", LogField::CapturedRequestHeaders},
+    {"hs", LogField::CapturedResponseHeaders},
     {"ci", LogField::ClientIp},
     {"cp", LogField::ClientPort},
     {"t", LogField::AcceptDate},
@@ -127,6 +129,25 @@ common::Status parse_flags(std::string_view flags, std::size_t offset, bool& quo
   }
 }
 
+// {a|b}: each captured value with '#', '{', '|', '}', '"' and the
+// non-printable bytes as #XX (HAProxy's escaping of captures).
+void append_captures(const std::vector<std::string>& values, std::string& out) {
+  if (values.empty()) return;
+  out += '{';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += '|';
+    for (const char c : values[i]) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 32 || u > 126 || c == '#' || c == '{' || c == '|' || c == '}' || c == '"') {
+        out += fmt::format("#{:02X}", u);
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += '}';
+}
+
 // Appends the value of <field> for <s> to <out>.
 void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
   switch (field) {
@@ -193,14 +214,29 @@ void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
     case LogField::CapturedRequestCookie:
     case LogField::CapturedResponseCookie:
       return append_text("-", out);  // cookie captures are not supported
+    case LogField::CapturedRequestHeaders:
+      return append_captures(s.request_captures, out);
+    case LogField::CapturedResponseHeaders:
+      return append_captures(s.response_captures, out);
+    case LogField::Sample:
+      return;  // rendered by render_to
   }
 }
 
 }  // namespace
 
+std::string httplog_with_captures(bool request, bool response) {
+  std::string format(kHttpLogFormat);
+  const auto at = format.rfind(" %{+Q}r");
+  std::string captures = std::string(request ? " %hr" : "") + (response ? " %hs" : "");
+  format.insert(at, captures);
+  return format;
+}
+
 common::Result<LogFormat> LogFormat::compile(std::string_view format) {
   if (format == "tcplog") format = kTcpLogFormat;
   if (format == "httplog") format = kHttpLogFormat;
+  if (format == "httplog clf") format = kClfLogFormat;
   LogFormat compiled;
   std::string literal;
   for (std::size_t i = 0; i < format.size();) {
@@ -214,6 +250,17 @@ common::Result<LogFormat> LogFormat::compile(std::string_view format) {
       continue;
     }
     const std::size_t percent = i - 1;
+    if (i < format.size() && format[i] == '[') {
+      const auto close = format.find(']', i);
+      if (close == std::string_view::npos) return common::fail("log_format: '%[' without ']' at offset {}", percent);
+      auto expr = sample::parse_expression(format.substr(i + 1, close - i - 1));
+      if (!expr) return common::fail("log_format: offset {}: {}", percent, expr.error().describe());
+      if (!literal.empty()) compiled.pieces_.emplace_back(std::exchange(literal, {}));
+      compiled.pieces_.emplace_back(Variable{LogField::Sample, false, compiled.expressions_.size()});
+      compiled.expressions_.push_back(std::move(*expr));
+      i = close + 1;
+      continue;
+    }
     bool quoted = false;
     if (i < format.size() && format[i] == '{') {
       const auto close = format.find('}', i);
@@ -231,7 +278,7 @@ common::Result<LogFormat> LogFormat::compile(std::string_view format) {
     const auto field = lookup(format.substr(i, end - i));
     if (!field) return tl::unexpected(field.error());
     if (!literal.empty()) compiled.pieces_.emplace_back(std::exchange(literal, {}));
-    compiled.pieces_.emplace_back(Variable{*field, quoted});
+    compiled.pieces_.emplace_back(Variable{*field, quoted, 0});
     i = end;
   }
   if (!literal.empty()) compiled.pieces_.emplace_back(std::move(literal));
@@ -251,7 +298,9 @@ void LogFormat::render_to(const TcpSessionRecord& session, std::string& out) con
   for (const auto& piece : pieces_) {
     if (const auto* text = std::get_if<std::string>(&piece)) {
       out += *text;
-    } else if (const auto& variable = std::get<Variable>(piece); !variable.quoted) {
+    } else if (const auto& variable = std::get<Variable>(piece); variable.field == LogField::Sample) {
+      if (variable.index < session.samples.size()) append_text(session.samples[variable.index], out);
+    } else if (!variable.quoted) {
       append_field(variable.field, session, out);
     } else {
       std::string value;

@@ -27,6 +27,7 @@
 
 #include "common/core/result.h"
 #include "proxyd/core/log/tcp_session_record.h"
+#include "proxyd/core/sample/expression.h"
 
 namespace proxyd::log {
 
@@ -37,42 +38,53 @@ inline constexpr std::string_view kHttpLogFormat =
     "%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}r";
 
 enum class LogField {
-  ClientIp,                // %ci
-  ClientPort,              // %cp
-  AcceptDate,              // %t
-  FrontendName,            // %ft
-  BackendName,             // %b
-  ServerName,              // %s
-  QueueTime,               // %Tw
-  ConnectTime,             // %Tc
-  TotalTime,               // %Tt
-  BytesRead,               // %B
-  BytesUploaded,           // %U
-  Termination,             // %ts
-  ProcessConnections,      // %ac
-  FrontendConnections,     // %fc
-  BackendConnections,      // %bc
-  ServerConnections,       // %sc
-  Retries,                 // %rc
-  ServerQueue,             // %sq
-  BackendQueue,            // %bq
-  RequestTime,             // %TR
-  ResponseTime,            // %Tr
-  ActiveTime,              // %Ta
-  Status,                  // %ST
-  RequestLine,             // %r
-  Method,                  // %HM
-  Uri,                     // %HU
-  Version,                 // %HV
-  TerminationCookies,      // %tsc
-  CapturedRequestCookie,   // %CC
-  CapturedResponseCookie,  // %CS
+  ClientIp,                 // %ci
+  ClientPort,               // %cp
+  AcceptDate,               // %t
+  FrontendName,             // %ft
+  BackendName,              // %b
+  ServerName,               // %s
+  QueueTime,                // %Tw
+  ConnectTime,              // %Tc
+  TotalTime,                // %Tt
+  BytesRead,                // %B
+  BytesUploaded,            // %U
+  Termination,              // %ts
+  ProcessConnections,       // %ac
+  FrontendConnections,      // %fc
+  BackendConnections,       // %bc
+  ServerConnections,        // %sc
+  Retries,                  // %rc
+  ServerQueue,              // %sq
+  BackendQueue,             // %bq
+  RequestTime,              // %TR
+  ResponseTime,             // %Tr
+  ActiveTime,               // %Ta
+  Status,                   // %ST
+  RequestLine,              // %r
+  Method,                   // %HM
+  Uri,                      // %HU
+  Version,                  // %HV
+  TerminationCookies,       // %tsc
+  CapturedRequestCookie,    // %CC
+  CapturedResponseCookie,   // %CS
+  CapturedRequestHeaders,   // %hr: {value|value} of capture_request_header
+  CapturedResponseHeaders,  // %hs
+  Sample,                   // %[EXPRESSION]: TcpSessionRecord::samples
 };
+
+// HAProxy's `option httplog clf`: the Common Log Format, then HAProxy's fields.
+inline constexpr std::string_view kClfLogFormat =
+    "%ci - - [%t] %{+Q}r %ST %B \"\" \"\" %cp %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq";
+
+// httplog with the header captures (%hr %hs) a frontend declares.
+std::string httplog_with_captures(bool request, bool response);
 
 class LogFormat {
  public:
-  // Compiles <format> ("tcplog", "httplog" or a custom string); the error
-  // names the offending variable.
+  // Compiles <format> ("tcplog", "httplog", "httplog clf" or a custom
+  // string, where %[EXPRESSION] is a sample); the error names the offending
+  // variable.
   static common::Result<LogFormat> compile(std::string_view format);
 
   // The compiled kTcpLogFormat.
@@ -87,11 +99,17 @@ class LogFormat {
   // Appends the line to <out>, for callers that reuse a buffer.
   void render_to(const TcpSessionRecord& session, std::string& out) const;
 
+  // The %[...] expressions, whose values the session puts in its record's
+  // samples (in this order) before rendering.
+  const std::vector<sample::Expression>& expressions() const { return expressions_; }
+
  private:
   struct Variable {
     LogField field;
-    bool quoted = false;  // %{+Q}
+    bool quoted = false;    // %{+Q}
+    std::size_t index = 0;  // Sample: into samples
   };
+  std::vector<sample::Expression> expressions_;
   using Piece = std::variant<std::string, Variable>;  // literal text or a variable
   std::vector<Piece> pieces_;
 };

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/core/address.h"
 #include "common/core/time.h"
@@ -52,9 +53,12 @@ struct TcpSessionRecord {
   std::string uri;                                // %HU: the request target as received
   std::string version;                            // %HV: "HTTP/1.1"
   // The 3rd and 4th characters of %tsc (cookie persistence).
-  char cookie_request = '-';   // N none, I invalid, D server down, V valid; '-' no persistence
-  char cookie_response = '-';  // N none, I inserted, U updated, P provided by the server,
-                               // R rewritten, D deleted; '-' no persistence
+  char cookie_request = '-';                   // N none, I invalid, D server down, V valid; '-' no persistence
+  char cookie_response = '-';                  // N none, I inserted, U updated, P provided by the server,
+                                               // R rewritten, D deleted; '-' no persistence
+  std::vector<std::string> request_captures;   // %hr: capture_request_header values, in order
+  std::vector<std::string> response_captures;  // %hs
+  std::vector<std::string> samples;            // %[...] of the log format, rendered at log time
 };
 
 // What %s prints when no server was assigned.

@@ -94,7 +94,7 @@ TEST_CASE("compiling rejects unknown variables by name", "[proxyd][log][log_form
   CHECK(error_of("%ci %xyz") == "unknown log_format variable '%xyz'");
   CHECK_THAT(error_of("%Bx"), Catch::StartsWith("unknown log_format variable '%Bx'"));
   CHECK(error_of("%TT") == "unknown log_format variable '%TT' (did you mean '%Tt'?)");
-  CHECK_THAT(error_of("%hr"), Catch::StartsWith("unknown log_format variable '%hr'"));  // no header captures
+  CHECK_THAT(error_of("%hx"), Catch::StartsWith("unknown log_format variable '%hx'"));
 }
 
 TEST_CASE("compiling rejects a dangling % and unknown flags", "[proxyd][log][log_format]") {
