@@ -21,6 +21,7 @@
 #include "proxyd/core/log/log_format.h"
 #include "proxyd/core/stats/histogram.h"
 #include "proxyd/core/stats/stats_snapshot.h"
+#include "proxyd/io/live_state.h"
 #include "proxyd/io/stats_counters.h"
 
 namespace proxyd::io {
@@ -157,6 +158,7 @@ struct Generation {
   const config::ProxyConfig config;
   std::vector<std::unique_ptr<BackendShared>> backends;
   std::vector<std::unique_ptr<FrontendShared>> frontends;
+  LiveState live_state{*this};  // what nbsrv, be_conn ... read
 };
 
 using GenerationPtr = std::shared_ptr<const Generation>;

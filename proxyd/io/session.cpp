@@ -110,6 +110,10 @@ sample::Context Session::rule_context() const {
   ctx.dst = local_address_;
   ctx.frontend = frontend_.config.name;
   ctx.library = generation_->config.library.get();
+  ctx.runtime = &generation_->live_state;
+  ctx.now_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx.random = &random_u64;
   ctx.vars = const_cast<sample::Variables*>(&vars_);
   return ctx;
 }

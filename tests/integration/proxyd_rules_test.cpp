@@ -316,3 +316,21 @@ TEST_CASE("logging: several targets with level filters, captures, set-log-level,
   CHECK(received.find("GET /ok") == std::string::npos);
   CHECK(received.find("<139>") != std::string::npos);  // local1 (17) * 8 + err (3)
 }
+
+TEST_CASE("rules: nbsrv and srv_is_up read the live server state", "[proxyd][http][rules]") {
+  HttpBackend a("a"), spare("spare");
+  Proxy p;
+  p.start(
+      fmt::format("[frontend www]\nbind = 127.0.0.1:{{port}}\nbackend = app\n"
+                  "use_backend = spare if {{{{ nbsrv(app) lt 1 }}}}\n"
+                  "http_request = set-header X-A-Up %[srv_is_up(app/a)]\n"
+                  "[backend app]\nserver = a {}\n[backend spare]\nserver = spare {}\n",
+                  a.endpoint(), spare.endpoint()));
+  CHECK(p.served_by("h") == "a");
+  CHECK(a.requests().back().header("X-A-Up") == "1");
+  CHECK(p.admin("disable server app/a").empty());
+  CHECK(p.served_by("h") == "spare");
+  CHECK(spare.requests().back().header("X-A-Up") == "0");
+  CHECK(p.admin("enable server app/a").empty());
+  CHECK(p.served_by("h") == "a");
+}

@@ -1,11 +1,14 @@
 #include "proxyd/core/sample/converters.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 
 #include "common/core/text.h"
+#include "proxyd/core/sample/variables.h"
 
 namespace proxyd::sample {
 
@@ -232,8 +235,67 @@ common::Status regsub_check(CheckArgs a) {
   return {};
 }
 
+// json([utf8|utf8s|utf8p|utf8ps|ascii]): the text escaped for a JSON string.
+Out json(Sample s, Args) {
+  std::string out;
+  for (const char c : s.as_text()) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return Sample::of_str(std::move(out));
+}
+// bytes(OFFSET[,LENGTH])
+Out bytes(Sample s, Args a) {
+  const auto text = s.as_text();
+  const auto offset = static_cast<std::size_t>(std::max<std::int64_t>(0, number(a[0]).value_or(0)));
+  if (offset > text.size()) return Sample::of_str({});
+  const auto length =
+      a.size() > 1 ? static_cast<std::size_t>(std::max<std::int64_t>(0, number(a[1]).value_or(0))) : std::string::npos;
+  return Sample::of_str(text.substr(offset, length));
+}
+// concat([START],[VARIABLE],[END]): START, the variable's value, END after the sample.
+Out concat(Sample s, Args a) {
+  auto text = s.as_text();
+  if (a.size() > 0) text += a[0];
+  if (a.size() > 1 && !a[1].empty() && a.ctx != nullptr && a.ctx->vars != nullptr) {
+    if (const auto name = parse_var_name(a[1])) {
+      if (const auto v = a.ctx->vars->get(*name)) text += v->as_text();
+    }
+  }
+  if (a.size() > 2) text += a[2];
+  return Sample::of_str(std::move(text));
+}
+common::Status json_check(CheckArgs args) {
+  static constexpr std::array<std::string_view, 5> kModes{"utf8", "utf8s", "utf8p", "utf8ps", "ascii"};
+  if (!args.empty() && std::find(kModes.begin(), kModes.end(), args[0]) == kModes.end())
+    return common::fail("json: '{}' is not utf8, utf8s, utf8p, utf8ps or ascii", args[0]);
+  return {};
+}
+common::Status concat_check(CheckArgs args) {
+  if (args.size() > 1 && !args[1].empty()) {
+    if (auto v = parse_var_name(args[1]); !v) return tl::unexpected(v.error());
+  }
+  return {};
+}
+
 constexpr std::array kConverters{
     ConverterDef{"lower", lower, 0, 0, anything},
+    ConverterDef{"json", json, 0, 1, json_check},
+    ConverterDef{"bytes", bytes, 1, 2, all_numbers},
+    ConverterDef{"concat", concat, 0, 3, concat_check},
     ConverterDef{"upper", upper, 0, 0, anything},
     ConverterDef{"length", length, 0, 0, anything, false, Match::Int},
     ConverterDef{"field", field, 2, 3, field_check},

@@ -24,6 +24,7 @@ struct ConverterArgs {
   const Regex* regex = nullptr;      // regsub: its first argument
   const PatternSlot* map = nullptr;  // map*: the file
   const Sample* fallback = nullptr;  // map*: the default
+  const Context* ctx = nullptr;      // concat: the variables
   const std::string& operator[](std::size_t i) const { return words[i]; }
   std::size_t size() const { return words.size(); }
 };

@@ -174,8 +174,8 @@ std::vector<Sample> evaluate(const Expression& expr, const Context& ctx) {
   for (auto& s : samples) {
     std::optional<Sample> current = std::move(s);
     for (const auto& step : expr.converters) {
-      current = step.converter->fn(std::move(*current),
-                                   ConverterArgs{step.args, step.regex.get(), step.map.get(), step.fallback.get()});
+      current = step.converter->fn(
+          std::move(*current), ConverterArgs{step.args, step.regex.get(), step.map.get(), step.fallback.get(), &ctx});
       if (!current) break;
     }
     if (current) out.push_back(std::move(*current));

@@ -279,6 +279,54 @@ Samples req_ssl_hello_type(const Context& c, Args) {
   return c.hello_type != 0 ? one(Sample::of_int(c.hello_type)) : Samples{};
 }
 
+// The backend named by the argument, or the current one.
+std::string_view backend_arg(const Context& c, Args a) {
+  return a.empty() || a[0].empty() ? c.backend : std::string_view(a[0]);
+}
+Samples from_runtime(std::optional<std::int64_t> v) {
+  return v ? one(Sample::of_int(*v)) : Samples{};
+}
+Samples nbsrv(const Context& c, Args a) {
+  return c.runtime ? from_runtime(c.runtime->usable_servers(backend_arg(c, a))) : Samples{};
+}
+Samples be_conn(const Context& c, Args a) {
+  return c.runtime ? from_runtime(c.runtime->backend_connections(backend_arg(c, a))) : Samples{};
+}
+Samples fe_conn(const Context& c, Args a) {
+  const auto name = a.empty() || a[0].empty() ? c.frontend : std::string_view(a[0]);
+  return c.runtime ? from_runtime(c.runtime->frontend_connections(name)) : Samples{};
+}
+Samples connslots(const Context& c, Args a) {
+  return c.runtime ? from_runtime(c.runtime->free_slots(backend_arg(c, a))) : Samples{};
+}
+// avg_queue: the backend's queued sessions per usable server (all of them with none).
+Samples avg_queue(const Context& c, Args a) {
+  if (!c.runtime) return {};
+  const auto queued = c.runtime->queued(backend_arg(c, a));
+  const auto servers = c.runtime->usable_servers(backend_arg(c, a));
+  if (!queued || !servers) return {};
+  return one(Sample::of_int(*servers > 0 ? *queued / *servers : *queued));
+}
+// srv_is_up(BACKEND/SERVER) or srv_is_up(SERVER) in the current backend.
+Samples srv_is_up(const Context& c, Args a) {
+  if (!c.runtime) return {};
+  const std::string_view ref = arg(a, 0);
+  const auto slash = ref.find('/');
+  const auto up = slash == std::string_view::npos ? c.runtime->server_up(c.backend, ref)
+                                                  : c.runtime->server_up(ref.substr(0, slash), ref.substr(slash + 1));
+  return up ? one(Sample::of_bool(*up)) : Samples{};
+}
+Samples date(const Context& c, Args a) {
+  const auto offset = Sample::of_str(std::string(arg(a, 0))).as_int().value_or(0);
+  return one(Sample::of_int(c.now_unix + offset));
+}
+Samples rand(const Context& c, Args a) {
+  if (c.random == nullptr) return {};
+  const auto range = a.empty() ? 0 : Sample::of_str(a[0]).as_int().value_or(0);
+  const auto v = c.random();
+  return one(Sample::of_int(range > 0 ? static_cast<std::int64_t>(v % static_cast<std::uint64_t>(range))
+                                      : static_cast<std::int64_t>(v & 0x7fffffff)));
+}
 constexpr std::array kFetches{
     FetchDef{"src", src, 0, 0, Match::Ip},
     FetchDef{"src_port", src_port, 0, 0, Match::Int},
@@ -321,6 +369,14 @@ constexpr std::array kFetches{
     FetchDef{"str", str, 1, 1, Match::Str},
     FetchDef{"env", env, 1, 1, Match::Str},
     FetchDef{"var", var, 1, 2, Match::Str, false, check_var, true},
+    FetchDef{"nbsrv", nbsrv, 0, 1, Match::Int},
+    FetchDef{"be_conn", be_conn, 0, 1, Match::Int},
+    FetchDef{"fe_conn", fe_conn, 0, 1, Match::Int},
+    FetchDef{"connslots", connslots, 0, 1, Match::Int},
+    FetchDef{"avg_queue", avg_queue, 0, 1, Match::Int},
+    FetchDef{"srv_is_up", srv_is_up, 1, 1, Match::Bool},
+    FetchDef{"date", date, 0, 1, Match::Int},
+    FetchDef{"rand", rand, 0, 1, Match::Int},
     FetchDef{"http_auth", http_auth, 1, 1, Match::Bool, true, check_userlist},
     FetchDef{"http_auth_group", http_auth_group, 1, 1, Match::Str, true, check_userlist},
     FetchDef{"http_auth_type", http_auth_type, 0, 0, Match::Str, true},

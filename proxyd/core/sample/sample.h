@@ -40,6 +40,19 @@ struct Sample {
   bool as_bool() const;
 };
 
+// The live state fetches read (nbsrv, be_conn, srv_is_up ...), given by the
+// adapter over its running configuration; nullopt for an unknown name.
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual std::optional<std::int64_t> usable_servers(std::string_view backend) const = 0;         // nbsrv
+  virtual std::optional<std::int64_t> backend_connections(std::string_view backend) const = 0;    // be_conn
+  virtual std::optional<std::int64_t> frontend_connections(std::string_view frontend) const = 0;  // fe_conn
+  virtual std::optional<bool> server_up(std::string_view backend, std::string_view server) const = 0;
+  virtual std::optional<std::int64_t> free_slots(std::string_view backend) const = 0;  // connslots
+  virtual std::optional<std::int64_t> queued(std::string_view backend) const = 0;      // avg_queue
+};
+
 // What fetches read. Pointers may be null (no response yet, TCP mode).
 struct Context {
   common::net::Endpoint src;  // the client
@@ -58,8 +71,11 @@ struct Context {
   // far (req.len) and whether they hold a TLS ClientHello (req.ssl_hello_type).
   std::optional<std::int64_t> payload_length;
   int hello_type = 0;
-  const Library* library = nullptr;  // userlists (http_auth) ...
-  Variables* vars = nullptr;         // var(), set-var
+  const Library* library = nullptr;     // userlists (http_auth) ...
+  const Runtime* runtime = nullptr;     // nbsrv, be_conn ...
+  std::int64_t now_unix = 0;            // date()
+  std::uint64_t (*random)() = nullptr;  // rand()
+  Variables* vars = nullptr;            // var(), set-var
 };
 
 }  // namespace proxyd::sample
