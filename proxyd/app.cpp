@@ -146,6 +146,7 @@ class App {
     checker_.reset();
     stats_.reset();
     admin_socket_.reset();
+    admin_tcp_.clear();
     workers_.clear();
     logger_->notice("proxyd stopped");
     return 0;
@@ -189,6 +190,11 @@ class App {
     stats_ = std::make_unique<io::StatsServer>(
         loop_, *logger_, [this] { return snapshot(); }, *admin_);
     if (auto configured = stats_->configure(generation_->config.stats); !configured) return configured;
+    for (const auto& listener : generation_->config.global.admin_tcp) {
+      auto tcp = io::AdminSocket::open_tcp(loop_, *logger_, listener, *admin_);
+      if (!tcp) return tl::unexpected(tcp.error());
+      admin_tcp_.push_back(std::move(*tcp));
+    }
     if (!generation_->config.global.admin_socket) return {};
     auto socket = io::AdminSocket::open(loop_, *logger_, generation_->config.global, *admin_);
     if (!socket) return tl::unexpected(socket.error());
@@ -280,6 +286,7 @@ class App {
   void warn_admin_socket_change(const config::Global& next) {
     const auto& now = generation_->config.global;
     if (next.admin_socket != now.admin_socket || next.admin_socket_mode != now.admin_socket_mode ||
+        next.admin_socket_level != now.admin_socket_level || next.admin_tcp != now.admin_tcp ||
         next.admin_socket_user != now.admin_socket_user || next.admin_socket_group != now.admin_socket_group) {
       logger_->warning("reload: admin_socket changes take effect at restart only");
     }
@@ -339,6 +346,7 @@ class App {
   std::unique_ptr<io::AdminService> admin_;
   std::unique_ptr<io::StatsServer> stats_;
   std::unique_ptr<io::AdminSocket> admin_socket_;
+  std::vector<std::unique_ptr<io::AdminSocket>> admin_tcp_;
   bool stopping_ = false;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;

@@ -7,14 +7,17 @@
 #   scripts/bench.sh                 TCP, HTTP and TLS modes, 1 and 2 threads,
 #                                    bulk transfer, memory per idle connection
 #   ROUNDS=5 SECONDS_PER_RUN=10 CONNECTIONS=64 scripts/bench.sh
-#   MODES="http tls" scripts/bench.sh   only some sections (tcp http tls cpu bulk idle)
+#   MODES="http tls" scripts/bench.sh   only some sections (tcp http tls cpu bulk idle rules)
+#   MODES=rules scripts/bench.sh     the rule language: 20 ACLs, 10 http-request rules
+#                                    (a 10,000-entry src -f list, a 10,000-line map,
+#                                    %[...] headers, a regex replace) in both proxies
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CONNECTIONS=${CONNECTIONS:-50}
 BULK_MB=${BULK_MB:-512}
-MODES=${MODES:-tcp http tls cpu bulk idle}
+MODES=${MODES:-tcp http tls cpu bulk idle rules}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 ulimit -n "$(ulimit -Hn)"  # 10,000 idle clients need the descriptors
 
@@ -86,6 +89,7 @@ ${4:-}
 [listen bench]
 bind = $bind
 server = nginx $BACKEND
+${5:-}
 INI
   build/bin/proxyd -f "$work/proxyd-$1.ini" >"$work/proxyd-$1.log" 2>&1 &
   pids+=($!)
@@ -112,10 +116,52 @@ ${4:-}
 listen bench
   bind $bind
   server nginx $BACKEND
+${5:-}
 CFG
   haproxy -f "$work/haproxy-$1.cfg" -db >"$work/haproxy-$1.log" 2>&1 &
   pids+=($!)
 }
+# The rule set of the "rules" section, in HAProxy's words; proxyd's lines are
+# the same after `acl = ` and `http_request = `. None of them stops /small,
+# and every ACL is evaluated on each request.
+for ((i = 0; i < 10000; i++)); do echo "10.$((i / 256)).$((i % 256)).0/24"; done >"$work/blocked.lst"
+for ((i = 0; i < 10000; i++)); do echo "host-$i.example.org be_$i"; done >"$work/hosts.map"
+RULES=$(cat <<RULES
+acl a1 path_beg /api/
+acl a2 path_end .json
+acl a3 hdr_dom(host) -i api.example.org
+acl a4 hdr(user-agent) -m sub bot
+acl a5 method POST PUT
+acl a6 src 10.0.0.0/8
+acl a7 path_reg ^/v[0-9]+/
+acl a8 query -m sub debug=1
+acl a9 hdr_cnt(x-forwarded-for) gt 3
+acl a10 path_len gt 200
+acl a11 cook(session) -m found
+acl a12 url_param(lang) -i fr
+acl a13 hdr_beg(host) -i shop.
+acl a14 path_dir admin
+acl a15 req.ver 1.0
+acl a16 hdr(x-tenant),lower blue
+acl a17 dst_port 8443
+acl a18 path_sub secret
+acl a19 hdr(accept) -m sub json
+acl a20 src_port lt 1024
+http-request deny if { src -f $work/blocked.lst }
+http-request set-header X-Client %[src]
+http-request set-header X-Host %[req.hdr(host),lower]
+http-request set-header X-Backend %[req.hdr(host),lower,map($work/hosts.map,default)]
+http-request replace-path ^/old/(.*) /new/\\1
+http-request deny if a1 a6 || a2 || a3 a4 || a5 a7 || a8 || a9
+http-request deny if a10 || a11 a12 || a13 || a14 a15 || a16 || a17 a18 || a19 a20
+http-request return status 200 content-type text/plain string hi if a7 a5
+http-request set-var(txn.tenant) req.hdr(x-tenant)
+http-request del-header X-Internal
+RULES
+)
+PROXYD_RULES=$(sed -e 's/^acl /acl = /' -e 's/^http-request /http_request = /' <<<"$RULES")
+HAPROXY_RULES=$(sed 's/^/  /' <<<"$RULES")
+
 # Ports: 180x0 proxyd 1 thread, 180x1 proxyd 2 threads, 180x5/180x6 HAProxy;
 # x = 8 TCP, 7 HTTP, 6 TLS.
 start_proxyd 18080 1 tcp
@@ -126,6 +172,8 @@ start_proxyd 17080 1 http
 start_proxyd 17081 2 http
 start_haproxy 17090 1 http
 start_haproxy 17091 2 http
+start_proxyd 14080 1 http "" "$PROXYD_RULES"
+start_haproxy 14090 1 http "" "$HAPROXY_RULES"
 start_proxyd 16080 1 tls
 start_proxyd 16081 2 tls
 start_haproxy 16090 1 tls
@@ -139,7 +187,7 @@ MAXCONN=$((HAPROXY_IDLE + 50)) start_haproxy 15090 1 http "  option http-server-
 sleep 1
 # Every target must be ours and up: a stray process on a port would
 # silently take its place.
-for port in 18181 18080 18081 18090 18091 17080 17081 17090 17091 15080 15090; do
+for port in 18181 18080 18081 18090 18091 17080 17081 17090 17091 15080 15090 14080 14090; do
   if ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/small"; then
     echo "bench: nothing answers on port $port; logs in $work" >&2
     cat "$work"/*.log >&2 || true
@@ -304,4 +352,40 @@ if [[ " $MODES " == *" idle "* ]]; then
   printf '\nMemory per idle keep-alive client connection (%s connections, HTTP mode, 1 thread)\n' "$IDLE_CONNECTIONS"
   idle_memory proxyd 15080 "$(cat "$work/proxyd-15080.pid")" "$IDLE_CONNECTIONS"
   idle_memory haproxy 15090 "$(pgrep -f "haproxy-15090.cfg" | head -1)" "$HAPROXY_IDLE"
+fi
+
+if [[ " $MODES " == *" rules "* ]]; then
+  printf '\nRule language (HTTP keep-alive, 1 thread, %s rounds x %ss): 20 ACLs, 10 http-request rules,\n' \
+    "$ROUNDS" "$SECONDS_PER_RUN"
+  printf '  a 10,000-entry src -f list, a 10,000-line map, %%[...] headers, a regex replace\n'
+  targets=("proxyd-none 127.0.0.1:17080" "proxyd-rules 127.0.0.1:14080" "haproxy-rules 127.0.0.1:14090")
+  declare -A RR
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for t in "${targets[@]}"; do
+      read -r name addr <<<"$t"
+      read -r rps _ < <(run_wrk "http://$addr/small")
+      RR[$name]+="$rps "
+    done
+  done
+  for t in "${targets[@]}"; do
+    read -r name addr <<<"$t"
+    printf '  %-14s %10.0f req/s\n' "$name" "$(tr ' ' '\n' <<<"${RR[$name]}" | grep . | median)"
+  done
+  none=$(tr ' ' '\n' <<<"${RR[proxyd-none]}" | grep . | median)
+  ours=$(tr ' ' '\n' <<<"${RR[proxyd-rules]}" | grep . | median)
+  theirs=$(tr ' ' '\n' <<<"${RR[haproxy-rules]}" | grep . | median)
+  printf '  proxyd with rules / without: %.1f%%   proxyd / haproxy with rules: %.2fx\n' \
+    "$(echo "$ours * 100 / $none" | bc -l)" "$(echo "$ours / $theirs" | bc -l)"
+  pv="" hv="" nv=""
+  ppid=$(cat "$work/proxyd-14080.pid")
+  npid=$(cat "$work/proxyd-17080.pid")
+  hpid=$(pgrep -f "haproxy-14090.cfg" | head -1)
+  for ((r = 1; r <= ROUNDS; r++)); do
+    nv+="$(cpu_per_request proxyd "$npid" http://127.0.0.1:17080/small) "
+    pv+="$(cpu_per_request proxyd "$ppid" http://127.0.0.1:14080/small) "
+    hv+="$(cpu_per_request haproxy "$hpid" http://127.0.0.1:14090/small) "
+  done
+  printf '  CPU per request: proxyd without rules %.1f us, proxyd with rules %.1f us, haproxy with rules %.1f us\n' \
+    "$(tr ' ' '\n' <<<"$nv" | grep . | median)" "$(tr ' ' '\n' <<<"$pv" | grep . | median)" \
+    "$(tr ' ' '\n' <<<"$hv" | grep . | median)"
 fi

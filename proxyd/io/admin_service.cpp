@@ -42,17 +42,38 @@ bool is_error_answer(std::string_view answer) {
 AdminService::AdminService(common::log::Logger& logger, GenerationPtr generation, Hooks hooks)
     : logger_(logger), generation_(std::move(generation)), hooks_(std::move(hooks)) {}
 
-std::string AdminService::execute_line(std::string_view line, std::string_view who) {
+namespace {
+
+std::string permission_denied(stats::AccessLevel have, stats::AccessLevel need) {
+  return error(fmt::format("permission denied: this socket's level is {}, the command needs {}",
+                           stats::access_level_name(have), stats::access_level_name(need)));
+}
+
+}  // namespace
+
+std::string AdminService::execute_line(std::string_view line, std::string_view who, stats::AccessLevel level) {
   const auto commands = stats::split_commands(line);
   if (commands.empty()) return error("empty command; 'help' lists them");
   std::string out;
   for (const auto text : commands) {
     if (auto map = stats::parse_map_command(text)) {
-      out += *map ? run_map(**map, text, who) : error((*map).error().message);
+      if (!*map) {
+        out += error((*map).error().message);
+      } else if (!stats::reads_only(**map) && level != stats::AccessLevel::Admin) {
+        out += permission_denied(level, stats::AccessLevel::Admin);
+      } else {
+        out += run_map(**map, text, who);
+      }
       continue;
     }
     auto command = stats::parse_admin_command(text);
-    out += command ? execute(*command, who) : error(command.error().message);
+    if (!command) {
+      out += error(command.error().message);
+    } else if (const auto need = stats::required_level(*command); need > level) {
+      out += permission_denied(level, need);
+    } else {
+      out += execute(*command, who);
+    }
   }
   return out;
 }

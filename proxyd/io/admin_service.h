@@ -32,7 +32,9 @@ class AdminService {
 
   // Runs every command of <line> (';'-separated) for <who> (logged); the
   // answer to send back: outputs in order, failures as "error: ...".
-  std::string execute_line(std::string_view line, std::string_view who);
+  // <level>: what the socket may do (a command above it is refused).
+  std::string execute_line(std::string_view line, std::string_view who,
+                           stats::AccessLevel level = stats::AccessLevel::Admin);
 
   std::string execute(const stats::AdminCommand& command, std::string_view who);
 

@@ -1,5 +1,7 @@
 #include "proxyd/io/admin_socket.h"
 
+#include "proxyd/io/listen_socket.h"
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -70,15 +72,27 @@ std::optional<std::string_view> command_line(std::string_view received, bool eof
 }  // namespace
 
 AdminSocket::AdminSocket(Key, common::io::EventLoop& loop, common::log::Logger& logger, std::string path,
-                         AdminService& admin)
+                         stats::AccessLevel level, AdminService& admin)
     : path_(std::move(path)),
       exchange_(loop, logger, "admin socket",
-                [&admin](std::string_view received, bool eof, const std::string&) -> std::optional<std::string> {
+                [&admin, level, tcp = path_.empty()](std::string_view received, bool eof,
+                                                     const std::string& peer) -> std::optional<std::string> {
                   const auto line = command_line(received, eof);
                   if (!line) return std::nullopt;
                   if (line->empty() && eof) return std::string();
-                  return admin.execute_line(*line, "admin socket");
+                  return admin.execute_line(*line, tcp ? "admin socket, " + peer : std::string("admin socket"), level);
                 }) {}
+
+common::Result<std::unique_ptr<AdminSocket>> AdminSocket::open_tcp(common::io::EventLoop& loop,
+                                                                   common::log::Logger& logger,
+                                                                   const config::Global::AdminTcp& listener,
+                                                                   AdminService& admin) {
+  auto fd = open_listen_socket(listener.address);
+  if (!fd) return common::fail("admin socket {}: {}", listener.address.to_string(), fd.error().describe());
+  auto socket = std::make_unique<AdminSocket>(Key(), loop, logger, std::string(), listener.level, admin);
+  socket->exchange_.add_listener(listener.address.to_string(), std::move(*fd));
+  return socket;
+}
 
 common::Result<std::unique_ptr<AdminSocket>> AdminSocket::open(common::io::EventLoop& loop, common::log::Logger& logger,
                                                                const config::Global& global, AdminService& admin) {
@@ -94,7 +108,7 @@ common::Result<std::unique_ptr<AdminSocket>> AdminSocket::open(common::io::Event
   ::umask(old_mask);
   if (bound != 0) return common::sys_fail(bind_errno, "admin socket {}: bind", path);
   // From here on, the object owns the file: an error below removes it.
-  auto socket = std::make_unique<AdminSocket>(Key(), loop, logger, path, admin);
+  auto socket = std::make_unique<AdminSocket>(Key(), loop, logger, path, global.admin_socket_level, admin);
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) socket->inode_ = st.st_ino;
   if (::listen(fd.get(), 16) != 0) return common::sys_fail(errno, "admin socket {}: listen", path);
@@ -107,6 +121,7 @@ common::Result<std::unique_ptr<AdminSocket>> AdminSocket::open(common::io::Event
 }
 
 AdminSocket::~AdminSocket() {
+  if (path_.empty()) return;  // TCP
   struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0 && st.st_ino == inode_) ::unlink(path_.c_str());
 }

@@ -25,6 +25,10 @@ class AdminSocket {
   // Creates the socket <global>.admin_socket (which must be set).
   static common::Result<std::unique_ptr<AdminSocket>> open(common::io::EventLoop& loop, common::log::Logger& logger,
                                                            const config::Global& global, AdminService& admin);
+  // A runtime API listener on TCP (`admin_socket = ipv4@ADDR:PORT level L`).
+  static common::Result<std::unique_ptr<AdminSocket>> open_tcp(common::io::EventLoop& loop, common::log::Logger& logger,
+                                                               const config::Global::AdminTcp& listener,
+                                                               AdminService& admin);
   // Removes the socket file, if it is still ours.
   ~AdminSocket();
   AdminSocket(const AdminSocket&) = delete;
@@ -39,7 +43,8 @@ class AdminSocket {
 
  public:
   // For open() only (the Key is private).
-  AdminSocket(Key, common::io::EventLoop& loop, common::log::Logger& logger, std::string path, AdminService& admin);
+  AdminSocket(Key, common::io::EventLoop& loop, common::log::Logger& logger, std::string path, stats::AccessLevel level,
+              AdminService& admin);
 
  private:
   std::string path_;

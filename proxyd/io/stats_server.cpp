@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -97,9 +98,25 @@ std::optional<std::string> StatsServer::on_request(std::string_view received, bo
   return http::serialize(respond(request, body.substr(0, request.content_length), peer), request.method == "HEAD");
 }
 
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "proxyd";
+  return name;
+}
+
+}  // namespace
+
 http::Response StatsServer::respond(const http::Request& request, std::string_view body, const std::string& peer) {
   if (!settings_) return http::text_response(404, "not found");
-  const auto& settings = *settings_;
+  // `admin = if COND`: this request's right to act, from its source address.
+  auto settings = *settings_;
+  if (settings.admin && settings.admin_condition) {
+    sample::Context ctx;
+    if (const auto source = common::net::Endpoint::parse(peer)) ctx.src = *source;
+    settings.admin = sample::evaluate(*settings.admin_condition, ctx);
+  }
   const auto route = stats::route_stats_request(request, body, settings, csrf_token_);
   struct Visitor {
     StatsServer& self;
@@ -115,7 +132,14 @@ http::Response StatsServer::respond(const http::Request& request, std::string_vi
         case stats::PageFormat::Html:
           break;
       }
-      const stats::HtmlOptions options{settings.uri, settings.refresh, settings.admin, self.csrf_token_, page.notice};
+      const stats::HtmlOptions options{settings.uri,
+                                       settings.refresh,
+                                       settings.admin,
+                                       self.csrf_token_,
+                                       page.notice,
+                                       settings.hide_version,
+                                       settings.show_node == "true" ? host_name() : settings.show_node,
+                                       settings.show_legends};
       return stats::page_response(page.format, stats::render_html(snapshot, options));
     }
     http::Response operator()(const stats::ServeMetrics&) {

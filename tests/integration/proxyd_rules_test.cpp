@@ -334,3 +334,29 @@ TEST_CASE("rules: nbsrv and srv_is_up read the live server state", "[proxyd][htt
   CHECK(p.admin("enable server app/a").empty());
   CHECK(p.served_by("h") == "a");
 }
+
+TEST_CASE("runtime API on TCP with a level: a user socket reads, only admin changes", "[proxyd][stats][rules]") {
+  HttpBackend a("a");
+  Proxy p;
+  const auto user_port = testing::free_port();
+  p.config_path = p.dir.write(
+      "proxyd.ini",
+      fmt::format(
+          "[global]\nlog = stderr\npidfile = {}\nadmin_socket = {}\nadmin_socket = ipv4@127.0.0.1:{} level user\n"
+          "[defaults]\nmode = http\n[listen www]\nbind = 127.0.0.1:{}\nserver = a {}\n",
+          p.dir.file("proxyd.pid"), p.socket(), user_port, p.port, a.endpoint()));
+  p.daemon = std::make_unique<testing::DaemonRunner>(
+      std::vector<std::string>{std::string(HAPAIR_BIN_DIR) + "/proxyd", "-f", p.config_path}, p.dir.file("proxyd.log"));
+  REQUIRE(p.daemon->wait_for_log("started", 10s));
+  auto over_tcp = [&](const std::string& command) {
+    auto client = TcpClient::connect(fmt::format("127.0.0.1:{}", user_port));
+    REQUIRE(client);
+    REQUIRE(client->send_all(command + "\n"));
+    return client->read_to_end().value_or("<timeout>");
+  };
+  CHECK(over_tcp("show stat").starts_with("# pxname,svname,"));
+  CHECK(over_tcp("disable server www/a").starts_with("error: permission denied"));
+  CHECK(over_tcp("show sess").starts_with("error: permission denied"));
+  CHECK(p.admin("disable server www/a").empty());  // the Unix socket is admin
+  CHECK(over_tcp("show servers state www").find(" a ") != std::string::npos);
+}

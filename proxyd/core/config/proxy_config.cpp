@@ -246,6 +246,35 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
   };
 }
 
+// `admin_socket = PATH|ipv4@ADDR:PORT|ADDR:PORT [level user|operator|admin]`,
+// repeatable: one Unix socket (the one `proxyd ctl` uses) and TCP ones.
+Status apply_admin_socket(Global& g, std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.empty() || (words.size() != 1 && (words.size() != 3 || words[1] != "level")))
+    return common::fail("expected PATH or ipv4@ADDRESS:PORT, then [level user|operator|admin]");
+  auto level = stats::AccessLevel::Admin;
+  if (words.size() == 3) {
+    auto parsed = stats::parse_access_level(words[2]);
+    if (!parsed) return tl::unexpected(parsed.error());
+    level = *parsed;
+  }
+  auto target = words[0];
+  const bool tcp = target.starts_with("ipv4@") || target.starts_with("ipv6@") || !target.starts_with('/');
+  if (!tcp) {
+    if (g.admin_socket) return common::fail("one Unix admin socket only (more may listen on TCP)");
+    auto path = parse_socket_path(target);
+    if (!path) return tl::unexpected(path.error());
+    g.admin_socket = *path;
+    g.admin_socket_level = level;
+    return {};
+  }
+  if (target.starts_with("ipv4@") || target.starts_with("ipv6@")) target.remove_prefix(5);
+  const auto address = common::net::Endpoint::parse(target);
+  if (!address) return common::fail("'{}' is not a path (starting with /) or an ADDRESS:PORT", words[0]);
+  g.admin_tcp.push_back({*address, level});
+  return {};
+}
+
 cfg::KeyTable<Global> global_keys() {
   using G = Global;
   return {
@@ -282,11 +311,30 @@ cfg::KeyTable<Global> global_keys() {
           },
           "proxyd"),
       cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
-      cfg::field("admin_socket", &G::admin_socket, parse_socket_path),
+      cfg::custom<G>("admin_socket", apply_admin_socket, {}, true),
       cfg::field("admin_socket_mode", &G::admin_socket_mode, parse_file_mode, "0600"),
       cfg::field("admin_socket_user", &G::admin_socket_user, optional_account()),
       cfg::field("admin_socket_group", &G::admin_socket_group, optional_account()),
   };
+}
+
+// `admin = true|false|if COND|unless COND`: a condition on the request
+// (HAProxy's predefined ACLs and anonymous ones: LOCALHOST, { src ... }).
+Status apply_stats_admin(Stats& stats, std::string_view value) {
+  const auto trimmed = common::text::trim(value);
+  if (!trimmed.starts_with("if ") && !trimmed.starts_with("unless ")) {
+    auto b = cfg::parse_bool(trimmed);
+    if (!b) return tl::unexpected(b.error());
+    stats.admin = *b;
+    stats.admin_condition.reset();
+    return {};
+  }
+  auto condition = parse_condition(trimmed);
+  if (!condition) return tl::unexpected(condition.error());
+  if (auto ok = sample::resolve(*condition, {}); !ok) return tl::unexpected(ok.error());
+  stats.admin = true;
+  stats.admin_condition = std::move(*condition);
+  return {};
 }
 
 cfg::KeyTable<Stats> stats_keys() {
@@ -297,7 +345,15 @@ cfg::KeyTable<Stats> stats_keys() {
       cfg::list("auth", &S::auth, parse_stats_auth),
       cfg::field("realm", &S::realm, parse_realm, "proxyd statistics"),
       cfg::field("refresh", &S::refresh, optional_duration()),
-      cfg::field("admin", &S::admin, cfg::parse_bool, "false"),
+      cfg::custom<S>("admin", apply_stats_admin),
+      cfg::custom<S>("stats_admin", apply_stats_admin),
+      cfg::field("stats_refresh", &S::refresh, optional_duration()),
+      cfg::field("hide_version", &S::hide_version, cfg::parse_bool),
+      cfg::field("stats_hide_version", &S::hide_version, cfg::parse_bool),
+      cfg::field("show_node", &S::show_node, cfg::parse_text),
+      cfg::field("stats_show_node", &S::show_node, cfg::parse_text),
+      cfg::field("show_legends", &S::show_legends, cfg::parse_bool),
+      cfg::field("stats_show_legends", &S::show_legends, cfg::parse_bool),
       cfg::field("prometheus_uri", &S::prometheus_uri, parse_uri_path, "/metrics"),
       cfg::field("health_uri", &S::health_uri, parse_uri_path, "/healthz"),
   };

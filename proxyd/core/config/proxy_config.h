@@ -20,6 +20,7 @@
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/rules.h"
+#include "proxyd/core/stats/access_level.h"
 #include "proxyd/core/tcp/tcp_rules.h"
 
 namespace proxyd::config {
@@ -45,6 +46,14 @@ struct Global {
   std::vector<common::log::LogSettings> logs;  // every `log` line, each with its level filter
   Duration hard_stop_after{0};
   std::optional<std::string> admin_socket;  // runtime API Unix socket; absent = none
+  stats::AccessLevel admin_socket_level = stats::AccessLevel::Admin;
+  // More runtime API listeners on TCP (`admin_socket = ipv4@127.0.0.1:9999 level operator`).
+  struct AdminTcp {
+    common::net::Endpoint address;
+    stats::AccessLevel level = stats::AccessLevel::Admin;
+    friend bool operator==(const AdminTcp&, const AdminTcp&) = default;
+  };
+  std::vector<AdminTcp> admin_tcp;
   std::uint32_t admin_socket_mode = 0600;
   std::optional<std::string> admin_socket_user;
   std::optional<std::string> admin_socket_group;
@@ -225,6 +234,12 @@ struct Stats {
   std::string realm;
   std::optional<Duration> refresh;  // page auto-refresh; absent = none
   bool admin = false;               // server actions from the page
+  // `admin = if|unless COND` (HAProxy's `stats admin if COND`): actions only
+  // for the requests COND allows (it reads src).
+  std::optional<sample::Condition> admin_condition;
+  bool hide_version = false;  // the page does not show proxyd's version
+  std::string show_node;      // the node name the page shows; empty = none
+  bool show_legends = false;  // the page explains its states
   std::string prometheus_uri;
   std::string health_uri;  // never behind auth: vrrpd polls it
   int line = 0;

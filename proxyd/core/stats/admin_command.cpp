@@ -78,6 +78,32 @@ Result<AdminCommand> parse_words(const Words& w) {
 
 }  // namespace
 
+Result<AccessLevel> parse_access_level(std::string_view word) {
+  if (word == "user") return AccessLevel::User;
+  if (word == "operator") return AccessLevel::Operator;
+  if (word == "admin") return AccessLevel::Admin;
+  return fail("expected level user, operator or admin, got '{}'", word);
+}
+
+std::string_view access_level_name(AccessLevel level) {
+  switch (level) {
+    case AccessLevel::User:
+      return "user";
+    case AccessLevel::Operator:
+      return "operator";
+    case AccessLevel::Admin:
+      break;
+  }
+  return "admin";
+}
+
+AccessLevel required_level(const AdminCommand& command) {
+  if (std::holds_alternative<ShowSessions>(command)) return AccessLevel::Operator;
+  if (std::holds_alternative<SetServerState>(command) || std::holds_alternative<SetWeight>(command))
+    return AccessLevel::Admin;
+  return AccessLevel::User;
+}
+
 Result<AdminCommand> parse_admin_command(std::string_view line) {
   const auto words = common::text::split_words(line);
   if (words.empty()) return fail("empty command; 'help' lists them");

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/core/result.h"
+#include "proxyd/core/stats/access_level.h"
 #include "proxyd/core/stats/stats_snapshot.h"
 
 namespace proxyd::stats {
@@ -51,6 +52,9 @@ struct GetWeight {
 
 using AdminCommand = std::variant<HelpCommand, ShowInfo, ShowStat, ShowServersState, ShowSessions, ShowHealth,
                                   SetServerState, SetWeight, GetWeight>;
+
+// The level a socket needs for <command> (access_level.h).
+AccessLevel required_level(const AdminCommand& command);
 
 // One command (no ';'). The error message is the answer to send back.
 common::Result<AdminCommand> parse_admin_command(std::string_view line);

@@ -57,11 +57,12 @@ std::string css_class(ServerStatus status) {
   return "";
 }
 
-void process_section(std::string& out, const ProcessSnapshot& p) {
+void process_section(std::string& out, const ProcessSnapshot& p, const HtmlOptions& options) {
   auto it = std::back_inserter(out);
   out += "<section id=\"process\"><dl>";
+  if (!options.node.empty()) fmt::format_to(it, "<dt>node</dt><dd>{}</dd>", html_escape(options.node));
   const std::pair<std::string_view, std::string> items[] = {
-      {"version", p.version},
+      {"version", options.hide_version ? std::string() : p.version},
       {"pid", std::to_string(p.pid)},
       {"uptime", format_age(p.uptime)},
       {"threads", num(p.threads)},
@@ -70,8 +71,22 @@ void process_section(std::string& out, const ProcessSnapshot& p) {
       {"generation", num(p.generation)},
       {"state", p.stopping ? "stopping" : "running"},
   };
-  for (const auto& [name, value] : items) fmt::format_to(it, "<dt>{}</dt><dd>{}</dd>", name, html_escape(value));
+  for (const auto& [name, value] : items) {
+    if (name == "version" && options.hide_version) continue;
+    fmt::format_to(it, "<dt>{}</dt><dd>{}</dd>", name, html_escape(value));
+  }
   out += "</dl></section>\n";
+}
+
+void legends_section(std::string& out) {
+  out +=
+      "<section id=\"legends\"><h2>Legends</h2><dl>"
+      "<dt>UP</dt><dd>passes its checks, takes traffic</dd>"
+      "<dt>DOWN</dt><dd>fails its checks, takes no traffic</dd>"
+      "<dt>DRAIN</dt><dd>set to drain: finishes its connections, takes no new ones</dd>"
+      "<dt>MAINT</dt><dd>in maintenance: no traffic, no checks</dd>"
+      "<dt>no check</dt><dd>not checked, taken as up</dd>"
+      "</dl></section>\n";
 }
 
 void http_cells(std::string& out, const Counters& c) {
@@ -256,9 +271,14 @@ std::string render_html(const StatsSnapshot& snapshot, const HtmlOptions& option
                    std::max<std::int64_t>(1, options.refresh->count() / 1000), html_escape(options.uri));
   }
   fmt::format_to(it, "<title>proxyd statistics</title><style>{}</style></head>\n<body>\n", kStyle);
-  fmt::format_to(it, "<h1>proxyd statistics</h1>\n");
+  if (options.node.empty()) {
+    fmt::format_to(it, "<h1>proxyd statistics</h1>\n");
+  } else {
+    fmt::format_to(it, "<h1>proxyd statistics on {}</h1>\n", html_escape(options.node));
+  }
   if (!options.notice.empty()) fmt::format_to(it, "<p class=\"notice\">{}</p>\n", html_escape(options.notice));
-  process_section(out, snapshot.process);
+  process_section(out, snapshot.process, options);
+  if (options.show_legends) legends_section(out);
   for (const auto& f : snapshot.frontends) frontend_table(out, f);
   for (const auto& b : snapshot.backends) backend_table(out, b, options);
   out += "</body></html>\n";

@@ -18,6 +18,9 @@ struct HtmlOptions {
   bool admin = false;                       // per-server ready/drain/maint forms
   std::string csrf_token;                   // hidden field of those forms
   std::string notice;                       // banner text (the last action's outcome)
+  bool hide_version = false;                // stats_hide_version
+  std::string node;                         // stats_show_node: shown in the title; empty = none
+  bool show_legends = false;                // stats_show_legends
 };
 
 std::string render_html(const StatsSnapshot& snapshot, const HtmlOptions& options);

@@ -177,6 +177,10 @@ std::optional<common::Result<MapCommand>> parse_map_command(std::string_view lin
   return c;
 }
 
+bool reads_only(const MapCommand& command) {
+  return command.verb == Verb::Show || command.verb == Verb::Get;
+}
+
 common::Result<MapOutcome> run_map_command(const MapCommand& c, sample::PatternFiles& files) {
   if (c.verb == Verb::Show && c.file.empty()) return MapOutcome{list_files(files, c.map), {}, false};
   auto* ref = files.find(c.file);

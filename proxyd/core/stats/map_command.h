@@ -42,6 +42,9 @@ struct MapOutcome {
   bool changed = false;  // an edit was made (to be logged)
 };
 
+// Whether <command> only reads (show, get): a user-level socket may run it.
+bool reads_only(const MapCommand& command);
+
 // Runs <command> on <files>; an error is the one-line message to send back.
 common::Result<MapOutcome> run_map_command(const MapCommand& command, sample::PatternFiles& files);
 

@@ -120,3 +120,50 @@ TEST_CASE("admin socket keys in [global]", "[proxyd][stats]") {
   load("[global]\nadmin_socket = /" + std::string(120, 'x') + "\n" + kProxy, long_path);
   CHECK(all(long_path).find("at most 107 bytes") != std::string::npos);
 }
+
+TEST_CASE("[stats] HAProxy's stats options: admin if COND, hide_version, show_node, show_legends", "[proxyd][stats]") {
+  Diagnostics d;
+  const auto c = load(kProxy +
+                          "[stats]\nbind = 127.0.0.1:8404\nstats_admin = if LOCALHOST\nstats_hide_version = true\n"
+                          "stats_show_node = lb1\nstats_show_legends = true\nstats_refresh = 10s\n",
+                      d);
+  INFO(all(d));
+  REQUIRE_FALSE(d.has_errors());
+  REQUIRE(c.stats);
+  CHECK(c.stats->admin);
+  REQUIRE(c.stats->admin_condition);
+  proxyd::sample::Context local;
+  local.src = *common::net::Endpoint::parse("127.0.0.1:5000");
+  proxyd::sample::Context remote;
+  remote.src = *common::net::Endpoint::parse("192.0.2.1:5000");
+  CHECK(proxyd::sample::evaluate(*c.stats->admin_condition, local));
+  CHECK_FALSE(proxyd::sample::evaluate(*c.stats->admin_condition, remote));
+  CHECK(c.stats->hide_version);
+  CHECK(c.stats->show_node == "lb1");
+  CHECK(c.stats->show_legends);
+  CHECK(c.stats->refresh == 10s);
+  Diagnostics bad;
+  load(kProxy + "[stats]\nbind = 127.0.0.1:8404\nadmin = if NOPE\n", bad);
+  CHECK(all(bad).find("no ACL named 'NOPE'") != std::string::npos);
+}
+
+TEST_CASE("admin_socket: one Unix socket and TCP listeners, each with a level", "[proxyd][stats]") {
+  Diagnostics d;
+  const auto c = load(
+      "[global]\nadmin_socket = /run/proxyd.sock level operator\n"
+      "admin_socket = ipv4@127.0.0.1:9999 level user\nadmin_socket = 127.0.0.1:9998\n" +
+          kProxy,
+      d);
+  INFO(all(d));
+  REQUIRE_FALSE(d.has_errors());
+  CHECK(c.global.admin_socket == "/run/proxyd.sock");
+  CHECK(c.global.admin_socket_level == proxyd::stats::AccessLevel::Operator);
+  REQUIRE(c.global.admin_tcp.size() == 2);
+  CHECK(c.global.admin_tcp[0].address.port == 9999);
+  CHECK(c.global.admin_tcp[0].level == proxyd::stats::AccessLevel::User);
+  CHECK(c.global.admin_tcp[1].level == proxyd::stats::AccessLevel::Admin);
+  Diagnostics bad;
+  load("[global]\nadmin_socket = /a.sock\nadmin_socket = /b.sock\nadmin_socket = x level god\n" + kProxy, bad);
+  CHECK(all(bad).find("one Unix admin socket only") != std::string::npos);
+  CHECK(all(bad).find("expected level user, operator or admin") != std::string::npos);
+}

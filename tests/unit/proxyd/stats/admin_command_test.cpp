@@ -76,3 +76,18 @@ TEST_CASE("a line splits into commands on ';'", "[proxyd][stats]") {
   CHECK(commands[0] == "show info");
   CHECK(commands[1] == "disable server a/b");
 }
+
+TEST_CASE("runtime API levels: user reads, operator sees sessions, admin changes", "[proxyd][stats]") {
+  using proxyd::stats::AccessLevel;
+  auto need = [](std::string_view line) { return required_level(*proxyd::stats::parse_admin_command(line)); };
+  CHECK(need("help") == AccessLevel::User);
+  CHECK(need("show stat") == AccessLevel::User);
+  CHECK(need("get weight b/s") == AccessLevel::User);
+  CHECK(need("show sess") == AccessLevel::Operator);
+  CHECK(need("disable server b/s") == AccessLevel::Admin);
+  CHECK(need("set weight b/s 10") == AccessLevel::Admin);
+  CHECK(*proxyd::stats::parse_access_level("operator") == AccessLevel::Operator);
+  CHECK_FALSE(proxyd::stats::parse_access_level("root"));
+  CHECK(AccessLevel::User < AccessLevel::Operator);
+  CHECK(AccessLevel::Operator < AccessLevel::Admin);
+}

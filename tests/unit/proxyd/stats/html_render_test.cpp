@@ -95,3 +95,17 @@ TEST_CASE("names from the configuration are escaped everywhere", "[proxyd][stats
   CHECK(html.find("data-proxy=\"a&quot;b\"") != std::string::npos);
   CHECK(html_escape("&'") == "&amp;&#39;");
 }
+
+TEST_CASE("stats options: the version hidden, the node named, the legends shown", "[proxyd][stats]") {
+  const auto plain = render_html(testing::sample_snapshot(), {});
+  CHECK(plain.find("1.2.3") != std::string::npos);
+  CHECK(plain.find("Legends") == std::string::npos);
+  HtmlOptions options;
+  options.hide_version = true;
+  options.node = "lb<1>";
+  options.show_legends = true;
+  const auto html = render_html(testing::sample_snapshot(), options);
+  CHECK(html.find("1.2.3") == std::string::npos);
+  CHECK(html.find("<h1>proxyd statistics on lb&lt;1&gt;</h1>") != std::string::npos);
+  CHECK(html.find("<h2>Legends</h2>") != std::string::npos);
+}
