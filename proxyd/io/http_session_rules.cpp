@@ -36,8 +36,7 @@ sample::Context HttpSession::rule_context() {
   if (client_) ctx.sni = client_->server_name();
   ctx.library = generation_->config.library.get();
   ctx.runtime = &generation_->live_state;
-  ctx.now_unix =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx.now_unix = &unix_now;
   ctx.random = &random_u64;
   ctx.vars = &vars_;
   return ctx;

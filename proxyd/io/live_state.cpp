@@ -1,5 +1,6 @@
 #include "proxyd/io/live_state.h"
 
+#include <chrono>
 #include <random>
 
 #include "proxyd/io/generation.h"
@@ -60,6 +61,10 @@ std::optional<std::int64_t> LiveState::queued(std::string_view backend) const {
   const auto* b = generation_.find_backend(backend);
   if (b == nullptr) return std::nullopt;
   return b->queued.load(relaxed);
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::uint64_t random_u64() {

@@ -25,5 +25,7 @@ class LiveState final : public sample::Runtime {
 
 // rand(): a per-thread generator seeded from the system's entropy.
 std::uint64_t random_u64();
+// date(): the wall clock in seconds since the epoch.
+std::int64_t unix_now();
 
 }  // namespace proxyd::io

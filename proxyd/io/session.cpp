@@ -111,8 +111,7 @@ sample::Context Session::rule_context() const {
   ctx.frontend = frontend_.config.name;
   ctx.library = generation_->config.library.get();
   ctx.runtime = &generation_->live_state;
-  ctx.now_unix =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx.now_unix = &unix_now;
   ctx.random = &random_u64;
   ctx.vars = const_cast<sample::Variables*>(&vars_);
   return ctx;

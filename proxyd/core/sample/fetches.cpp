@@ -318,7 +318,8 @@ Samples srv_is_up(const Context& c, Args a) {
 }
 Samples date(const Context& c, Args a) {
   const auto offset = Sample::of_str(std::string(arg(a, 0))).as_int().value_or(0);
-  return one(Sample::of_int(c.now_unix + offset));
+  if (c.now_unix == nullptr) return {};
+  return one(Sample::of_int(c.now_unix() + offset));
 }
 Samples rand(const Context& c, Args a) {
   if (c.random == nullptr) return {};

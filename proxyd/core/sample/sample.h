@@ -71,11 +71,11 @@ struct Context {
   // far (req.len) and whether they hold a TLS ClientHello (req.ssl_hello_type).
   std::optional<std::int64_t> payload_length;
   int hello_type = 0;
-  const Library* library = nullptr;     // userlists (http_auth) ...
-  const Runtime* runtime = nullptr;     // nbsrv, be_conn ...
-  std::int64_t now_unix = 0;            // date()
-  std::uint64_t (*random)() = nullptr;  // rand()
-  Variables* vars = nullptr;            // var(), set-var
+  const Library* library = nullptr;      // userlists (http_auth) ...
+  const Runtime* runtime = nullptr;      // nbsrv, be_conn ...
+  std::int64_t (*now_unix)() = nullptr;  // date(): the wall clock, in seconds
+  std::uint64_t (*random)() = nullptr;   // rand()
+  Variables* vars = nullptr;             // var(), set-var
 };
 
 }  // namespace proxyd::sample

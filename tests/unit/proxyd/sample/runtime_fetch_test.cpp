@@ -31,6 +31,9 @@ class FixedState final : public proxyd::sample::Runtime {
   }
 };
 
+std::int64_t fixed_now() {
+  return 1'800'000'000;
+}
 std::uint64_t four() {
   return 4;
 }
@@ -51,7 +54,7 @@ TEST_CASE("fetches of the live state, date() and rand()", "[proxyd][sample]") {
   ctx.runtime = &state;
   ctx.frontend = "www";
   ctx.backend = "app";
-  ctx.now_unix = 1'800'000'000;
+  ctx.now_unix = fixed_now;
   ctx.random = four;
   CHECK(eval("nbsrv(app)", ctx) == "2");
   CHECK(eval("nbsrv", ctx) == "2");  // the current backend
