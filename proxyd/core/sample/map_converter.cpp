@@ -8,22 +8,6 @@ namespace proxyd::sample {
 
 namespace {
 
-struct MatchName {
-  std::string_view name;
-  Match match;
-};
-constexpr std::array<MatchName, 9> kMatches{{
-    {"str", Match::Str},
-    {"beg", Match::Beg},
-    {"sub", Match::Sub},
-    {"dir", Match::Dir},
-    {"dom", Match::Dom},
-    {"end", Match::End},
-    {"reg", Match::Reg},
-    {"int", Match::Int},
-    {"ip", Match::Ip},
-}};
-
 std::optional<ValueType> output_type(std::string_view name) {
   if (name == "str") return ValueType::Str;
   if (name == "int") return ValueType::Int;
@@ -55,15 +39,13 @@ std::optional<MapSpec> parse_map_converter(std::string_view name) {
   if (!name.starts_with("map_")) return std::nullopt;
   name.remove_prefix(4);
   const auto underscore = name.find('_');
-  const auto match_name = name.substr(0, underscore);
-  for (const auto& m : kMatches) {
-    if (m.name != match_name) continue;
-    if (underscore == std::string_view::npos) return MapSpec{m.match, ValueType::Str};
-    const auto output = output_type(name.substr(underscore + 1));
-    if (!output) return std::nullopt;
-    return MapSpec{m.match, *output};
-  }
-  return std::nullopt;
+  // The match methods a map key can use: parse_match's, but found, bool and len.
+  const auto match = parse_match(name.substr(0, underscore));
+  if (!match || *match == Match::Found || *match == Match::Bool || *match == Match::Len) return std::nullopt;
+  if (underscore == std::string_view::npos) return MapSpec{*match, ValueType::Str};
+  const auto output = output_type(name.substr(underscore + 1));
+  if (!output) return std::nullopt;
+  return MapSpec{*match, *output};
 }
 
 const ConverterDef* map_converter(ValueType output) {
