@@ -91,6 +91,8 @@ class HttpSession final : public SessionBase {
   bool run_response_actions();
   static void capture_headers(const std::vector<config::CaptureHeader>& captures, const http::MessageHead& head,
                               std::vector<std::string>& out);
+  static void store_captures(const std::vector<config::CaptureHeader>& slots,
+                             std::span<const std::pair<std::size_t, std::string>> taken, std::vector<std::string>& out);
   void render_log_samples();
   bool forward_request_body();
   void response_head_complete();

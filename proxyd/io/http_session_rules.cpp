@@ -108,6 +108,7 @@ bool HttpSession::run_response_actions() {
     if (&be_rules != &fe_rules) http::run_actions(fe_rules, ctx, response_head_, result);
   }
   if (result.log_level) request_actions_.log_level = result.log_level;
+  store_captures(frontend_.config.capture_response_headers, result.captures, record_.response_captures);
   switch (result.stop) {
     case Stop::None:
     case Stop::Allow:
@@ -141,6 +142,7 @@ void HttpSession::log_transaction(TerminationState termination) {
     server->live->counters.add(slot, ServerCounter::BytesOut, record_.bytes_to_client);
   }
   render_log_samples();
+  store_captures(frontend_.config.capture_request_headers, request_actions_.captures, record_.request_captures);
   const log::AccessLogPolicy policy{fe_settings_.dontlognull, fe_settings_.dontlog_normal,
                                     fe_settings_.log_separate_errors};
   const auto& set_level = request_actions_.log_level;
@@ -165,12 +167,24 @@ void HttpSession::log_transaction(TerminationState termination) {
   response_bytes_seen_ = false;
 }
 
-// capture_request_header / capture_response_header: the first field of each
-// name, cut to its length ("" when absent), for httplog's {…}.
+// The capture slots, for httplog's {…}: capture_request_header and
+// capture_response_header take the first field of each name, cut to its
+// length ("" when absent); the slots the rules fill start empty.
 void HttpSession::capture_headers(const std::vector<config::CaptureHeader>& captures, const http::MessageHead& head,
                                   std::vector<std::string>& out) {
   out.clear();
-  for (const auto& c : captures) out.emplace_back(head.header(c.name).value_or("").substr(0, c.len));
+  for (const auto& c : captures) {
+    out.emplace_back(c.name.empty() ? std::string_view() : head.header(c.name).value_or("").substr(0, c.len));
+  }
+}
+
+// What the `capture` actions took, each cut to its slot's length.
+void HttpSession::store_captures(const std::vector<config::CaptureHeader>& slots,
+                                 std::span<const std::pair<std::size_t, std::string>> taken,
+                                 std::vector<std::string>& out) {
+  for (const auto& [id, value] : taken) {
+    if (id < slots.size() && id < out.size()) out[id] = std::string_view(value).substr(0, slots[id].len);
+  }
 }
 
 // The log format's %[...] samples, with the request and response as the

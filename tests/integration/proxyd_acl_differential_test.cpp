@@ -157,24 +157,28 @@ struct Pair {
   std::unique_ptr<testing::DaemonRunner> haproxy;
   std::unique_ptr<testing::DaemonRunner> proxyd;
 
+  // <logs>: both log their access lines raw to stderr (their log files).
   Pair(const std::vector<std::pair<std::string, std::string>>& rules, const std::string& haproxy_backends,
-       const std::string& proxyd_backends) {
+       const std::string& proxyd_backends, bool logs = false) {
     std::string theirs, ours;
     for (const auto& [directive, rule] : rules) {
       theirs += "  " + directive + " " + rule + "\n";
       std::string key = directive;
       std::replace(key.begin(), key.end(), '-', '_');
+      std::replace(key.begin(), key.end(), ' ', '_');  // capture request header -> capture_request_header
       ours += key + " = " + rule + "\n";
     }
     const auto cfg = dir.write(
-        "haproxy.cfg", fmt::format("global\n  pidfile {}\ndefaults\n  mode http\n  timeout connect 1s\n"
-                                   "  timeout client 5s\n  timeout server 5s\nfrontend www\n  bind 127.0.0.1:{}\n{}"
+        "haproxy.cfg", fmt::format("global\n  pidfile {}\n{}defaults\n  mode http\n  timeout connect 1s\n"
+                                   "  timeout client 5s\n  timeout server 5s\n{}frontend www\n  bind 127.0.0.1:{}\n{}"
                                    "  default_backend web\n{}",
-                                   dir.file("haproxy.pid"), haproxy_port, theirs, haproxy_backends));
+                                   dir.file("haproxy.pid"), logs ? "  log stderr format raw local0\n" : "",
+                                   logs ? "  log global\n" : "", haproxy_port, theirs, haproxy_backends));
     const auto ini =
-        dir.write("proxyd.ini", fmt::format("[global]\nlog = stderr\npidfile = {}\n[defaults]\nmode = http\n"
-                                            "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n{}",
-                                            dir.file("proxyd.pid"), proxyd_port, ours, proxyd_backends));
+        dir.write("proxyd.ini",
+                  fmt::format("[global]\nlog = stderr{}\npidfile = {}\n[defaults]\nmode = http\n"
+                              "[frontend www]\nbind = 127.0.0.1:{}\n{}backend = web\n{}",
+                              logs ? " format raw" : "", dir.file("proxyd.pid"), proxyd_port, ours, proxyd_backends));
     haproxy = std::make_unique<testing::DaemonRunner>(std::vector<std::string>{"haproxy", "-db", "-f", cfg},
                                                       dir.file("haproxy.log"));
     proxyd = std::make_unique<testing::DaemonRunner>(
@@ -417,4 +421,57 @@ TEST_CASE("differential: target, method, value and variable actions, auth and se
     }
   }
   CHECK(a.size() == 6);
+}
+
+// The access-log lines of <log> that start with <marker>, in order.
+std::vector<std::string> lines_starting(const std::string& log, const std::string& marker) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < log.size()) {
+    const auto end = std::min(log.find('\n', at), log.size());
+    if (log.compare(at, marker.size(), marker) == 0) out.push_back(log.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+TEST_CASE("differential: header captures, declare capture and the capture action log as HAProxy's",
+          "[proxyd][http][differential]") {
+  if (haproxy_missing()) return;
+  HttpBackend theirs_backend("web"), ours_backend("web");
+  // Slots in declaration order: request {Host, user-agent, path by id},
+  // response {declared (X-Served-By by id), Content-Length}.
+  const std::vector<std::pair<std::string, std::string>> rules{
+      {"capture request header", "Host len 5"},
+      {"http-request", "capture req.hdr(user-agent) len 4"},
+      {"declare capture", "request len 3"},
+      {"http-request", "capture path id 2 if { path_beg /p }"},
+      {"declare capture", "response len 2"},
+      {"capture response header", "Content-Length len 8"},
+      {"http-response", "capture res.hdr(x-served-by) id 0"},
+      {"log-format", "L:%hr:%hs:%ST"},
+  };
+  Pair pair(rules, fmt::format("backend web\n  server s {}\n", theirs_backend.endpoint()),
+            fmt::format("[backend web]\nserver = s {}\n", ours_backend.endpoint()), true);
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(pair.started());
+  const std::vector<Request> requests{
+      {"GET", "/", {"Host: www.example.org", "User-Agent: curl/8.0"}},
+      {"GET", "/path/x", {"Host: h"}},
+      {"GET", "/q", {"User-Agent: a|b"}},
+  };
+  for (const auto& req : requests) {
+    CHECK(status_of(reply_to(pair.haproxy_port, req)) == "200");
+    CHECK(status_of(reply_to(pair.proxyd_port, req)) == "200");
+  }
+  const auto logged = [&](const testing::DaemonRunner& d) { return lines_starting(d.log(), "L:{").size() == 3; };
+  const bool both = testing::eventually([&] { return logged(*pair.haproxy) && logged(*pair.proxyd); }, 5s);
+  INFO(pair.haproxy->log());
+  INFO(pair.proxyd->log());
+  REQUIRE(both);
+  const auto theirs = lines_starting(pair.haproxy->log(), "L:{");  // not the probe's empty connection
+  const auto ours = lines_starting(pair.proxyd->log(), "L:{");
+  CHECK(ours == theirs);
+  CHECK(theirs[1].find("/pa") != std::string::npos);  // the id capture fired where it should
 }

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -52,6 +53,18 @@ Key<Model> field(std::string_view name, T Model::*member, Parser parse, std::str
             model.*member = std::move(*parsed);
             return {};
           }};
+}
+
+// A parser for a std::optional<T> member: <parse>'s value, present when the
+// key is given (`optional_of(parse_duration)` for an unset-by-default timeout).
+template <class Parser>
+auto optional_of(Parser parse) {
+  return [parse](std::string_view value) {
+    using T = typename decltype(parse(value))::value_type;
+    auto parsed = parse(value);
+    return parsed ? Result<std::optional<T>>(std::optional<T>(std::move(*parsed)))
+                  : Result<std::optional<T>>(tl::unexpected(parsed.error()));
+  };
 }
 
 // A repeatable key appending to a vector member (several `server =` lines).

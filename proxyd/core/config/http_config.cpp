@@ -145,14 +145,6 @@ Result<http::HttpAction> parse_http_response(std::string_view value, sample::Lib
   return http::parse_http_action(value, http::RuleSet::Response, lib);
 }
 
-Result<CaptureHeader> parse_capture_header(std::string_view value) {
-  const auto words = common::text::split_words(value);
-  if (words.size() != 3 || words[1] != "len") return fail("expected NAME len N (1..65536)");
-  const auto len = cfg::parse_uint(words[2], 1, 65536);
-  if (!len) return fail("expected NAME len N (1..65536)");
-  return CaptureHeader{std::string(words[0]), static_cast<std::size_t>(*len), 0};
-}
-
 Result<tcp::TcpRule> parse_tcp_request(std::string_view value, sample::Library* lib) {
   return tcp::parse_tcp_rule(value, lib);
 }

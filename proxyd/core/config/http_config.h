@@ -26,6 +26,27 @@ common::Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word
 // One `verify=`, `ca_file=`, `sni=` or `alpn=` word of a server line.
 common::Result<ServerTls> parse_server_tls_option(ServerTls tls, std::string_view word);
 
+// `capture_request_header = NAME len N` (and response).
+common::Result<CaptureHeader> parse_capture_header(std::string_view value);
+
+// `declare_capture = request|response len N`: a slot for `capture ... id N`.
+struct DeclaredCapture {
+  bool response = false;
+  std::size_t len = 0;
+  int line = 0;
+};
+common::Result<DeclaredCapture> parse_declare_capture(std::string_view value);
+
+// The capture slots of frontend <f>, in declaration order (HAProxy's): its
+// header captures, <declared> ones and one per `http_request capture ...
+// len N`, whose rule learns its slot id. An `id` beyond the slots is an error.
+void number_captures(const common::config::IniDocument& doc, Frontend& f, std::span<const DeclaredCapture> declared,
+                     common::config::Diagnostics& diagnostics);
+
+// In a backend, `capture ... len N` is an error: only a frontend declares slots.
+void check_backend_captures(const common::config::IniDocument& doc, const Backend& b,
+                            common::config::Diagnostics& diagnostics);
+
 }  // namespace proxyd::config
 
 namespace proxyd::config {

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "common/core/config/config_table.h"
-#include "common/core/log/syslog_facility.h"
 #include "common/core/text.h"
+#include "proxyd/core/config/global_config.h"
 #include "proxyd/core/config/http_config.h"
 #include "proxyd/core/log/log_format.h"
 
@@ -32,70 +32,6 @@ const Choices<std::string> kTlsVersions{{"TLSv1.2", "TLSv1.2"}, {"TLSv1.3", "TLS
 template <class T>
 auto choice(const Choices<T>& choices) {
   return [&choices](std::string_view v) { return cfg::parse_choice(v, choices); };
-}
-
-auto optional_duration() {
-  return [](std::string_view v) -> Result<std::optional<Duration>> {
-    auto d = cfg::parse_duration(v);
-    if (!d) return tl::unexpected(d.error());
-    return std::optional<Duration>(*d);
-  };
-}
-
-auto optional_account() {
-  return [](std::string_view v) -> Result<std::optional<std::string>> {
-    auto n = cfg::parse_account_name(v);
-    if (!n) return tl::unexpected(n.error());
-    return std::optional<std::string>(*n);
-  };
-}
-
-// sun_path holds 108 bytes, the terminating NUL included.
-constexpr std::size_t kMaxUnixSocketPath = 107;
-
-Result<std::optional<std::string>> parse_socket_path(std::string_view v) {
-  auto path = cfg::parse_path(v);
-  if (!path) return tl::unexpected(path.error());
-  if (path->size() > kMaxUnixSocketPath) return fail("a Unix socket path is at most {} bytes", kMaxUnixSocketPath);
-  return std::optional<std::string>(*path);
-}
-
-// An absolute path without the characters that would make it ambiguous in a
-// request target: ';' starts the ;csv suffix, '?' a query, '#' a fragment.
-Result<std::string> parse_uri_path(std::string_view v) {
-  v = common::text::trim(v);
-  if (!v.starts_with('/')) return fail("expected a path starting with '/'");
-  for (const char c : v) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7f || c == ';' || c == '?' || c == '#') {
-      return fail("expected a path of visible characters without ';', '?' or '#'");
-    }
-  }
-  return std::string(v);
-}
-
-Result<std::string> parse_realm(std::string_view v) {
-  auto text = cfg::parse_text(v);
-  if (!text) return text;
-  for (const char c : *text) {
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
-      return fail("expected text without quotes, backslashes or control characters");
-    }
-  }
-  return text;
-}
-
-Result<StatsBind> parse_stats_bind(std::string_view v) {
-  auto address = cfg::parse_endpoint(common::text::trim(v));
-  if (!address) return tl::unexpected(address.error());
-  return StatsBind{*address, 0};
-}
-
-Result<std::uint32_t> parse_threads(std::string_view v) {
-  if (common::text::iequals(common::text::trim(v), "auto")) return 0u;
-  auto n = cfg::parse_uint(v, 1, 64);
-  if (!n) return fail("expected a thread count from 1 to 64, or auto");
-  return static_cast<std::uint32_t>(*n);
 }
 
 // `balance = roundrobin ... | uri | hdr(NAME)`.
@@ -205,8 +141,8 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("timeout_connect", &S::timeout_connect, cfg::parse_duration, "5s"),
       cfg::field("timeout_client", &S::timeout_client, cfg::parse_duration, "60s"),
       cfg::field("timeout_server", &S::timeout_server, cfg::parse_duration, "60s"),
-      cfg::field("timeout_queue", &S::timeout_queue, optional_duration()),
-      cfg::field("timeout_tarpit", &S::timeout_tarpit, optional_duration()),
+      cfg::field("timeout_queue", &S::timeout_queue, cfg::optional_of(cfg::parse_duration)),
+      cfg::field("timeout_tarpit", &S::timeout_tarpit, cfg::optional_of(cfg::parse_duration)),
       cfg::field("tcp_request_inspect_delay", &S::tcp_request_inspect_delay, cfg::parse_duration, "0"),
       cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
@@ -219,7 +155,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("hash_type", &S::hash_type, choice(kHashTypes), "map-based"),
       cfg::custom<S>("check", apply_check, "none"),
       cfg::field("check_interval", &S::check_interval, cfg::parse_duration, "2s"),
-      cfg::field("check_timeout", &S::check_timeout, optional_duration()),
+      cfg::field("check_timeout", &S::check_timeout, cfg::optional_of(cfg::parse_duration)),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 1000), "3"),
       cfg::field("check_expect", &S::check_expect, parse_check_expect, "status 200-399"),
@@ -236,159 +172,14 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("cookie", &S::cookie, optional_cookie()),
       errorfile_key(),
       cfg::field("timeout_http_request", &S::timeout_http_request, cfg::parse_duration, "10s"),
-      cfg::field("timeout_http_keep_alive", &S::timeout_http_keep_alive, optional_duration()),
-      cfg::field("timeout_tunnel", &S::timeout_tunnel, optional_duration()),
+      cfg::field("timeout_http_keep_alive", &S::timeout_http_keep_alive, cfg::optional_of(cfg::parse_duration)),
+      cfg::field("timeout_tunnel", &S::timeout_tunnel, cfg::optional_of(cfg::parse_duration)),
       cfg::field("max_header_size", &S::max_header_size, parse_header_size, "16k"),
       cfg::field("max_headers", &S::max_headers, cfg::uint_in<std::uint32_t>(1, 1000), "100"),
       cfg::field("ssl_min_version", &S::ssl_min_version, choice(kTlsVersions), "TLSv1.2"),
       cfg::field("ssl_ciphers", &S::ssl_ciphers, cfg::parse_word),
       cfg::field("ssl_ciphersuites", &S::ssl_ciphersuites, cfg::parse_word),
   };
-}
-
-// `admin_socket = PATH|ipv4@ADDR:PORT|ADDR:PORT [level user|operator|admin]`,
-// repeatable: one Unix socket (the one `proxyd ctl` uses) and TCP ones.
-Status apply_admin_socket(Global& g, std::string_view value) {
-  const auto words = common::text::split_words(value);
-  if (words.empty() || (words.size() != 1 && (words.size() != 3 || words[1] != "level")))
-    return common::fail("expected PATH or ipv4@ADDRESS:PORT, then [level user|operator|admin]");
-  auto level = stats::AccessLevel::Admin;
-  if (words.size() == 3) {
-    auto parsed = stats::parse_access_level(words[2]);
-    if (!parsed) return tl::unexpected(parsed.error());
-    level = *parsed;
-  }
-  auto target = words[0];
-  const bool tcp = target.starts_with("ipv4@") || target.starts_with("ipv6@") || !target.starts_with('/');
-  if (!tcp) {
-    if (g.admin_socket) return common::fail("one Unix admin socket only (more may listen on TCP)");
-    auto path = parse_socket_path(target);
-    if (!path) return tl::unexpected(path.error());
-    g.admin_socket = *path;
-    g.admin_socket_level = level;
-    return {};
-  }
-  if (target.starts_with("ipv4@") || target.starts_with("ipv6@")) target.remove_prefix(5);
-  const auto address = common::net::Endpoint::parse(target);
-  if (!address) return common::fail("'{}' is not a path (starting with /) or an ADDRESS:PORT", words[0]);
-  g.admin_tcp.push_back({*address, level});
-  return {};
-}
-
-cfg::KeyTable<Global> global_keys() {
-  using G = Global;
-  return {
-      cfg::field("user", &G::user, optional_account()),
-      cfg::field("group", &G::group, optional_account()),
-      cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/proxyd.pid"),
-      cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
-      cfg::field("threads", &G::threads, parse_threads, "1"),
-      cfg::custom<G>(
-          "log",
-          [](G& g, std::string_view v) -> Status {
-            auto target = common::log::parse_log_line(v);
-            if (!target) return tl::unexpected(target.error());
-            g.logs.push_back(std::move(*target));
-            return {};
-          },
-          {}, true),
-      cfg::custom<G>(
-          "log_facility",
-          [](G& g, std::string_view v) -> Status {
-            auto f = common::log::parse_syslog_facility(v);
-            if (!f) return tl::unexpected(f.error());
-            g.log.facility = *f;
-            return {};
-          },
-          "local0"),
-      cfg::custom<G>(
-          "log_tag",
-          [](G& g, std::string_view v) -> Status {
-            auto t = cfg::parse_word(v);
-            if (!t) return tl::unexpected(t.error());
-            g.log.tag = *t;
-            return {};
-          },
-          "proxyd"),
-      cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
-      cfg::custom<G>("admin_socket", apply_admin_socket, {}, true),
-      cfg::field("admin_socket_mode", &G::admin_socket_mode, parse_file_mode, "0600"),
-      cfg::field("admin_socket_user", &G::admin_socket_user, optional_account()),
-      cfg::field("admin_socket_group", &G::admin_socket_group, optional_account()),
-  };
-}
-
-// `admin = true|false|if COND|unless COND`: a condition on the request
-// (HAProxy's predefined ACLs and anonymous ones: LOCALHOST, { src ... }).
-Status apply_stats_admin(Stats& stats, std::string_view value) {
-  const auto trimmed = common::text::trim(value);
-  if (!trimmed.starts_with("if ") && !trimmed.starts_with("unless ")) {
-    auto b = cfg::parse_bool(trimmed);
-    if (!b) return tl::unexpected(b.error());
-    stats.admin = *b;
-    stats.admin_condition.reset();
-    return {};
-  }
-  auto condition = parse_condition(trimmed);
-  if (!condition) return tl::unexpected(condition.error());
-  if (auto ok = sample::resolve(*condition, {}); !ok) return tl::unexpected(ok.error());
-  stats.admin = true;
-  stats.admin_condition = std::move(*condition);
-  return {};
-}
-
-cfg::KeyTable<Stats> stats_keys() {
-  using S = Stats;
-  return {
-      cfg::required(cfg::list("bind", &S::binds, parse_stats_bind)),
-      cfg::field("uri", &S::uri, parse_uri_path, "/stats"),
-      cfg::list("auth", &S::auth, parse_stats_auth),
-      cfg::field("realm", &S::realm, parse_realm, "proxyd statistics"),
-      cfg::field("refresh", &S::refresh, optional_duration()),
-      cfg::custom<S>("admin", apply_stats_admin),
-      cfg::custom<S>("stats_admin", apply_stats_admin),
-      cfg::field("stats_refresh", &S::refresh, optional_duration()),
-      cfg::field("hide_version", &S::hide_version, cfg::parse_bool),
-      cfg::field("stats_hide_version", &S::hide_version, cfg::parse_bool),
-      cfg::field("show_node", &S::show_node, cfg::parse_text),
-      cfg::field("stats_show_node", &S::show_node, cfg::parse_text),
-      cfg::field("show_legends", &S::show_legends, cfg::parse_bool),
-      cfg::field("stats_show_legends", &S::show_legends, cfg::parse_bool),
-      cfg::field("prometheus_uri", &S::prometheus_uri, parse_uri_path, "/metrics"),
-      cfg::field("health_uri", &S::health_uri, parse_uri_path, "/healthz"),
-  };
-}
-
-// Every `log` target, with log_facility (unless its line names one) and
-// log_tag; none: syslog. <global>.log is the first.
-void finish_log_targets(Global& global) {
-  if (global.logs.empty()) global.logs.push_back({});
-  for (auto& target : global.logs) {
-    target.tag = global.log.tag;
-    if (!target.facility_given) target.facility = global.log.facility;
-  }
-  global.log = global.logs.front();
-}
-
-// [userlist NAME]: `user` and `group` lines (proxyd/core/http/userlist.h).
-cfg::KeyTable<http::Userlist> userlist_keys() {
-  using U = http::Userlist;
-  return {
-      cfg::custom<U>(
-          "user", [](U& u, std::string_view v) { return u.add_user(v); }, {}, true),
-      cfg::custom<U>(
-          "group", [](U& u, std::string_view v) { return u.add_group(v); }, {}, true),
-  };
-}
-
-void load_userlist(const cfg::IniDocument& doc, const cfg::IniSection& s, sample::Library& lib,
-                   cfg::Diagnostics& diagnostics) {
-  http::Userlist list(s.name);
-  cfg::load_section(doc, s, userlist_keys(), list, diagnostics);
-  if (auto ok = list.check(); !ok) {
-    diagnostics.error(doc.at(s.line), fmt::format("[userlist {}]: {}", s.name, ok.error().describe()));
-  }
-  lib.userlists.insert_or_assign(s.name, std::move(list));
 }
 
 // The section's ACLs from its `acl` lines (each checked when read).
@@ -442,6 +233,7 @@ struct ProxySection {
   std::vector<tcp::TcpRule> tcp_request;
   std::vector<CaptureHeader> capture_request_headers;
   std::vector<CaptureHeader> capture_response_headers;
+  std::vector<DeclaredCapture> declared_captures;
 };
 
 // A parser of a rule value with the configuration's map and pattern files.
@@ -461,41 +253,13 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::list("tcp_request", &ProxySection::tcp_request, with_library(parse_tcp_request, lib)));
     keys.push_back(cfg::list("capture_request_header", &ProxySection::capture_request_headers, parse_capture_header));
     keys.push_back(cfg::list("capture_response_header", &ProxySection::capture_response_headers, parse_capture_header));
+    keys.push_back(cfg::list("declare_capture", &ProxySection::declared_captures, parse_declare_capture));
   }
   if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
   keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
   keys.push_back(cfg::list("http_request", &ProxySection::http_request, with_library(parse_http_request, lib)));
   keys.push_back(cfg::list("http_response", &ProxySection::http_response, with_library(parse_http_response, lib)));
   return keys;
-}
-
-// The stats listener: distinct paths, no address shared with a frontend, and
-// a warning when anyone beyond this host can read (or act on) it unchallenged.
-void validate_stats(const cfg::IniDocument& doc, const ProxyConfig& config, cfg::Diagnostics& diagnostics) {
-  const auto& stats = *config.stats;
-  if (stats.uri == stats.prometheus_uri || stats.uri == stats.health_uri || stats.prometheus_uri == stats.health_uri) {
-    diagnostics.error(doc.at(stats.line), "[stats]: uri, prometheus_uri and health_uri must differ");
-  }
-  std::set<common::net::Endpoint> seen;
-  for (const auto& b : stats.binds) {
-    if (!seen.insert(b.address).second) {
-      diagnostics.error(doc.at(b.line), fmt::format("[stats]: {} bound twice", b.address.to_string()));
-    }
-    for (const auto& f : config.frontends) {
-      for (const auto& fb : f.binds) {
-        if (fb.address == b.address) {
-          diagnostics.error(doc.at(b.line), fmt::format("[stats]: address {} is already bound by frontend '{}'",
-                                                        b.address.to_string(), f.name));
-        }
-      }
-    }
-    if (stats.auth.empty() && !b.address.address.is_loopback()) {
-      diagnostics.warning(doc.at(b.line),
-                          fmt::format("[stats] binds {} beyond loopback without 'auth': anyone who reaches it can "
-                                      "read the statistics{}",
-                                      b.address.to_string(), stats.admin ? " and change server states" : ""));
-    }
-  }
 }
 
 void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics& diagnostics) {
@@ -578,27 +342,6 @@ Result<Bind> parse_bind(std::string_view value) {
   if (tls.alpn.empty()) tls.alpn = {"http/1.1"};
   bind.tls = std::move(tls);
   return bind;
-}
-
-Result<StatsAuth> parse_stats_auth(std::string_view value) {
-  value = common::text::trim(value);
-  const auto colon = value.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
-    return fail("expected USER:PASSWORD");
-  }
-  return StatsAuth{std::string(value.substr(0, colon)), std::string(value.substr(colon + 1))};
-}
-
-Result<std::uint32_t> parse_file_mode(std::string_view value) {
-  value = common::text::trim(value);
-  std::uint32_t mode = 0;
-  const bool digits_ok = value.size() >= 3 && value.size() <= 4 &&
-                         std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '7'; });
-  if (digits_ok) {
-    for (const char c : value) mode = mode * 8 + static_cast<std::uint32_t>(c - '0');
-  }
-  if (!digits_ok || mode > 0777) return fail("expected an octal file mode such as 0600 or 0660");
-  return mode;
 }
 
 Result<Server> parse_server(std::string_view value) {
@@ -696,7 +439,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const bool is_frontend = s->kind == "frontend" || s->kind == "listen";
     const bool is_backend = s->kind == "backend" || s->kind == "listen";
     if (!is_frontend && !is_backend) continue;
-    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    ProxySection section{config.defaults, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     const auto seen = cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend, *config.library), section,
                                         diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
@@ -724,6 +467,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
       auto& f = config.frontends.back();
       f.acls = build_acls(section.acls);
       resolve_conditions(doc, f, diagnostics);
+      number_captures(doc, f, section.declared_captures, diagnostics);
       // HTTP frontends log HAProxy's httplog unless a format is chosen (the
       // key's default, tcplog, is the TCP one).
       auto& settings = config.frontends.back().settings;
@@ -741,6 +485,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
       auto& b = config.backends.back();
       resolve_actions(doc, b.acls, b.http_request, "http_request", diagnostics);
       resolve_actions(doc, b.acls, b.http_response, "http_response", diagnostics);
+      check_backend_captures(doc, b, diagnostics);
     }
   }
   validate(doc, config, diagnostics);

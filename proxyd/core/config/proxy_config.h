@@ -182,7 +182,10 @@ struct AclDefinition {
   int line = 0;
 };
 
-// `capture_request_header = NAME len N` (and response): logged in httplog's {…}.
+// A capture slot of a frontend, logged in httplog's {…} (%hr, %hs) in
+// declaration order: `capture_request_header = NAME len N` (and response)
+// fills it from the header; a slot without a name is filled by the rules
+// (`declare_capture = request len N`, `http_request = capture SAMPLE len N`).
 struct CaptureHeader {
   std::string name;
   std::size_t len = 0;
@@ -273,7 +276,6 @@ common::Result<http::RedirectRule> parse_redirect(std::string_view value, sample
 common::Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HttpAction> parse_http_response(std::string_view value, sample::Library* lib = nullptr);
-common::Result<CaptureHeader> parse_capture_header(std::string_view value);
 common::Result<tcp::TcpRule> parse_tcp_request(std::string_view value, sample::Library* lib = nullptr);
 common::Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std::string_view value);
 common::Result<http::CookieSettings> parse_cookie(std::string_view value);

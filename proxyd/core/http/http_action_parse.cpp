@@ -17,7 +17,8 @@ using sample::Word;
 using Kind = HttpAction::Kind;
 using Words = std::span<const Word>;
 
-std::optional<int> status_code(std::string_view text, int low, int high) {
+// An integer in [low, high] (a status code, a length).
+std::optional<int> int_in(std::string_view text, int low, int high) {
   int v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || v < low || v > high) return std::nullopt;
@@ -100,7 +101,7 @@ struct Parser {
     for (std::size_t i = 3; i < w.size(); ++i) {
       if (w[i].text != "code" || i + 1 == w.size())
         return fail("redirect: option '{}' is not supported (code N is)", w[i].text);
-      const auto code = status_code(w[++i].text, 301, 308);
+      const auto code = int_in(w[++i].text, 301, 308);
       if (!code || *code == 304 || *code == 305 || *code == 306)
         return fail("redirect code: 301, 302, 303, 307 or 308");
       a.status = *code;
@@ -114,7 +115,7 @@ struct Parser {
       const auto& word = w[i].text;
       const bool last = i + 1 >= w.size();
       if ((word == "status" || word == "deny_status") && !last) {
-        const auto code = status_code(w[++i].text, 200, 599);
+        const auto code = int_in(w[++i].text, 200, 599);
         if (!code) return fail("{}: expected an HTTP status 200..599, got '{}'", word, w[i].text);
         a.status = *code;
       } else if (word == "content-type" && !last) {
@@ -149,7 +150,7 @@ struct Parser {
   }
   // set-status N [reason TEXT]
   common::Status set_status() const {
-    const auto code = w.size() >= 2 ? status_code(w[1].text, 100, 999) : std::nullopt;
+    const auto code = w.size() >= 2 ? int_in(w[1].text, 100, 999) : std::nullopt;
     if (!code || (w.size() != 2 && (w.size() != 4 || w[2].text != "reason")))
       return fail("set-status expects STATUS (100..999) [reason TEXT]");
     a.status = *code;
@@ -196,6 +197,20 @@ struct Parser {
         "normalize-uri expects path-merge-slashes, path-strip-dot, path-strip-dotdot, "
         "percent-to-uppercase, query-sort-by-name or fragment-strip");
   }
+  // capture SAMPLE len N (request rules: declares a slot) | capture SAMPLE id N
+  common::Status capture(RuleSet set) const {
+    const bool request = set == RuleSet::Request;
+    const auto usage = request ? "capture expects SAMPLE len N or SAMPLE id N" : "capture expects SAMPLE id N";
+    if (w.size() != 4 || (w[2].text != "id" && (w[2].text != "len" || !request))) return fail("{}", usage);
+    const auto number = w[2].text == "len" ? int_in(w[3].text, 1, 65536) : int_in(w[3].text, 0, 255);
+    if (!number) return fail("column {}: {} ({})", w[3].column, usage, w[2].text == "len" ? "1..65536" : "0..255");
+    auto expr = sample::parse_expression(w[1].text, lib);
+    if (!expr) return fail("column {}: {}", w[1].column, expr.error().describe());
+    a.expression = std::move(*expr);
+    if (w[2].text == "len") a.capture_len = static_cast<std::size_t>(*number);
+    if (w[2].text == "id") a.capture_id = static_cast<std::size_t>(*number);
+    return {};
+  }
   common::Status no_argument() const {
     return w.size() == 1 ? common::Status{} : fail("{} takes no argument", w[0].text);
   }
@@ -207,7 +222,7 @@ struct KindName {
   bool request;
   bool response;
 };
-constexpr std::array<KindName, 25> kKinds{{
+constexpr std::array<KindName, 26> kKinds{{
     {"allow", Kind::Allow, true, true},
     {"deny", Kind::Deny, true, true},
     {"tarpit", Kind::Tarpit, true, false},
@@ -233,6 +248,7 @@ constexpr std::array<KindName, 25> kKinds{{
     {"unset-var", Kind::UnsetVar, true, true},
     {"set-log-level", Kind::SetLogLevel, true, true},
     {"normalize-uri", Kind::NormalizeUri, true, false},
+    {"capture", Kind::Capture, true, true},
 }};
 
 // The action of <word> ("set-var(txn.x)" names set-var; <inside> gets "txn.x").
@@ -317,6 +333,9 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
       break;
     case Kind::NormalizeUri:
       ok = p.normalize();
+      break;
+    case Kind::Capture:
+      ok = p.capture(set);
       break;
     case Kind::Allow:
       ok = p.no_argument();

@@ -162,6 +162,14 @@ void edit(const HttpAction& a, sample::Context& ctx, EditableHead& head, ActionR
     case Kind::SetLogLevel:
       r.log_level = a.name;
       break;
+    case Kind::Capture:
+      if (!a.capture_id) break;  // a `len` capture outside a frontend
+      if (auto s = sample::evaluate_first(*a.expression, ctx)) {
+        auto text = s->as_text();
+        if (a.capture_len != 0 && text.size() > a.capture_len) text.resize(a.capture_len);
+        r.captures.emplace_back(*a.capture_id, std::move(text));
+      }
+      break;
     default:
       edit_target(a, ctx, head);
       break;

@@ -60,11 +60,12 @@ struct HttpAction {
     UnsetVar,
     SetLogLevel,
     NormalizeUri,
+    Capture,
   };
   Kind kind = Kind::Allow;
   std::string name;                              // header name; auth realm; set-status reason; log level
   sample::LogFormat value;                       // header value, path, target, redirect, lf-string, replacement
-  std::optional<sample::Expression> expression;  // set-var
+  std::optional<sample::Expression> expression;  // set-var, capture
   sample::VarName var;                           // set-var, set-var-fmt, unset-var
   std::string body;                              // string body (deny, return, tarpit), taken as is
   bool body_is_format = false;                   // the body is <value> (lf-string)
@@ -77,6 +78,10 @@ struct HttpAction {
   enum class Redirect { Location, Scheme, Prefix };
   Redirect redirect = Redirect::Location;
   Normalizer normalizer = Normalizer::MergeSlashes;
+  // capture SAMPLE len N | id N: the slot (set by the configuration for the
+  // `len` form, which declares one) and its length (0: the slot's).
+  std::optional<std::size_t> capture_id;
+  std::size_t capture_len = 0;
   std::optional<sample::Condition> condition;
   int line = 0;
 };
@@ -92,6 +97,8 @@ struct ActionResult {
   int status = 0;
   std::string response;                  // the complete response (Auth, Redirect, Return; Deny with a body)
   std::optional<std::string> log_level;  // set-log-level (emerg ... debug, silent)
+  // capture: (slot, value) in rule order; the session cuts each to its slot's length.
+  std::vector<std::pair<std::size_t, std::string>> captures;
 };
 
 // Runs <rules> in order until one stops the pass (allow, deny, tarpit,

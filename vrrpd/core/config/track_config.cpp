@@ -25,14 +25,6 @@ Result<std::int32_t> parse_weight(std::string_view value) {
   return w;
 }
 
-auto account() {
-  return [](std::string_view v) -> Result<std::optional<std::string>> {
-    auto n = cfg::parse_account_name(v);
-    if (!n) return tl::unexpected(n.error());
-    return std::optional<std::string>(*n);
-  };
-}
-
 // Keys every tracker has, applied to the Tracker; the kind's own keys to its spec.
 template <class Spec>
 cfg::KeyTable<Tracker> with_common(cfg::KeyTable<Spec> own) {
@@ -88,7 +80,7 @@ cfg::KeyTable<Tracker> script_keys() {
       cfg::field("timeout", &S::timeout, cfg::parse_duration, "1s"),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 100), "1"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 100), "1"),
-      cfg::field("user", &S::user, account()),
+      cfg::field("user", &S::user, cfg::optional_of(cfg::parse_account_name)),
   });
 }
 

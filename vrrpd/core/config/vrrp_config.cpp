@@ -49,12 +49,7 @@ cfg::KeyTable<Global> global_keys() {
           "vrrpd"),
       cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/vrrpd.pid"),
       cfg::field("status_file", &G::status_file, cfg::parse_path, "/run/vrrpd/status.json"),
-      cfg::field("script_user", &G::script_user,
-                 [](std::string_view v) -> Result<std::optional<std::string>> {
-                   auto n = cfg::parse_account_name(v);
-                   if (!n) return tl::unexpected(n.error());
-                   return std::optional<std::string>(*n);
-                 }),
+      cfg::field("script_user", &G::script_user, cfg::optional_of(cfg::parse_account_name)),
       cfg::field("notify_fifo", &G::notify_fifo, cfg::parse_path),
   };
 }

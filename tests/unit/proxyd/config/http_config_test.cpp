@@ -557,3 +557,45 @@ TEST_CASE("an http frontend logs httplog unless a log_format is chosen", "[confi
   REQUIRE_FALSE(d2.has_errors());
   CHECK(custom.frontends[0].settings.log_format == "%ci %ST");
 }
+
+TEST_CASE("capture slots are numbered in declaration order, as HAProxy numbers them", "[config]") {
+  Diagnostics d;
+  const auto c = load(http_config("capture_request_header = Host len 5\n"               // 5
+                                  "http_request = capture req.hdr(user-agent) len 4\n"  // 6
+                                  "declare_capture = request len 3\n"                   // 7
+                                  "http_request = capture path id 2\n"                  // 8
+                                  "declare_capture = response len 2\n"
+                                  "capture_response_header = Content-Length len 8\n"
+                                  "http_response = capture res.hdr(server) id 0\n"),
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& fe = c.frontends.at(0);
+  REQUIRE(fe.capture_request_headers.size() == 3);
+  CHECK(fe.capture_request_headers[0].name == "Host");
+  CHECK(fe.capture_request_headers[1].name.empty());
+  CHECK(fe.capture_request_headers[1].len == 4);
+  CHECK(fe.capture_request_headers[2].len == 3);
+  CHECK(fe.http_request.at(0).capture_id == std::optional<std::size_t>(1));
+  REQUIRE(fe.capture_response_headers.size() == 2);
+  CHECK(fe.capture_response_headers[0].len == 2);
+  CHECK(fe.capture_response_headers[1].name == "Content-Length");
+  // The captures appear in httplog's {…} fields.
+  CHECK(fe.settings.log_format.find("%hr") != std::string::npos);
+  CHECK(fe.settings.log_format.find("%hs") != std::string::npos);
+}
+
+TEST_CASE("capture ids beyond the slots and len captures in a backend are errors", "[config]") {
+  Diagnostics d;
+  load(http_config("declare_capture = request len 3\n"   // 5
+                   "http_request = capture path id 1\n"  // 6
+                   "http_response = capture status id 0\n"
+                   "declare_capture = both len 3\n",
+                   "http_request = capture path len 3\n"),
+       d);
+  INFO(d.to_string());
+  CHECK(has(d, Severity::Error, "p.ini:6: error: capture id 1: frontend 'www' has 1 request capture slot"));
+  CHECK(has(d, Severity::Error, "p.ini:7: error: capture id 0: frontend 'www' has 0 response capture slots"));
+  CHECK(has(d, Severity::Error, "p.ini:8: error: key 'declare_capture': expected request|response len N"));
+  CHECK(has(d, Severity::Error, "backend 'app': capture ... len N declares a slot, which only a frontend has"));
+}

@@ -204,6 +204,28 @@ TEST_CASE("variables: set-var, set-var-fmt, unset-var and var() by scope", "[htt
   CHECK(error_of("deny if { var(txn.x) a }").find("name the match method first") != std::string::npos);
 }
 
+TEST_CASE("capture takes a sample into a slot, cut to the rule's length, when its condition holds", "[http][actions]") {
+  Fixture f;
+  std::vector<HttpAction> rules;
+  for (const char* v : {"capture req.hdr(host) len 7", "capture path id 3", "capture req.hdr(x-none) id 4",
+                        "capture method id 5 if { path_beg /nope }"}) {
+    auto a = proxyd::http::parse_http_action(v, RuleSet::Request, &f.lib);
+    REQUIRE(a);
+    if (a->condition) REQUIRE(proxyd::sample::resolve(*a->condition, {}));
+    rules.push_back(std::move(*a));
+  }
+  CHECK(rules[0].capture_len == 7);
+  CHECK_FALSE(rules[0].capture_id);  // the configuration numbers `len` slots
+  rules[0].capture_id = 1;
+  f.head.reset(f.parser.head(), f.bytes);
+  f.ctx.request = &f.head.head();
+  ActionResult r;
+  proxyd::http::run_actions(rules, f.ctx, f.head, r);
+  using Taken = std::vector<std::pair<std::size_t, std::string>>;
+  // The absent header takes nothing (HAProxy leaves the slot empty).
+  CHECK(r.captures == Taken{{1, "www.exa"}, {3, "/app/page"}});
+}
+
 TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][actions]") {
   CHECK(error_of("sethdr X 1").find("unknown http_request action 'sethdr'") != std::string::npos);
   CHECK(error_of("set-header X").find("set-header expects NAME VALUE") != std::string::npos);
@@ -224,6 +246,11 @@ TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][
   CHECK(error_of("set-log-level loud").find("set-log-level expects") != std::string::npos);
   CHECK(error_of("normalize-uri path-nothing").find("normalize-uri expects") != std::string::npos);
   CHECK(error_of("auth realm").find("auth expects [realm REALM]") != std::string::npos);
+  CHECK(error_of("capture path").find("capture expects SAMPLE len N or SAMPLE id N") != std::string::npos);
+  CHECK(error_of("capture path len 0").find("column 18: capture expects") != std::string::npos);
+  CHECK(error_of("capture path len 4", RuleSet::Response).find("capture expects SAMPLE id N") != std::string::npos);
+  CHECK(error_of("capture pth len 4").find("unknown fetch 'pth'") != std::string::npos);
+  CHECK(error_of("capture res.hdr(server) id 1", RuleSet::Response).empty());
   CHECK(error_of("del-header Server", RuleSet::Response).empty());
   CHECK(error_of("set-status 418 reason \"I'm a teapot\"", RuleSet::Response).empty());
 }
