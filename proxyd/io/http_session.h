@@ -85,6 +85,8 @@ class HttpSession final : public SessionBase {
   bool reuse_connection(ServerShared& server);
   void forward_request_head();
   sample::Context rule_context();
+  bool route_request();
+  void find_cookie_target(const http::MessageHead& head);
   bool run_request_actions(std::span<const http::HttpAction> rules, sample::Context& ctx);
   void start_tarpit();
   void end_tarpit();

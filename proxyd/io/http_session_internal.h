@@ -4,12 +4,25 @@
 
 #include <chrono>
 
+#include <atomic>
+
+#include "common/core/log/logger.h"
 #include "proxyd/core/http/message_head.h"
 #include "proxyd/core/log/log_time.h"
+#include "proxyd/core/log/termination_state.h"
 #include "proxyd/io/buffer_pool.h"
 #include "proxyd/io/byte_buffer.h"
+#include "proxyd/io/tls/stream.h"
 
 namespace proxyd::io::http_detail {
+
+// The names every part uses (each file says `using namespace http_detail`).
+using common::log::Level;
+using log::SessionPhase;
+using log::TerminationCause;
+using log::TerminationState;
+using std::memory_order_relaxed;
+using Status = StreamResult::Status;
 
 // Bytes waiting for a slow receiver before reading from the other side
 // pauses (backpressure).

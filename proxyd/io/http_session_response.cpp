@@ -17,12 +17,6 @@
 
 namespace proxyd::io {
 
-using common::log::Level;
-using log::SessionPhase;
-using log::TerminationCause;
-using log::TerminationState;
-using std::memory_order_relaxed;
-using Status = StreamResult::Status;
 using namespace http_detail;
 
 bool HttpSession::write_server() {

@@ -17,12 +17,6 @@
 
 namespace proxyd::io {
 
-using common::log::Level;
-using log::SessionPhase;
-using log::TerminationCause;
-using log::TerminationState;
-using std::memory_order_relaxed;
-using Status = StreamResult::Status;
 using namespace http_detail;
 
 // The context the rules of this connection read (the request or response
@@ -40,6 +34,72 @@ sample::Context HttpSession::rule_context() {
   ctx.random = &random_u64;
   ctx.vars = &vars_;
   return ctx;
+}
+
+// The request's rules and routing: tcp_request content, the frontend's
+// http_request rules, redirects, use_backend, then the backend's rules.
+// False when the request was answered (or closed) here.
+bool HttpSession::route_request() {
+  const auto& head = request_head_.head();
+  sample::Context ctx = rule_context();
+  ctx.request = &head;
+  ctx.payload_length = static_cast<std::int64_t>(head_length_);
+  if (tcp::has_stage(frontend_.config.tcp_request, tcp::Stage::Content) &&
+      tcp::run_tcp_rules(frontend_.config.tcp_request, tcp::Stage::Content, ctx).verdict == tcp::Verdict::Reject) {
+    // HAProxy's `tcp-request content reject` in mode http: the connection closes, no response.
+    finish({TerminationCause::Proxy, SessionPhase::Request});
+    return false;
+  }
+  request_actions_ = {};
+  if (run_request_actions(frontend_.config.http_request, ctx)) return false;
+  for (const auto& rule : frontend_.config.redirects) {
+    if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
+    respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
+                      {TerminationCause::Local, SessionPhase::Request});
+    return false;
+  }
+  const auto chosen = http::select_backend(frontend_.config.use_backends, ctx);
+  // A computed name that names no backend means the default one (HAProxy's rule).
+  backend_ = chosen ? generation_->find_backend(*chosen) : nullptr;
+  if (backend_ == nullptr) backend_ = frontend_.backend;
+  if (backend_ == nullptr) {
+    respond_failure(http::Failure::NoBackend);
+    return false;
+  }
+  record_.backend = backend_->config.name;
+  raise_max(backend_->active_max, backend_->active.fetch_add(1, memory_order_relaxed) + 1);
+  if (backend_->config.http_request.empty()) return true;
+  ctx.backend = backend_->config.name;
+  request_actions_.stop = http::ActionResult::Stop::None;
+  return !run_request_actions(backend_->config.http_request, ctx);
+}
+
+// Persistence cookie: the server it names, while that server is up.
+void HttpSession::find_cookie_target(const http::MessageHead& head) {
+  const auto& be = backend_->config.settings;
+  cookie_target_ = nullptr;
+  insert_cookie_ = false;
+  record_.cookie_request = '-';
+  record_.cookie_response = '-';
+  if (!be.cookie) return;
+  const http::HeadEditor view(head);
+  const auto value = http::find_persistence_cookie(*be.cookie, view);
+  record_.cookie_request = 'N';
+  record_.cookie_response = 'N';
+  if (value) {
+    record_.cookie_request = 'I';
+    for (const auto& s : backend_->servers) {
+      if (!s->config.cookie.empty() && s->config.cookie == *value) cookie_target_ = s.get();
+    }
+    if (cookie_target_ != nullptr) {
+      const auto& live = *cookie_target_->live;
+      const bool usable =
+          live.up.load(memory_order_relaxed) && live.admin.load(memory_order_relaxed) == AdminState::Ready;
+      record_.cookie_request = usable ? 'V' : 'D';
+      if (!usable) cookie_target_ = nullptr;
+    }
+  }
+  insert_cookie_ = cookie_target_ == nullptr && be.cookie->mode == http::CookieSettings::Mode::Insert;
 }
 
 // http_request rules of one section: edits apply to request_head_ at once;
