@@ -14,6 +14,8 @@ packages=(
   # regular expressions of the rule language (JIT) and userlist password
   # hashes (libxcrypt), in proxyd_core
   libpcre2-dev libcrypt-dev
+  # asynchronous DNS for servers given by name (proxyd's control thread)
+  libc-ares-dev
   # tests
   catch2 iproute2 iputils-ping curl procps psmisc git chromium
   # reference HTTP parser for the differential test (tests only, never linked into proxyd)
@@ -24,6 +26,8 @@ packages=(
   debootstrap systemd-container
   # comparison peers and capture for the integration tests (never linked)
   keepalived haproxy tcpdump
+  # a real DNS server for the resolver tests (the binary only, no service)
+  dnsmasq-base
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // The process-wide sections of proxyd.conf: [global] (user, maxconn, log
-// targets, admin sockets), [stats] (the statistics listener) and
-// [userlist NAME]. Each is a key table like the proxy sections'.
+// targets, admin sockets), [stats] (the statistics listener),
+// [userlist NAME] (global_config.cpp) and [resolvers NAME]
+// (resolvers_config.cpp). Each is a key table like the proxy sections'.
 #pragma once
 
 #include "common/core/config/config_table.h"
@@ -24,5 +25,13 @@ void load_userlist(const common::config::IniDocument& doc, const common::config:
 // a warning when anyone beyond this host can read (or act on) it unchallenged.
 void validate_stats(const common::config::IniDocument& doc, const ProxyConfig& config,
                     common::config::Diagnostics& diagnostics);
+
+// Reads [resolvers NAME] <s> into <config>.resolvers.
+void load_resolvers(const common::config::IniDocument& doc, const common::config::IniSection& s, ProxyConfig& config,
+                    common::config::Diagnostics& diagnostics);
+
+// Every server's resolvers=NAME names a [resolvers NAME] section.
+void validate_server_names(const common::config::IniDocument& doc, const ProxyConfig& config,
+                           common::config::Diagnostics& diagnostics);
 
 }  // namespace proxyd::config

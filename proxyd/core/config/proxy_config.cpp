@@ -308,6 +308,13 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
 
 }  // namespace
 
+const Resolvers* ProxyConfig::find_resolvers(std::string_view name) const {
+  for (const auto& r : resolvers) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
 const Backend* ProxyConfig::find_backend(std::string_view name) const {
   for (const auto& b : backends) {
     if (b.name == name) return &b;
@@ -344,72 +351,10 @@ Result<Bind> parse_bind(std::string_view value) {
   return bind;
 }
 
-Result<Server> parse_server(std::string_view value) {
-  const auto words = common::text::split_words(value);
-  if (words.size() < 2) {
-    return fail(
-        "expected NAME ADDRESS:PORT [weight=N] [maxconn=N] [backup] [send_proxy=v1|v2] [cookie=VALUE] "
-        "[ssl [verify=none|required] [ca_file=PATH] [sni=HOST] [alpn=LIST]]");
-  }
-  Server server;
-  server.name = std::string(words[0]);
-  auto address = cfg::parse_endpoint(words[1]);
-  if (!address) return tl::unexpected(address.error());
-  server.address = *address;
-  bool ssl = false;
-  bool tls_options = false;
-  bool verify_given = false;
-  ServerTls tls;
-  for (std::size_t i = 2; i < words.size(); ++i) {
-    const auto word = words[i];
-    const auto eq = word.find('=');
-    const auto option = word.substr(0, eq);
-    const auto arg = eq == std::string_view::npos ? std::string_view{} : word.substr(eq + 1);
-    if (option == "weight" && eq != std::string_view::npos) {
-      auto w = cfg::parse_uint(arg, 0, 256);
-      if (!w) return fail("server option weight: expected 0 to 256");
-      server.weight = static_cast<std::uint32_t>(*w);
-    } else if (option == "maxconn" && eq != std::string_view::npos) {
-      auto m = cfg::parse_uint(arg, 0, 10'000'000);
-      if (!m) return fail("server option maxconn: expected 0 to 10000000");
-      server.maxconn = static_cast<std::uint32_t>(*m);
-    } else if (word == "backup") {
-      server.backup = true;
-    } else if (word == "no_check") {
-      server.checked = false;
-    } else if (word == "disabled") {
-      server.disabled = true;
-    } else if (option == "send_proxy" && (arg == "v1" || arg == "v2")) {
-      server.send_proxy = arg == "v1" ? ProxyProtocol::V1 : ProxyProtocol::V2;
-    } else if (option == "cookie" && !arg.empty()) {
-      server.cookie = std::string(arg);
-    } else if (word == "ssl") {
-      ssl = true;
-    } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn") {
-      auto updated = parse_server_tls_option(std::move(tls), word);
-      if (!updated) return tl::unexpected(updated.error());
-      tls = std::move(*updated);
-      tls_options = true;
-      verify_given = verify_given || option == "verify";
-    } else {
-      return fail(
-          "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, "
-          "send_proxy=v1|v2, cookie=VALUE, ssl, verify=, ca_file=, sni=, alpn=)",
-          word);
-    }
-  }
-  if (tls_options && !ssl) return fail("verify=, ca_file=, sni= and alpn= need ssl");
-  if (ssl) {
-    if (!verify_given) tls.verify = !tls.ca_file.empty();
-    server.tls = std::move(tls);
-  }
-  return server;
-}
-
 ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
   static constexpr cfg::SectionRule kRules[] = {
       {"global", false, true}, {"defaults", false, true}, {"frontend", true, false}, {"backend", true, false},
-      {"listen", true, false}, {"stats", false, true},    {"userlist", true, false},
+      {"listen", true, false}, {"stats", false, true},    {"userlist", true, false}, {"resolvers", true, false},
   };
   ProxyConfig config;
   config.source = doc.file;
@@ -423,6 +368,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     if (s->kind == "global") cfg::load_section(doc, *s, globals, config.global, diagnostics);
     if (s->kind == "defaults") cfg::load_section(doc, *s, proxy, config.defaults, diagnostics);
     if (s->kind == "userlist") load_userlist(doc, *s, *config.library, diagnostics);
+    if (s->kind == "resolvers") load_resolvers(doc, *s, config, diagnostics);
     if (s->kind == "stats") {
       Stats stats;
       stats.line = s->line;
@@ -490,6 +436,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
   }
   validate(doc, config, diagnostics);
   validate_http(doc, config, diagnostics);
+  validate_server_names(doc, config, diagnostics);
   return config;
 }
 

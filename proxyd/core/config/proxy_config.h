@@ -17,6 +17,8 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "proxyd/core/dns/address_choice.h"
+#include "proxyd/core/dns/resolution.h"
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/rules.h"
@@ -161,11 +163,26 @@ struct Bind {
   int line = 0;
 };
 
+// One method of `init_addr` (HAProxy's init-addr), tried in order at start:
+// `last` (the address proxyd last used, from its state file), `libc` (the
+// system resolver with /etc/hosts), `none` (start in maintenance until the
+// resolvers find it), or a fixed IP.
+struct InitAddr {
+  enum class Kind { Last, Libc, None, Address };
+  Kind kind = Kind::Libc;
+  common::net::IpAddress address;  // Kind::Address
+  friend bool operator==(const InitAddr&, const InitAddr&) = default;
+};
+
 struct Server {
   std::string name;
-  common::net::Endpoint address;
-  std::uint32_t weight = 1;   // 0..256; 0 = never chosen by weighted algorithms
-  std::uint32_t maxconn = 0;  // 0 = unlimited
+  common::net::Endpoint address;                // the port, and the address unless <host> names it
+  std::string host;                             // HOST of `HOST:PORT` when it is a name, not an address
+  std::string resolvers;                        // resolvers=NAME: <host> is resolved again while running
+  std::vector<InitAddr> init_addr{InitAddr{}};  // init_addr=last,libc,none,IP (default libc)
+  dns::Preferences resolve;                     // resolve_prefer=ipv4|ipv6, resolve_net=CIDR,...
+  std::uint32_t weight = 1;                     // 0..256; 0 = never chosen by weighted algorithms
+  std::uint32_t maxconn = 0;                    // 0 = unlimited
   bool backup = false;
   bool checked = true;    // `no_check` turns health checks off for this server
   bool disabled = false;  // starts in maintenance
@@ -248,9 +265,26 @@ struct Stats {
   int line = 0;
 };
 
+// [resolvers NAME]: the name servers that servers with resolvers=NAME use.
+struct Resolvers {
+  std::string name;
+  struct Nameserver {
+    std::string id;  // HAProxy's nameserver name; the address when none is given
+    common::net::Endpoint address;
+    friend bool operator==(const Nameserver&, const Nameserver&) = default;
+  };
+  std::vector<Nameserver> nameservers;
+  bool parse_resolv_conf = false;  // also the name servers of /etc/resolv.conf
+  dns::Timings timings;
+  std::uint32_t resolve_retries = 3;          // queries before a timeout
+  std::uint32_t accepted_payload_size = 512;  // EDNS0 payload advertised (512 .. 65535)
+  int line = 0;
+};
+
 struct ProxyConfig {
   std::string source;  // file it came from
   Global global;
+  std::vector<Resolvers> resolvers;
   ProxySettings defaults;
   std::vector<Frontend> frontends;
   std::vector<Backend> backends;
@@ -260,6 +294,7 @@ struct ProxyConfig {
   std::shared_ptr<sample::Library> library = std::make_shared<sample::Library>();
 
   const Backend* find_backend(std::string_view name) const;
+  const Resolvers* find_resolvers(std::string_view name) const;
 };
 
 // Builds and validates the configuration; every problem goes to

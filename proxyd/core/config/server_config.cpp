@@ -1,0 +1,193 @@
+// `server = NAME HOST:PORT [options]`: one word at a time, each option by a
+// row of a table. HOST is an address or a name (resolved at start by
+// init_addr, and again while running with resolvers=NAME).
+#include <fmt/format.h>
+
+#include <array>
+#include <functional>
+
+#include "common/core/text.h"
+#include "proxyd/core/config/http_config.h"
+
+namespace proxyd::config {
+namespace cfg = common::config;
+using common::fail;
+using common::Result;
+using common::Status;
+
+namespace {
+
+constexpr auto kServerUsage =
+    "expected NAME ADDRESS:PORT|HOSTNAME:PORT [weight=N] [maxconn=N] [backup] [no_check] [disabled] "
+    "[send_proxy=v1|v2] [cookie=VALUE] [resolvers=NAME] [init_addr=last,libc,none,IP] [resolve_prefer=ipv4|ipv6] "
+    "[resolve_net=CIDR,...] [ssl [verify=none|required] [ca_file=PATH] [sni=HOST] [alpn=LIST]]";
+
+// A DNS name: labels of letters, digits, '-' and '_' (service names),
+// joined by dots, at most 253 bytes.
+bool is_host_name(std::string_view host) {
+  if (host.empty() || host.size() > 253 || host.front() == '.' || host.front() == '-') return false;
+  for (const char c : host) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return host.find("..") == std::string_view::npos;
+}
+
+Status parse_target(Server& server, std::string_view word) {
+  if (auto address = common::net::Endpoint::parse(word)) {
+    server.address = *address;
+    return {};
+  }
+  const auto colon = word.rfind(':');
+  if (colon == std::string_view::npos) return fail("'{}': expected ADDRESS:PORT or HOSTNAME:PORT", word);
+  const auto host = word.substr(0, colon);
+  const auto port = cfg::parse_uint(word.substr(colon + 1), 1, 65535);
+  if (!port) return fail("'{}': the port must be 1 to 65535", word);
+  if (!is_host_name(host)) return fail("'{}': not an address, nor a host name", host);
+  server.host = std::string(host);
+  server.address.port = static_cast<std::uint16_t>(*port);
+  return {};
+}
+
+Status parse_init_addr(Server& server, std::string_view list) {
+  server.init_addr.clear();
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    const auto method = list.substr(at, comma - at);
+    InitAddr m;
+    if (method == "last") {
+      m.kind = InitAddr::Kind::Last;
+    } else if (method == "libc") {
+      m.kind = InitAddr::Kind::Libc;
+    } else if (method == "none") {
+      m.kind = InitAddr::Kind::None;
+    } else if (auto ip = common::net::IpAddress::parse(method)) {
+      m = {InitAddr::Kind::Address, *ip};
+    } else {
+      return fail("init_addr: '{}' is not last, libc, none or an IP address", method);
+    }
+    server.init_addr.push_back(m);
+    at = comma + 1;
+  }
+  return {};
+}
+
+Status parse_resolve_net(Server& server, std::string_view list) {
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    const auto cidr = common::net::Cidr::parse(list.substr(at, comma - at));
+    if (!cidr) return fail("resolve_net: '{}' is not a network (10.0.0.0/8)", list.substr(at, comma - at));
+    server.resolve.networks.push_back(*cidr);
+    at = comma + 1;
+  }
+  return {};
+}
+
+Status parse_count(std::uint32_t& out, std::string_view option, std::string_view arg, std::uint64_t max) {
+  auto n = cfg::parse_uint(arg, 0, max);
+  if (!n) return fail("server option {}: expected 0 to {}", option, max);
+  out = static_cast<std::uint32_t>(*n);
+  return {};
+}
+
+// The options taking a value (`option=value`), the TLS ones aside.
+struct ValueOption {
+  std::string_view name;
+  std::function<Status(Server&, std::string_view)> apply;
+};
+
+const std::array<ValueOption, 7>& value_options() {
+  static const std::array<ValueOption, 7> kOptions{{
+      {"weight", [](Server& s, std::string_view v) { return parse_count(s.weight, "weight", v, 256); }},
+      {"maxconn", [](Server& s, std::string_view v) { return parse_count(s.maxconn, "maxconn", v, 10'000'000); }},
+      {"cookie",
+       [](Server& s, std::string_view v) -> Status {
+         if (v.empty()) return fail("unknown server option 'cookie=' (a value is needed)");
+         s.cookie = std::string(v);
+         return {};
+       }},
+      {"resolvers",
+       [](Server& s, std::string_view v) -> Status {
+         if (v.empty()) return fail("resolvers=: expected the name of a [resolvers NAME] section");
+         s.resolvers = std::string(v);
+         return {};
+       }},
+      {"init_addr", parse_init_addr},
+      {"resolve_prefer",
+       [](Server& s, std::string_view v) -> Status {
+         if (v != "ipv4" && v != "ipv6") return fail("resolve_prefer: expected ipv4 or ipv6");
+         s.resolve.family = v == "ipv4" ? common::net::Family::V4 : common::net::Family::V6;
+         return {};
+       }},
+      {"resolve_net", parse_resolve_net},
+  }};
+  return kOptions;
+}
+
+struct TlsWords {
+  bool ssl = false;
+  bool options = false;
+  bool verify_given = false;
+  ServerTls tls;
+};
+
+Status parse_option(Server& server, TlsWords& t, std::string_view word) {
+  const auto eq = word.find('=');
+  const auto option = word.substr(0, eq);
+  const auto arg = eq == std::string_view::npos ? std::string_view{} : word.substr(eq + 1);
+  if (eq != std::string_view::npos) {
+    for (const auto& o : value_options()) {
+      if (o.name == option) return o.apply(server, arg);
+    }
+  }
+  if (word == "backup") {
+    server.backup = true;
+  } else if (word == "no_check") {
+    server.checked = false;
+  } else if (word == "disabled") {
+    server.disabled = true;
+  } else if (option == "send_proxy" && (arg == "v1" || arg == "v2")) {
+    server.send_proxy = arg == "v1" ? ProxyProtocol::V1 : ProxyProtocol::V2;
+  } else if (word == "ssl") {
+    t.ssl = true;
+  } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn") {
+    auto updated = parse_server_tls_option(std::move(t.tls), word);
+    if (!updated) return tl::unexpected(updated.error());
+    t.tls = std::move(*updated);
+    t.options = true;
+    t.verify_given = t.verify_given || option == "verify";
+  } else {
+    return fail(
+        "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, send_proxy=v1|v2, "
+        "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, ssl, verify=, ca_file=, sni=, "
+        "alpn=)",
+        word);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Server> parse_server(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.size() < 2) return fail("{}", kServerUsage);
+  Server server;
+  server.name = std::string(words[0]);
+  if (auto ok = parse_target(server, words[1]); !ok) return tl::unexpected(ok.error());
+  TlsWords t;
+  for (std::size_t i = 2; i < words.size(); ++i) {
+    if (auto ok = parse_option(server, t, words[i]); !ok) return tl::unexpected(ok.error());
+  }
+  if (t.options && !t.ssl) return fail("verify=, ca_file=, sni= and alpn= need ssl");
+  if (t.ssl) {
+    if (!t.verify_given) t.tls.verify = !t.tls.ca_file.empty();
+    server.tls = std::move(t.tls);
+  }
+  if (server.host.empty()) server.resolvers.clear();  // an address: nothing to resolve (HAProxy ignores it too)
+  return server;
+}
+
+}  // namespace proxyd::config

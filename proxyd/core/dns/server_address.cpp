@@ -1,0 +1,47 @@
+#include "proxyd/core/dns/server_address.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace proxyd::dns {
+
+std::optional<AddressEvent> ServerAddress::update(const Resolution& resolution, common::TimePoint now,
+                                                  const Preferences& prefs,
+                                                  std::span<const common::net::IpAddress> taken) {
+  if (const auto failure = resolution.failed(now)) {
+    if (lost_ || !current_) {
+      cause_ = *failure;
+      return std::nullopt;  // already out (init_addr none, or an earlier loss)
+    }
+    lost_ = true;
+    cause_ = *failure;
+    return AddressEvent{AddressEvent::Kind::Lost, current_, std::nullopt, *failure};
+  }
+  const auto records = resolution.records(now);
+  std::optional<common::net::IpAddress> current;
+  if (current_) current = current_->address;
+  const auto chosen = choose_address(records, prefs, current, taken);
+  if (!chosen) return std::nullopt;  // no answer yet: nothing changes
+  const common::net::Endpoint next{chosen->address, chosen->port != 0 ? chosen->port : port_};
+  const bool was_out = unresolved();
+  const auto from = current_;
+  lost_ = false;
+  current_ = next;
+  if (was_out) return AddressEvent{AddressEvent::Kind::Recovered, from, next, Outcome::Valid};
+  if (from && *from == next) return std::nullopt;
+  return AddressEvent{AddressEvent::Kind::Changed, from, next, Outcome::Valid};
+}
+
+std::string address_changed_line(std::string_view backend, std::string_view server, const AddressEvent& event) {
+  const auto ip = [](const std::optional<common::net::Endpoint>& e) {
+    return e ? e->address.to_string() : std::string("(none)");
+  };
+  return fmt::format("{}/{} changed its IP from {} to {} by DNS cache.", backend, server, ip(event.from), ip(event.to));
+}
+
+std::string resolves_again_line(std::string_view backend, std::string_view server, std::string_view host, bool up) {
+  return fmt::format("Server {}/{} ('{}') is {}/READY (resolves again).", backend, server, host, up ? "UP" : "DOWN");
+}
+
+}  // namespace proxyd::dns

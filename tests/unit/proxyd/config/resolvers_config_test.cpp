@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include "proxyd/core/config/proxy_config.h"
+
+using namespace proxyd::config;
+using namespace std::chrono_literals;
+using common::config::Diagnostics;
+
+namespace {
+
+ProxyConfig load(const std::string& text, Diagnostics& d) {
+  return load_proxy_config(common::config::parse_ini(text, "p.ini", d), d);
+}
+
+const char* kFrontend = "[frontend www]\nbind = 127.0.0.1:80\nbackend = app\n";
+
+}  // namespace
+
+TEST_CASE("servers by host name, with resolvers, init_addr and resolve options", "[config][dns]") {
+  const auto s = parse_server(
+      "web1 web.example.org:8080 resolvers=dns init_addr=last,libc,none,10.0.0.9 resolve_prefer=ipv4 "
+      "resolve_net=10.0.0.0/8,192.168.0.0/16 weight=5");
+  REQUIRE(s);
+  CHECK(s->host == "web.example.org");
+  CHECK(s->address.port == 8080);
+  CHECK(s->resolvers == "dns");
+  REQUIRE(s->init_addr.size() == 4);
+  CHECK(s->init_addr[0].kind == InitAddr::Kind::Last);
+  CHECK(s->init_addr[1].kind == InitAddr::Kind::Libc);
+  CHECK(s->init_addr[2].kind == InitAddr::Kind::None);
+  CHECK(s->init_addr[3].address == *common::net::IpAddress::parse("10.0.0.9"));
+  CHECK(s->resolve.family == common::net::Family::V4);
+  CHECK(s->resolve.networks.size() == 2);
+  CHECK(s->weight == 5);
+  // Defaults: libc only, IPv6 preferred (HAProxy's), a docker-compose name.
+  const auto plain = parse_server("db db_primary:5432");
+  REQUIRE(plain);
+  CHECK(plain->host == "db_primary");
+  CHECK(plain->init_addr == std::vector<InitAddr>{InitAddr{}});
+  CHECK(plain->resolve.family == common::net::Family::V6);
+  // An address needs no resolver: resolvers= is ignored, as HAProxy does.
+  CHECK(parse_server("a 10.0.0.1:80 resolvers=dns")->resolvers.empty());
+  CHECK(parse_server("a 10.0.0.1:80")->host.empty());
+}
+
+TEST_CASE("bad server names and DNS options say what is wrong", "[config][dns]") {
+  const auto error = [](const char* line) { return parse_server(line).error().message; };
+  CHECK(error("a web..example.org:80").find("not an address, nor a host name") != std::string::npos);
+  CHECK(error("a web.example.org:0").find("the port must be 1 to 65535") != std::string::npos);
+  CHECK(error("a web.example.org").find("expected ADDRESS:PORT or HOSTNAME:PORT") != std::string::npos);
+  CHECK(error("a w:80 init_addr=last,dns").find("init_addr: 'dns' is not last, libc, none or an IP") !=
+        std::string::npos);
+  CHECK(error("a w:80 resolve_prefer=ipv5").find("resolve_prefer: expected ipv4 or ipv6") != std::string::npos);
+  CHECK(error("a w:80 resolve_net=10.0.0.0/33").find("resolve_net: '10.0.0.0/33'") != std::string::npos);
+}
+
+TEST_CASE("[resolvers NAME]: name servers, holds and timeouts with HAProxy's defaults", "[config][dns]") {
+  Diagnostics d;
+  const auto c = load(std::string(kFrontend) +
+                          "[resolvers dns]\nnameserver = ns1 127.0.0.1:5353\nnameserver = 10.0.0.53\n"
+                          "hold_valid = 5s\nhold_nx = 1m\nresolve_retries = 2\naccepted_payload_size = 8192\n"
+                          "[resolvers system]\nparse_resolv_conf = true\n"
+                          "[backend app]\nserver = web web.example.org:80 resolvers=dns\n",
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto* r = c.find_resolvers("dns");
+  REQUIRE(r != nullptr);
+  REQUIRE(r->nameservers.size() == 2);
+  CHECK(r->nameservers[0].id == "ns1");
+  CHECK(r->nameservers[0].address == *common::net::Endpoint::parse("127.0.0.1:5353"));
+  CHECK(r->nameservers[1].address == *common::net::Endpoint::parse("10.0.0.53:53"));
+  CHECK(r->timings.hold_valid == 5s);
+  CHECK(r->timings.hold_nx == 60s);
+  CHECK(r->timings.hold_timeout == 30s);
+  CHECK(r->timings.hold_obsolete == 0s);
+  CHECK(r->timings.timeout_retry == 1s);
+  CHECK(r->resolve_retries == 2);
+  CHECK(r->accepted_payload_size == 8192);
+  CHECK(c.find_resolvers("system")->parse_resolv_conf);
+}
+
+TEST_CASE("resolvers errors carry their line", "[config][dns]") {
+  Diagnostics d;
+  load(std::string(kFrontend) +
+           "[resolvers dns]\n"                           // 4
+           "nameserver = ns1 dns.local\n"                // 5
+           "accepted_payload_size = 100\n"               // 6
+           "[resolvers empty]\n"                         // 7
+           "[backend app]\n"                             // 8
+           "server = web w.example:80 resolvers=dsn\n",  // 9
+       d);
+  const auto text = d.to_string();
+  INFO(text);
+  CHECK(text.find("p.ini:5: error: key 'nameserver': 'dns.local': expected an IP address") != std::string::npos);
+  CHECK(text.find("p.ini:6: error: key 'accepted_payload_size'") != std::string::npos);
+  CHECK(text.find("p.ini:7: error: [resolvers empty]: no nameserver") != std::string::npos);
+  CHECK(text.find("p.ini:9: error: server 'web': no [resolvers dsn] section (did you mean 'dns'?)") !=
+        std::string::npos);
+}
