@@ -24,7 +24,9 @@
 #include "proxyd/io/admin_socket.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/health_checker.h"
+#include "proxyd/io/init_addr.h"
 #include "proxyd/io/listen_socket.h"
+#include "proxyd/io/server_resolver.h"
 #include "proxyd/io/stats_collector.h"
 #include "proxyd/io/stats_server.h"
 #include "proxyd/io/worker.h"
@@ -112,7 +114,7 @@ class App {
 
   int run() {
     ::signal(SIGPIPE, SIG_IGN);
-    if (const auto errors = io::load_generation_files(*generation_); !errors.empty()) {
+    if (const auto errors = load_files(*generation_); !errors.empty()) {
       for (const auto& e : errors) logger_->error("cannot start: {}", e);
       return 1;
     }
@@ -136,13 +138,14 @@ class App {
       return 1;
     }
     start_workers(std::move(*sockets));
-    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    start_control();
     logger_->notice("proxyd {} started (pid {}, {} thread(s), {} frontend(s), {} backend(s))", HAPAIR_VERSION,
                     ::getpid(), threads_, generation_->frontends.size(), generation_->backends.size());
     common::io::notify_systemd("READY=1");
     loop_.run();
     for (auto& w : workers_) w->post([](io::Worker& self) { self.stop_loop(); });
     for (auto& w : workers_) w->join();
+    resolver_.reset();
     checker_.reset();
     stats_.reset();
     admin_socket_.reset();
@@ -168,6 +171,24 @@ class App {
     return out;
   }
 
+  // What a generation reads beyond the configuration: files (maps,
+  // certificates, errorfiles), then the first address of each server named
+  // by host (init_addr). <next> has inherited what carries over.
+  static std::vector<std::string> load_files(io::Generation& next) {
+    auto errors = io::load_generation_files(next);
+    if (!errors.empty()) return errors;
+    return io::init_server_addresses(next);
+  }
+
+  // The control thread's per-generation parts: health checks and DNS.
+  void start_control() {
+    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    resolver_ = std::make_unique<io::ServerResolver>(loop_, *logger_, generation_, [this] { broadcast_slots_freed(); });
+    if (auto saved = io::save_server_state(*generation_); !saved) {
+      logger_->warning("server_state_file: {}", saved.error().describe());
+    }
+  }
+
   void start_workers(SocketsByWorker sockets) {
     const auto frontends = frontend_of(generation_->config);
     for (std::size_t i = 0; i < threads_; ++i) {
@@ -186,7 +207,8 @@ class App {
   common::Status start_management() {
     admin_ = std::make_unique<io::AdminService>(
         *logger_, generation_,
-        io::AdminService::Hooks{[this] { return snapshot(); }, [this] { broadcast_slots_freed(); }});
+        io::AdminService::Hooks{[this] { return snapshot(); }, [this] { broadcast_slots_freed(); },
+                                [this] { return resolver_ ? resolver_->describe() : std::string(); }});
     stats_ = std::make_unique<io::StatsServer>(
         loop_, *logger_, [this] { return snapshot(); }, *admin_);
     if (auto configured = stats_->configure(generation_->config.stats); !configured) return configured;
@@ -237,7 +259,8 @@ class App {
     }
     // Certificates and errorfiles are read now: a bad one refuses the reload.
     auto next = std::make_shared<io::Generation>(std::move(*next_config), threads_);
-    if (const auto errors = io::load_generation_files(*next); !errors.empty()) {
+    next->inherit(*generation_);  // before init_addr: servers whose line did not change keep their address
+    if (const auto errors = load_files(*next); !errors.empty()) {
       for (const auto& e : errors) logger_->error("reload: {}", e);
       logger_->error("reload of {} refused: {} error(s); the running configuration is unchanged", options_.config_file,
                      errors.size());
@@ -265,7 +288,6 @@ class App {
     }
     warn_admin_socket_change(next->config.global);
     next->id = generation_->id + 1;
-    next->inherit(*generation_);
     process_.maxconn = next->config.global.maxconn;
     raise_file_limit(*logger_, next->config);
     for (std::size_t i = 0; i < threads_; ++i) {
@@ -274,9 +296,10 @@ class App {
     }
     std::size_t removed = 0;
     for (const auto& [address, frontend] : current) removed += wanted.contains(address) ? 0u : 1u;
+    resolver_.reset();
     checker_.reset();
     generation_ = next;
-    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_);
+    start_control();
     admin_->set_generation(generation_);
     logger_->notice("configuration reloaded from {} (generation {}): {} listener(s) kept, {} added, {} removed",
                     options_.config_file, generation_->id, wanted.size() - added.size(), added.size(), removed);
@@ -343,6 +366,7 @@ class App {
   common::io::EventLoop loop_;
   std::vector<std::unique_ptr<io::Worker>> workers_;
   std::unique_ptr<io::HealthChecker> checker_;
+  std::unique_ptr<io::ServerResolver> resolver_;
   std::unique_ptr<io::AdminService> admin_;
   std::unique_ptr<io::StatsServer> stats_;
   std::unique_ptr<io::AdminSocket> admin_socket_;
@@ -453,7 +477,9 @@ int run(std::span<const std::string_view> args) {
   if (options->check_only) {
     // Certificates, keys and errorfiles too: what start and reload read.
     io::Generation probe(std::move(*config), 1);
-    if (const auto errors = io::load_generation_files(probe); !errors.empty()) {
+    auto errors = io::load_generation_files(probe);
+    if (errors.empty()) errors = io::init_server_addresses(probe);
+    if (!errors.empty()) {
       for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
       std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(), errors.size());
       return 1;

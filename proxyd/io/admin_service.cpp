@@ -18,21 +18,6 @@ std::string error(std::string_view message) {
   return fmt::format("{}{}\n", kErrorPrefix, message);
 }
 
-// Servers of <backend> in service, for the log line.
-std::pair<int, int> in_service(const BackendShared& backend) {
-  int active = 0;
-  int backup = 0;
-  for (const auto& s : backend.servers) {
-    const auto& live = *s->live;
-    if (!live.up.load(memory_order_relaxed) || live.admin.load(memory_order_relaxed) != AdminState::Ready ||
-        live.weight.load(memory_order_relaxed) == 0) {
-      continue;
-    }
-    ++(s->config.backup ? backup : active);
-  }
-  return {active, backup};
-}
-
 }  // namespace
 
 bool is_error_answer(std::string_view answer) {
@@ -98,6 +83,11 @@ std::string AdminService::execute(const stats::AdminCommand& command, std::strin
     std::string operator()(const stats::SetServerState& c) { return self.set_state(c, who); }
     std::string operator()(const stats::SetWeight& c) { return self.set_weight(c, who); }
     std::string operator()(const stats::GetWeight& c) { return self.get_weight(c); }
+    std::string operator()(const stats::SetServerAddr& c) { return self.set_addr(c, who); }
+    std::string operator()(const stats::ShowResolvers&) {
+      auto report = self.hooks_.show_resolvers ? self.hooks_.show_resolvers() : std::string();
+      return report.empty() ? std::string("no server is resolved by a [resolvers] section\n") : report;
+    }
   };
   return std::visit(Visitor{*this, who}, command);
 }
@@ -134,7 +124,7 @@ std::string AdminService::set_state(const stats::SetServerState& command, std::s
   if (previous == command.state) return {};
   live.history.last_change = common::SteadyClock::now();
   const auto& name = command.server;
-  const auto [active, backup] = in_service(*generation_->find_backend(name.backend));
+  const auto [active, backup] = generation_->find_backend(name.backend)->in_service();
   const auto sessions = live.active.load(memory_order_relaxed);
   switch (command.state) {
     case AdminState::Maint:
@@ -167,6 +157,27 @@ std::string AdminService::set_weight(const stats::SetWeight& command, std::strin
   logger_.notice("Server {}/{} weight changed from {} to {} ({})", command.server.backend, command.server.server,
                  previous, *weight, who);
   if (*weight > previous && hooks_.servers_changed) hooks_.servers_changed();
+  return {};
+}
+
+// HAProxy's line: "app/web1 changed its IP from A to B by stats socket command".
+std::string AdminService::set_addr(const stats::SetServerAddr& command, std::string_view who) {
+  std::string message;
+  auto* server = find(command.server, message);
+  if (server == nullptr) return message;
+  auto& live = *server->live;
+  const auto old = live.address();
+  const common::net::Endpoint next{command.address, command.port != 0 ? command.port : old.port};
+  live.set_address(next);
+  live.address_source = "CLI";
+  const bool was_unresolved = !live.resolved.exchange(true, memory_order_relaxed);
+  live.unresolved_reason.clear();
+  if (old != next || was_unresolved) {
+    logger_.notice("{}/{} changed its IP from {} to {} by stats socket command ({}).", command.server.backend,
+                   command.server.server, was_unresolved ? std::string("(none)") : old.to_string(), next.to_string(),
+                   who);
+  }
+  if (was_unresolved && hooks_.servers_changed) hooks_.servers_changed();
   return {};
 }
 

@@ -23,6 +23,8 @@ class AdminService {
     std::function<stats::StatsSnapshot()> snapshot;
     // A server may have become usable: queued sessions should look again.
     std::function<void()> servers_changed;
+    // `show resolvers`: the resolver's report.
+    std::function<std::string()> show_resolvers;
   };
 
   AdminService(common::log::Logger& logger, GenerationPtr generation, Hooks hooks);
@@ -43,6 +45,7 @@ class AdminService {
   ServerShared* find(const stats::ServerRef& ref, std::string& error) const;
   std::string set_state(const stats::SetServerState& command, std::string_view who);
   std::string set_weight(const stats::SetWeight& command, std::string_view who);
+  std::string set_addr(const stats::SetServerAddr& command, std::string_view who);
   std::string get_weight(const stats::GetWeight& command);
   std::string run_map(const stats::MapCommand& command, std::string_view text, std::string_view who);
 

@@ -87,9 +87,11 @@ std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& an
   std::optional<std::size_t> preferred;
   for (const auto& s : backend.servers) {
     const auto& live = *s->live;
-    states.push_back({live.weight.load(memory_order_relaxed), live.active.load(memory_order_relaxed), s->config.maxconn,
-                      live.up.load(memory_order_relaxed) && s.get() != exclude,
-                      live.admin.load(memory_order_relaxed) == AdminState::Ready, s->config.backup});
+    states.push_back(
+        {live.weight.load(memory_order_relaxed), live.active.load(memory_order_relaxed), s->config.maxconn,
+         live.up.load(memory_order_relaxed) && s.get() != exclude,
+         live.admin.load(memory_order_relaxed) == AdminState::Ready && live.resolved.load(memory_order_relaxed),
+         s->config.backup});
     if (s.get() == target_.preferred) preferred = states.size() - 1;
   }
   any_in_service = balance::serving_tier(states).has_value();
@@ -169,7 +171,8 @@ void Connector::connect() {
   phase_ = Phase::Connecting;
   ++attempts_;
   connect_started_ = worker_.loop().now();
-  const auto address = common::io::to_socket_address(server_->config.address);
+  address_epoch_ = server_->live->address_epoch.load(std::memory_order_acquire);
+  const auto address = common::io::to_socket_address(server_->live->address());
   fd_.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd_) {
     finish(log::TerminationState{TerminationCause::Resource, SessionPhase::Connect});

@@ -53,6 +53,8 @@ class Connector {
   ServerShared* server() const { return server_; }
   // The connected socket, handed over after success.
   common::io::UniqueFd take_fd() { return std::move(fd_); }
+  // The server's address epoch when the fd taken connected.
+  std::uint32_t address_epoch() const { return address_epoch_; }
   // Gives the server slot back (idempotent).
   void release_slot();
   bool queued() const { return phase_ == Phase::Queued; }
@@ -79,6 +81,7 @@ class Connector {
   Target target_;
   ServerShared* server_ = nullptr;
   common::io::UniqueFd fd_;
+  std::uint32_t address_epoch_ = 0;
   std::vector<balance::ServerState> states_;  // pick(): the servers as the balancer sees them
   Phase phase_ = Phase::Idle;
   std::uint32_t attempts_ = 0;

@@ -13,7 +13,8 @@ namespace {
 bool same_server_line(const config::Server& a, const config::Server& b) {
   return a.address == b.address && a.weight == b.weight && a.maxconn == b.maxconn && a.backup == b.backup &&
          a.checked == b.checked && a.disabled == b.disabled && a.send_proxy == b.send_proxy && a.cookie == b.cookie &&
-         a.tls.has_value() == b.tls.has_value();
+         a.tls.has_value() == b.tls.has_value() && a.host == b.host && a.resolvers == b.resolvers &&
+         a.init_addr == b.init_addr && a.resolve == b.resolve;
 }
 
 // The errorfiles of <settings> into <pages>; problems appended to <errors>.
@@ -87,6 +88,17 @@ ServerShared* BackendShared::find(std::string_view name) const {
   return nullptr;
 }
 
+std::pair<int, int> BackendShared::in_service() const {
+  int serving_active = 0;
+  int serving_backup = 0;
+  for (const auto& s : servers) {
+    const auto& live = *s->live;
+    if (!live.serving() || live.weight.load(std::memory_order_relaxed) == 0) continue;
+    ++(s->config.backup ? serving_backup : serving_active);
+  }
+  return {serving_active, serving_backup};
+}
+
 Generation::Generation(config::ProxyConfig c, std::size_t workers) : config(std::move(c)) {
   for (const auto& b : config.backends) {
     auto backend = std::make_unique<BackendShared>(b);
@@ -109,6 +121,7 @@ void Generation::inherit(const Generation& previous) {
       const auto* old = old_backend->find(server->config.name);
       if (old == nullptr || !same_server_line(old->config, server->config)) continue;
       server->live = old->live;
+      server->inherited = true;
     }
   }
 }

@@ -93,9 +93,33 @@ struct ServerHistory {
 
 // What lives on across reloads for a server whose line did not change.
 struct ServerLive {
-  ServerLive(const config::Server& c, std::size_t workers) : weight(c.weight), counters(workers) {
+  ServerLive(const config::Server& c, std::size_t workers)
+      : resolved(c.host.empty()),
+        weight(c.weight),
+        counters(workers),
+        address_(std::make_shared<const common::net::Endpoint>(c.address)) {
     if (c.disabled) admin = AdminState::Maint;
   }
+  // Where connections and checks go: the server line's address, or the one
+  // DNS gave a server named by host (replaced while running, no reload;
+  // connections to the old one finish there).
+  common::net::Endpoint address() const { return *address_.load(std::memory_order_acquire); }
+  void set_address(const common::net::Endpoint& address) {
+    address_.store(std::make_shared<const common::net::Endpoint>(address), std::memory_order_release);
+    address_epoch.fetch_add(1, std::memory_order_release);
+  }
+  // Counts address changes: a kept-alive connection made before the last
+  // one is not reused (server_pool.h).
+  std::atomic<std::uint32_t> address_epoch{0};
+  // In the rotation: healthy, ready, and with an address.
+  bool serving() const {
+    return up.load(std::memory_order_relaxed) && admin.load(std::memory_order_relaxed) == AdminState::Ready &&
+           resolved.load(std::memory_order_relaxed);
+  }
+
+  // False while a server named by host has no address (HAProxy's
+  // resolution maintenance, RMAINT): out of the rotation and not checked.
+  std::atomic<bool> resolved;
   std::atomic<bool> up{true};
   std::atomic<AdminState> admin{AdminState::Ready};
   std::atomic<std::uint32_t> weight;
@@ -103,6 +127,14 @@ struct ServerLive {
   std::atomic<std::uint32_t> active_max{0};
   PerWorkerCounters<ServerCounter> counters;
   ServerHistory history;  // control thread only
+  // Control thread only: where the address came from (HAProxy's words in
+  // `show servers state`: config, libc, last, none, DNS, CLI) and, while
+  // unresolved, why ("DNS NX status").
+  std::string address_source = "config";
+  std::string unresolved_reason;
+
+ private:
+  std::atomic<std::shared_ptr<const common::net::Endpoint>> address_;
 };
 
 struct ServerShared {
@@ -111,6 +143,7 @@ struct ServerShared {
   const config::Server& config;
   std::shared_ptr<ServerLive> live;
   std::shared_ptr<const TlsClientContext> tls;  // `ssl` servers (load_generation_files)
+  bool inherited = false;                       // <live> came from the previous generation
 };
 
 struct BackendShared {
@@ -124,6 +157,8 @@ struct BackendShared {
   http::ErrorPages error_pages;  // its errorfiles over the built-in pages
 
   ServerShared* find(std::string_view name) const;
+  // Servers in service (active, backup), for the log lines.
+  std::pair<int, int> in_service() const;
 };
 
 struct FrontendShared {

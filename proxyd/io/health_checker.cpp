@@ -93,12 +93,15 @@ void HealthChecker::arm(BackendChecks& checks) {
   if (const auto next = checks.scheduler.next_wakeup()) checks.wakeup.start_at(*next);
 }
 
-// A server in maintenance is not checked: its slot passes until it leaves
-// MAINT, then its health is whatever the checks find from there.
+// A server in maintenance (or without an address) is not checked: its slot
+// passes until it leaves MAINT, then its health is whatever the checks find
+// from there.
 void HealthChecker::run_due(BackendChecks& checks) {
   const auto now = loop_.now();
   for (const auto index : checks.scheduler.take_due(now)) {
-    if (checks.servers[index]->live->admin.load(std::memory_order_relaxed) == AdminState::Maint) {
+    const auto& live = *checks.servers[index]->live;
+    if (live.admin.load(std::memory_order_relaxed) == AdminState::Maint ||
+        !live.resolved.load(std::memory_order_relaxed)) {
       checks.scheduler.completed(index, now);
     } else {
       start_probe(checks, index);
@@ -110,7 +113,7 @@ void HealthChecker::run_due(BackendChecks& checks) {
 void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
   auto& probe = *checks.probes[index];
   const auto& server = *checks.servers[index];
-  const auto address = common::io::to_socket_address(server.config.address);
+  const auto address = common::io::to_socket_address(server.live->address());
   probe.started = loop_.now();
   probe.fd.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!probe.fd) {

@@ -346,7 +346,8 @@ Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> req
 // only taken for requests that can be sent again on a new connection if the
 // server closed the idle one meanwhile (http::may_take_pooled).
 bool HttpSession::reuse_connection(ServerShared& server) {
-  if (server_ && server_of_connection_ == &server && !server_eof_) {
+  const auto epoch = server.live->address_epoch.load(std::memory_order_acquire);
+  if (server_ && server_of_connection_ == &server && !server_eof_ && server_epoch_ == epoch) {
     server_reused_ = true;
     return true;
   }
@@ -356,6 +357,7 @@ bool HttpSession::reuse_connection(ServerShared& server) {
   if (!pooled) return false;
   server_fd_ = std::move(pooled->fd);
   server_ = std::move(pooled->stream);
+  server_epoch_ = pooled->address_epoch;
   server_of_connection_ = &server;
   server_handshake_done_ = true;
   server_reused_ = true;
@@ -378,6 +380,7 @@ void HttpSession::on_connector(std::optional<TerminationState> failure) {
   if (auto fd = connector_.take_fd()) {
     // A new connection.
     server_fd_ = std::move(fd);
+    server_epoch_ = connector_.address_epoch();
     server_ = server->tls ? server->tls->connect(server_fd_.get()) : make_plain_stream(server_fd_.get());
     server_of_connection_ = server;
     server_handshake_done_ = !server->tls;

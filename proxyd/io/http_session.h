@@ -130,6 +130,7 @@ class HttpSession final : public SessionBase {
   common::io::UniqueFd server_fd_;
   std::unique_ptr<Stream> server_;
   ServerShared* server_of_connection_ = nullptr;
+  std::uint32_t server_epoch_ = 0;  // the server's address epoch when server_fd_ connected
   bool server_handshake_done_ = false;
   bool server_reused_ = false;      // taken from the pool or kept: may have been closed under us
   int client_handshake_wants_ = 0;  // EV_READ / EV_WRITE during the TLS handshakes

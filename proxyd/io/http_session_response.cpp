@@ -382,7 +382,7 @@ void HttpSession::close_server(bool reusable) {
   if (reusable && server_of_connection_ != nullptr && !server_eof_ && to_server_.empty() && server_in_.empty() &&
       server_handshake_done_) {
     const auto& be = backend_ ? backend_->config.settings : fe_settings_;
-    worker_.server_pool().put(*server_of_connection_, {std::move(server_fd_), std::move(server_)},
+    worker_.server_pool().put(*server_of_connection_, {std::move(server_fd_), std::move(server_), server_epoch_},
                               be.timeout_server.count() > 0 ? be.timeout_server : common::Duration(10'000));
   }
   server_.reset();

@@ -93,8 +93,7 @@ void HttpSession::find_cookie_target(const http::MessageHead& head) {
     }
     if (cookie_target_ != nullptr) {
       const auto& live = *cookie_target_->live;
-      const bool usable =
-          live.up.load(memory_order_relaxed) && live.admin.load(memory_order_relaxed) == AdminState::Ready;
+      const bool usable = live.serving();
       record_.cookie_request = usable ? 'V' : 'D';
       if (!usable) cookie_target_ = nullptr;
     }

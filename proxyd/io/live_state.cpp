@@ -12,7 +12,7 @@ namespace {
 constexpr auto relaxed = std::memory_order_relaxed;
 
 bool usable(const ServerShared& s) {
-  return s.live->up.load(relaxed) && s.live->admin.load(relaxed) == AdminState::Ready;
+  return s.live->serving();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 namespace proxyd::io {
 
 void ServerPool::put(const ServerShared& server, ServerConnection connection, common::Duration idle_timeout) {
+  if (connection.address_epoch != server.live->address_epoch.load(std::memory_order_acquire)) return;
   auto& [owner, list] = idle_[server.live.get()];
   if (!owner) owner = server.live;
   if (list.size() >= kMaxIdlePerServer) return;  // <connection> closes here
@@ -22,6 +23,9 @@ std::optional<ServerConnection> ServerPool::take(const ServerShared& server) {
   list.pop_front();
   --count_;
   if (list.empty()) idle_.erase(it);
+  // Made to the server's former address: closed here, and the older ones
+  // follow as they are taken or time out.
+  if (connection.address_epoch != server.live->address_epoch.load(std::memory_order_acquire)) return std::nullopt;
   return connection;
 }
 

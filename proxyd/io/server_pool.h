@@ -3,7 +3,9 @@
 // and a later request to the same server takes it instead of connecting.
 // An idle connection is watched: when the server closes it (or sends
 // anything unasked), it is dropped at once; it is also dropped after
-// <idle_timeout>. At most kMaxIdlePerServer wait per server.
+// <idle_timeout>. At most kMaxIdlePerServer wait per server. A connection
+// to an address the server no longer has (DNS, `set server addr`) is never
+// kept nor reused.
 #pragma once
 
 #include <list>
@@ -21,7 +23,8 @@ namespace proxyd::io {
 
 struct ServerConnection {
   common::io::UniqueFd fd;
-  std::unique_ptr<Stream> stream;  // over fd (plain or TLS)
+  std::unique_ptr<Stream> stream;   // over fd (plain or TLS)
+  std::uint32_t address_epoch = 0;  // the server's ServerLive::address_epoch when it connected
 };
 
 class ServerPool {

@@ -46,7 +46,10 @@ stats::ServerSnapshot server_snapshot(const BackendShared& backend, const Server
   const auto& live = *server.live;
   stats::ServerSnapshot s;
   s.name = server.config.name;
-  s.address = server.config.address;
+  s.address = server.live->address();
+  s.host = server.config.host;
+  s.address_source = live.address_source;
+  s.resolved = live.resolved.load(memory_order_relaxed);
   s.backup = server.config.backup;
   s.up = live.up.load(memory_order_relaxed);
   s.admin = live.admin.load(memory_order_relaxed);

@@ -185,6 +185,7 @@ cfg::KeyTable<Global> global_keys() {
           },
           "proxyd"),
       cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
+      cfg::field("server_state_file", &G::server_state_file, cfg::parse_path),
       cfg::custom<G>("admin_socket", apply_admin_socket, {}, true),
       cfg::field("admin_socket_mode", &G::admin_socket_mode, parse_file_mode, "0600"),
       cfg::field("admin_socket_user", &G::admin_socket_user, cfg::optional_of(cfg::parse_account_name)),

@@ -47,6 +47,9 @@ struct Global {
   common::log::LogSettings log;                // the first target (log_facility, log_tag)
   std::vector<common::log::LogSettings> logs;  // every `log` line, each with its level filter
   Duration hard_stop_after{0};
+  // Where init_addr `last` finds the addresses servers named by host last
+  // had (written on each change); empty: none kept.
+  std::string server_state_file;
   std::optional<std::string> admin_socket;  // runtime API Unix socket; absent = none
   stats::AccessLevel admin_socket_level = stats::AccessLevel::Admin;
   // More runtime API listeners on TCP (`admin_socket = ipv4@127.0.0.1:9999 level operator`).
@@ -274,9 +277,8 @@ struct Resolvers {
     friend bool operator==(const Nameserver&, const Nameserver&) = default;
   };
   std::vector<Nameserver> nameservers;
-  bool parse_resolv_conf = false;  // also the name servers of /etc/resolv.conf
-  dns::Timings timings;
-  std::uint32_t resolve_retries = 3;          // queries before a timeout
+  bool parse_resolv_conf = false;             // also the name servers of /etc/resolv.conf
+  dns::Timings timings;                       // holds, timeouts, resolve_retries
   std::uint32_t accepted_payload_size = 512;  // EDNS0 payload advertised (512 .. 65535)
   int line = 0;
 };

@@ -56,7 +56,15 @@ cfg::KeyTable<Resolvers> resolvers_keys() {
       timing<&T::hold_obsolete>("hold_obsolete", "0s"),
       timing<&T::timeout_resolve>("timeout_resolve", "1s"),
       timing<&T::timeout_retry>("timeout_retry", "1s"),
-      cfg::field("resolve_retries", &R::resolve_retries, cfg::uint_in<std::uint32_t>(1, 100), "3"),
+      cfg::custom<R>(
+          "resolve_retries",
+          [](R& r, std::string_view v) -> Status {
+            auto n = cfg::parse_uint(v, 1, 100);
+            if (!n) return fail("expected 1 to 100");
+            r.timings.resolve_retries = static_cast<std::uint32_t>(*n);
+            return {};
+          },
+          "3"),
       cfg::field("accepted_payload_size", &R::accepted_payload_size, cfg::uint_in<std::uint32_t>(512, 65535), "512"),
   };
 }

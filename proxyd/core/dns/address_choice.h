@@ -19,6 +19,7 @@ namespace proxyd::dns {
 struct Preferences {
   common::net::Family family = common::net::Family::V6;  // resolve_prefer
   std::vector<common::net::Cidr> networks;               // resolve_net
+  friend bool operator==(const Preferences&, const Preferences&) = default;
 };
 
 // The record <current> should become; nullopt when <records> is empty.

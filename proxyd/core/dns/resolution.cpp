@@ -51,6 +51,11 @@ common::Duration Resolution::hold_of(Outcome outcome) const {
 }
 
 void Resolution::answered(const Answer& answer, common::TimePoint now) {
+  if (answer.outcome == Outcome::Timeout && ++unanswered_ < timings_.resolve_retries) {
+    next_ = now;  // the query timed out: ask again before calling it a timeout
+    return;
+  }
+  unanswered_ = 0;
   ++answers_;
   last_outcome_ = answer.outcome;
   if (answer.outcome != Outcome::Valid) {

@@ -5,6 +5,8 @@
 //
 //   * After a valid answer the name is asked again hold_valid later (never
 //     sooner than timeout_resolve); after a failure, timeout_retry later.
+//   * A query unanswered after timeout_retry goes again at once, up to
+//     resolve_retries queries; only then is the outcome a timeout.
 //   * A failure (NXDOMAIN, REFUSED, timeout, anything else) keeps the
 //     records of the last valid answer until hold_<status> has passed since
 //     that answer; then failed() reports the status and the servers using
@@ -55,6 +57,7 @@ struct Timings {
   common::Duration hold_obsolete{0};
   common::Duration timeout_resolve{1'000};
   common::Duration timeout_retry{1'000};
+  std::uint32_t resolve_retries = 3;
 };
 
 class Resolution {
@@ -90,6 +93,7 @@ class Resolution {
   std::optional<common::TimePoint> last_valid_;
   std::optional<Outcome> last_outcome_;
   std::optional<common::TimePoint> next_;
+  std::uint32_t unanswered_ = 0;  // timeouts in a row of this resolution
   std::uint64_t answers_ = 0;
   std::uint64_t failures_ = 0;
 };

@@ -34,6 +34,7 @@ Result<AdminCommand> parse_show(const Words& w) {
   if (w.size() == 2 && w[1] == "stat") return ShowStat{};
   if (w.size() == 2 && w[1] == "sess") return ShowSessions{};
   if (w.size() == 2 && w[1] == "health") return ShowHealth{};
+  if (w.size() == 2 && w[1] == "resolvers") return ShowResolvers{};
   if (w.size() >= 3 && w.size() <= 4 && w[1] == "servers" && w[2] == "state") {
     return ShowServersState{w.size() == 4 ? std::string(w[3]) : std::string()};
   }
@@ -56,6 +57,21 @@ Result<AdminCommand> parse_set_weight(std::string_view ref, std::string_view val
   return SetWeight{*server, static_cast<std::uint32_t>(*n), percent};
 }
 
+// set server B/S addr IP [port N]
+Result<AdminCommand> parse_set_addr(const Words& w) {
+  auto server = parse_server_ref(w[2]);
+  if (!server) return tl::unexpected(server.error());
+  const auto address = common::net::IpAddress::parse(w[4]);
+  if (!address) return fail("expected an IP address, got '{}'", w[4]);
+  SetServerAddr command{*server, *address, 0};
+  if (w.size() == 7) {
+    const auto port = common::config::parse_uint(w[6], 1, 65535);
+    if (w[5] != "port" || !port) return fail("expected addr IP [port N] (1..65535)");
+    command.port = static_cast<std::uint16_t>(*port);
+  }
+  return command;
+}
+
 Result<AdminCommand> parse_words(const Words& w) {
   if (w.size() == 1 && w[0] == "help") return HelpCommand{};
   if (w[0] == "show") return parse_show(w);
@@ -68,6 +84,7 @@ Result<AdminCommand> parse_words(const Words& w) {
     return server_state(w[2], *state);
   }
   if (w.size() == 4 && w[0] == "set" && w[1] == "weight") return parse_set_weight(w[2], w[3]);
+  if ((w.size() == 5 || w.size() == 7) && w[0] == "set" && w[1] == "server" && w[3] == "addr") return parse_set_addr(w);
   if (w.size() == 3 && w[0] == "get" && w[1] == "weight") {
     auto server = parse_server_ref(w[2]);
     if (!server) return tl::unexpected(server.error());
@@ -99,7 +116,8 @@ std::string_view access_level_name(AccessLevel level) {
 
 AccessLevel required_level(const AdminCommand& command) {
   if (std::holds_alternative<ShowSessions>(command)) return AccessLevel::Operator;
-  if (std::holds_alternative<SetServerState>(command) || std::holds_alternative<SetWeight>(command))
+  if (std::holds_alternative<SetServerState>(command) || std::holds_alternative<SetWeight>(command) ||
+      std::holds_alternative<SetServerAddr>(command))
     return AccessLevel::Admin;
   return AccessLevel::User;
 }
@@ -137,11 +155,13 @@ std::string admin_help() {
              "  show servers state [BACKEND]              every server's state, one line each\n"
              "  show sess                                 session counts by worker, frontend, backend, server\n"
              "  show health                               what the health endpoint answers\n"
+             "  show resolvers                            each [resolvers] section's names and answers\n"
              "  disable server BACKEND/SERVER             maintenance: no new connections, no checks\n"
              "  enable server BACKEND/SERVER              back to ready\n"
              "  set server BACKEND/SERVER state STATE     ready | drain (no new connections) | maint\n"
              "  set weight BACKEND/SERVER N|N%            weight 0-256, or a percentage of the configured one\n"
-             "  get weight BACKEND/SERVER                 current and configured weight\n") +
+             "  get weight BACKEND/SERVER                 current and configured weight\n"
+             "  set server BACKEND/SERVER addr IP [port N] a new address, at once (no reload)\n") +
          std::string(map_help());
 }
 

@@ -7,6 +7,8 @@
 //   set server B/S state ready|drain|maint
 //   set weight B/S N|N%           (N% of the configured weight)
 //   get weight B/S
+//   set server B/S addr IP [port N]
+//   show resolvers
 //   show|get|add|set|del|clear|commit map|acl ... (map_command.h)
 // Several commands may share a line, separated by ';'.
 #pragma once
@@ -49,9 +51,15 @@ struct SetWeight {
 struct GetWeight {
   ServerRef server;
 };
+struct SetServerAddr {
+  ServerRef server;
+  common::net::IpAddress address;
+  std::uint16_t port = 0;  // 0: keep the port
+};
+struct ShowResolvers {};
 
 using AdminCommand = std::variant<HelpCommand, ShowInfo, ShowStat, ShowServersState, ShowSessions, ShowHealth,
-                                  SetServerState, SetWeight, GetWeight>;
+                                  SetServerState, SetWeight, GetWeight, SetServerAddr, ShowResolvers>;
 
 // The level a socket needs for <command> (access_level.h).
 AccessLevel required_level(const AdminCommand& command);

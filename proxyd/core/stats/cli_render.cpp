@@ -19,16 +19,19 @@ std::string long_uptime(common::Duration d) {
   return fmt::format("{}d {}h{:02}m{:02}s", s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60);
 }
 
-int admin_flags(AdminState state) {
+// HAProxy's srv_admin_state bits: 0x01 forced maintenance, 0x08 forced
+// drain, 0x20 resolution maintenance.
+int admin_flags(AdminState state, bool resolved) {
+  const int resolution = resolved ? 0 : 0x20;
   switch (state) {
     case AdminState::Ready:
-      return 0;
+      return resolution;
     case AdminState::Maint:
-      return 1;
+      return 0x01 | resolution;
     case AdminState::Drain:
-      return 8;
+      return 0x08 | resolution;
   }
-  return 0;
+  return resolution;
 }
 
 }  // namespace
@@ -46,7 +49,7 @@ std::string render_info(const StatsSnapshot& snapshot) {
 std::string render_servers_state(const StatsSnapshot& snapshot, std::string_view backend) {
   std::string out =
       "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight "
-      "srv_time_since_last_change srv_check_status srv_check_health srv_port\n";
+      "srv_time_since_last_change srv_check_status srv_check_health srv_port srv_fqdn srv_addr_source\n";
   auto it = std::back_inserter(out);
   for (std::size_t b = 0; b < snapshot.backends.size(); ++b) {
     const auto& be = snapshot.backends[b];
@@ -54,9 +57,10 @@ std::string render_servers_state(const StatsSnapshot& snapshot, std::string_view
     for (std::size_t i = 0; i < be.servers.size(); ++i) {
       const auto& s = be.servers[i];
       const auto status = s.check.last ? check_status_code(s.check.last->status) : std::string_view("-");
-      fmt::format_to(it, "{} {} {} {} {} {} {} {} {} {} {} {} {}\n", b + 1, be.name, i + 1, s.name,
-                     s.address.address.to_string(), s.up ? 2 : 0, admin_flags(s.admin), s.weight, s.configured_weight,
-                     whole_seconds(s.since_change), status, s.check_health(), s.address.port);
+      fmt::format_to(it, "{} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", b + 1, be.name, i + 1, s.name,
+                     s.address.address.to_string(), s.up ? 2 : 0, admin_flags(s.admin, s.resolved), s.weight,
+                     s.configured_weight, whole_seconds(s.since_change), status, s.check_health(), s.address.port,
+                     s.host.empty() ? "-" : s.host, s.address_source);
     }
   }
   return out;

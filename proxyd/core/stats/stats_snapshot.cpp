@@ -104,7 +104,7 @@ Counters& Counters::operator+=(const Counters& other) {
 }
 
 ServerStatus ServerSnapshot::status() const {
-  if (admin == AdminState::Maint) return ServerStatus::Maint;
+  if (admin == AdminState::Maint || !resolved) return ServerStatus::Maint;
   if (!up) return ServerStatus::Down;
   if (admin == AdminState::Drain) return ServerStatus::Drain;
   return check.enabled ? ServerStatus::Up : ServerStatus::NoCheck;
@@ -112,6 +112,7 @@ ServerStatus ServerSnapshot::status() const {
 
 std::string ServerSnapshot::status_text() const {
   const auto s = status();
+  if (!resolved && admin != AdminState::Maint) return "MAINT (resolution)";
   if (s == ServerStatus::Up && check.consecutive_failures > 0) {
     return fmt::format("UP {}/{}", check.consecutive_failures, check.fall);
   }

@@ -83,6 +83,12 @@ struct ServerSnapshot {
   std::uint32_t current_sessions = 0;
   std::uint32_t max_sessions = 0;
   std::uint32_t session_limit = 0;  // maxconn; 0 = unlimited
+  // A server named by host: its name, where its address came from
+  // (config, libc, last, none, DNS, CLI) and whether it has one (false:
+  // HAProxy's resolution maintenance, shown "MAINT (resolution)").
+  std::string host;
+  std::string address_source = "config";
+  bool resolved = true;
   Counters counters;
   common::Duration since_change{0};  // last health or admin state change
   common::Duration downtime{0};      // total time DOWN
@@ -93,7 +99,7 @@ struct ServerSnapshot {
   // under way: "UP 1/3" (failing, 1 of fall), "DOWN 1/2" (recovering).
   std::string status_text() const;
   // In the rotation: up, ready and weight > 0 (it may be full).
-  bool in_service() const { return up && admin == AdminState::Ready && weight > 0; }
+  bool in_service() const { return up && admin == AdminState::Ready && resolved && weight > 0; }
   // HAProxy's check_health: 0 to rise-1 while DOWN, rise to rise+fall-1 while UP.
   std::uint32_t check_health() const;
 };

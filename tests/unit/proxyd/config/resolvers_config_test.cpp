@@ -75,7 +75,7 @@ TEST_CASE("[resolvers NAME]: name servers, holds and timeouts with HAProxy's def
   CHECK(r->timings.hold_timeout == 30s);
   CHECK(r->timings.hold_obsolete == 0s);
   CHECK(r->timings.timeout_retry == 1s);
-  CHECK(r->resolve_retries == 2);
+  CHECK(r->timings.resolve_retries == 2);
   CHECK(r->accepted_payload_size == 8192);
   CHECK(c.find_resolvers("system")->parse_resolv_conf);
 }

@@ -35,9 +35,17 @@ TEST_CASE("a valid answer is asked again hold_valid later, a failure timeout_ret
   CHECK_FALSE(r.next_query());  // in flight
   r.answered(valid({rec("10.0.0.1")}), t0 + 50ms);
   CHECK(r.next_query() == t0 + 50ms + 10s);
+  // A timeout is one only after resolve_retries unanswered queries (3).
   r.sent();
   r.answered({Outcome::Timeout, {}}, t0 + 11s);
-  CHECK(r.next_query() == t0 + 11s + 2s);
+  CHECK(r.next_query() == t0 + 11s);  // again at once
+  CHECK_FALSE(r.last_outcome() == Outcome::Timeout);
+  r.sent();
+  r.answered({Outcome::Timeout, {}}, t0 + 12s);
+  r.sent();
+  r.answered({Outcome::Timeout, {}}, t0 + 13s);
+  CHECK(r.last_outcome() == Outcome::Timeout);
+  CHECK(r.next_query() == t0 + 13s + 2s);
   // hold_valid shorter than timeout_resolve: timeout_resolve wins.
   t.hold_valid = 100ms;
   t.timeout_resolve = 1s;
@@ -51,6 +59,7 @@ TEST_CASE("a failure keeps the last valid records for hold_<status> after that a
   proxyd::dns::Timings t;
   t.hold_nx = 30s;
   t.hold_timeout = 5s;
+  t.resolve_retries = 1;
   Resolution r(t, t0);
   r.sent();
   r.answered(valid({rec("10.0.0.1")}), t0);
