@@ -45,12 +45,26 @@ struct HealthChecker::Probe {
   common::io::TimerWatcher timeout;
 };
 
+// A server's check settings: the backend's, with the server line's
+// overrides (inter, fastinter, downinter, rise, fall; port=, addr=).
+health::CheckIntervals intervals_of(const config::ProxySettings& b, const config::Server& s) {
+  const auto inter = s.inter.value_or(b.check_interval);
+  return {inter, s.fastinter.value_or(inter), s.downinter.value_or(inter)};
+}
+
+std::vector<common::Duration> first_intervals(const config::ProxySettings& b,
+                                              const std::vector<ServerShared*>& servers) {
+  std::vector<common::Duration> out;
+  for (const auto* s : servers) out.push_back(intervals_of(b, s->config).inter);
+  return out;
+}
+
 struct HealthChecker::BackendChecks {
   BackendChecks(common::io::EventLoop& loop, BackendShared& b, std::vector<ServerShared*> checked,
                 std::function<void(BackendChecks&)> on_due)
       : backend(b),
         servers(std::move(checked)),
-        scheduler(servers.size(), b.config.settings.check_interval, loop.now()),
+        scheduler(first_intervals(b.config.settings, servers), loop.now()),
         wakeup(loop, [this, due = std::move(on_due)] { due(*this); }) {}
   BackendShared& backend;
   std::vector<ServerShared*> servers;
@@ -60,8 +74,12 @@ struct HealthChecker::BackendChecks {
   common::io::TimerWatcher wakeup;
 };
 
-HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation)
-    : loop_(loop), logger_(logger), generation_(std::move(generation)) {
+HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation,
+                             ShutDownSessions shut_down_sessions)
+    : loop_(loop),
+      logger_(logger),
+      generation_(std::move(generation)),
+      shut_down_sessions_(std::move(shut_down_sessions)) {
   for (const auto& backend : generation_->backends) {
     const auto& settings = backend->config.settings;
     if (settings.check == config::CheckKind::None) continue;
@@ -76,8 +94,8 @@ HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& l
     for (auto* server : raw->servers) {
       // A server keeps the state it had before a reload.
       const bool up = server->live->up.load(std::memory_order_relaxed);
-      raw->states.emplace_back(settings.rise, settings.fall, loop_.now(),
-                               up ? health::ServerHealth::Up : health::ServerHealth::Down);
+      raw->states.emplace_back(server->config.rise.value_or(settings.rise), server->config.fall.value_or(settings.fall),
+                               loop_.now(), up ? health::ServerHealth::Up : health::ServerHealth::Down);
       const auto index = raw->probes.size();
       raw->probes.push_back(std::make_unique<Probe>(
           loop_, [this, raw, index] { on_ready(*raw, index); }, [this, raw, index] { on_timeout(*raw, index); }));
@@ -113,7 +131,11 @@ void HealthChecker::run_due(BackendChecks& checks) {
 void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
   auto& probe = *checks.probes[index];
   const auto& server = *checks.servers[index];
-  const auto address = common::io::to_socket_address(server.live->address());
+  // port= and addr= (HAProxy's check port / addr): the check goes there.
+  auto target = server.live->address();
+  if (server.config.check_addr) target.address = *server.config.check_addr;
+  if (server.config.check_port) target.port = *server.config.check_port;
+  const auto address = common::io::to_socket_address(target);
   probe.started = loop_.now();
   probe.fd.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!probe.fd) {
@@ -177,8 +199,10 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
   }
   probe.request = health::build_check_request(settings.http_check);
   probe.response.clear();
-  // An `ssl` server is checked over TLS, as its traffic goes.
-  const auto& tls = checks.servers[index]->tls;
+  // An `ssl` server is checked over TLS, as its traffic goes (not when the
+  // check goes to a port of its own: Patroni's REST API beside PostgreSQL).
+  const auto* server = checks.servers[index];
+  const auto& tls = server->config.check_port ? nullptr : server->tls;
   probe.stream = tls ? std::unique_ptr<Stream>(tls->connect(probe.fd.get())) : make_plain_stream(probe.fd.get());
   probe.phase = Probe::Phase::Handshaking;
   handshake(checks, index);
@@ -256,14 +280,35 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   probe.response.clear();
   const auto now = loop_.now();
   result.duration = std::chrono::duration_cast<common::Duration>(now - probe.started);
-  checks.scheduler.completed(index, now);
-  arm(checks);
   auto& server = *checks.servers[index];
   const auto transition = checks.states[index].record(result, now);
+  checks.scheduler.completed(
+      index, now,
+      health::next_check_interval(checks.states[index], intervals_of(checks.backend.config.settings, server.config)));
+  arm(checks);
   record_history(server.live->history, checks.states[index], result, now);
   if (!transition) return;
   server.live->up.store(transition->to == health::ServerHealth::Up, std::memory_order_relaxed);
   server.live->history.health_changed(transition->to == health::ServerHealth::Up, now);
+  log_transition(checks, server, *transition);
+  end_sessions_on(checks, server, transition->to == health::ServerHealth::Down);
+}
+
+// on_marked_down=shutdown_sessions: the sessions of a server gone DOWN end
+// (a database primary that stepped down); on_marked_up=
+// shutdown_backup_sessions: a non-backup server back UP ends the sessions
+// on the backups (they come back to it).
+void HealthChecker::end_sessions_on(BackendChecks& checks, const ServerShared& server, bool down) {
+  if (!shut_down_sessions_) return;
+  if (down && server.config.on_marked_down_shutdown) shut_down_sessions_(server.live);
+  if (down || server.config.backup || !server.config.on_marked_up_shutdown_backups) return;
+  for (const auto& s : checks.backend.servers) {
+    if (s->config.backup) shut_down_sessions_(s->live);
+  }
+}
+
+void HealthChecker::log_transition(BackendChecks& checks, const ServerShared& server,
+                                   const health::HealthTransition& transition) {
   health::BackendSummary summary;
   for (const auto& s : checks.backend.servers) {
     if (!s->live->up.load(std::memory_order_relaxed)) continue;
@@ -271,10 +316,10 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   }
   summary.sessions_active = server.live->active.load(std::memory_order_relaxed);
   summary.queued = checks.backend.queued.load(std::memory_order_relaxed);
-  const bool down = transition->to == health::ServerHealth::Down;
+  const bool down = transition.to == health::ServerHealth::Down;
   logger_.log(down ? Level::Warning : Level::Notice,
               health::format_transition(checks.backend.config.name, server.config.name, server.config.backup,
-                                        *transition, summary));
+                                        transition, summary));
   if (down && summary.active_servers == 0 && summary.backup_servers == 0) {
     logger_.log(Level::Error, health::format_no_server_available(checks.backend.config.name));
   }

@@ -7,6 +7,7 @@
 // which workers read on their next pick, and logs HAProxy's line.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,7 +23,10 @@ namespace proxyd::io {
 
 class HealthChecker {
  public:
-  HealthChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation);
+  // Ends the sessions connected to a server, on every worker.
+  using ShutDownSessions = std::function<void(std::shared_ptr<ServerLive>)>;
+  HealthChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation,
+                ShutDownSessions shut_down_sessions = {});
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
@@ -42,10 +46,13 @@ class HealthChecker {
   void send_request(BackendChecks& checks, std::size_t index);
   void receive_response(BackendChecks& checks, std::size_t index);
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
+  void log_transition(BackendChecks& checks, const ServerShared& server, const health::HealthTransition& transition);
+  void end_sessions_on(BackendChecks& checks, const ServerShared& server, bool down);
 
   common::io::EventLoop& loop_;
   common::log::Logger& logger_;
   GenerationPtr generation_;
+  ShutDownSessions shut_down_sessions_;
   std::vector<std::unique_ptr<BackendChecks>> backends_;
 };
 

@@ -113,6 +113,12 @@ void HttpSession::kill() {
   finish({TerminationCause::Killed, SessionPhase::Data});
 }
 
+void HttpSession::shut_down_for(const ServerLive* server) {
+  const auto* s = server_of_connection_ != nullptr ? server_of_connection_ : connector_.server();
+  if (s == nullptr || s->live.get() != server) return;
+  finish({TerminationCause::ServerDown, SessionPhase::Data});
+}
+
 // ---------------------------------------------------------------------------
 // The driver: every step moves what it can; the loop repeats while anything
 // moved, then the watchers follow what each side waits for.

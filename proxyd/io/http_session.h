@@ -54,6 +54,7 @@ class HttpSession final : public SessionBase {
   void start() override;
   void retry_from_queue() override { connector_.retry_from_queue(); }
   void kill() override;
+  void shut_down_for(const ServerLive* server) override;
   void drain() override;
 
  private:

@@ -295,6 +295,12 @@ void Session::kill() {
   finish({TerminationCause::Killed, phase_ == Phase::Relaying ? SessionPhase::Data : SessionPhase::Connect});
 }
 
+void Session::shut_down_for(const ServerLive* server) {
+  const auto* s = connector_.server();
+  if (s == nullptr || s->live.get() != server) return;
+  finish({TerminationCause::ServerDown, phase_ == Phase::Relaying ? SessionPhase::Data : SessionPhase::Connect});
+}
+
 void Session::finish(log::TerminationState termination, bool log) {
   if (phase_ == Phase::Done) return;
   connector_.cancel();

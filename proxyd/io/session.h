@@ -33,6 +33,7 @@ class Session final : public SessionBase {
   void start() override;
   void retry_from_queue() override { connector_.retry_from_queue(); }
   void kill() override;
+  void shut_down_for(const ServerLive* server) override;
 
  private:
   enum class Phase { ProxyHeader, ClientHello, Connecting, Relaying, Done };

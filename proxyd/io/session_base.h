@@ -4,6 +4,8 @@
 
 namespace proxyd::io {
 
+struct ServerLive;
+
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
@@ -16,6 +18,10 @@ class SessionBase {
   // requests (HTTP keep-alive) does so at the next occasion, so clients
   // reconnect to the new configuration; a TCP session runs to its end.
   virtual void drain() {}
+  // <server> went DOWN with on_marked_down=shutdown_sessions (or is a
+  // backup whose sessions on_marked_up=shutdown_backup_sessions ends): a
+  // session connected to it ends now, logged 'D' as HAProxy does.
+  virtual void shut_down_for(const ServerLive* server) = 0;
 };
 
 }  // namespace proxyd::io

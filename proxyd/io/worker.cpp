@@ -172,6 +172,13 @@ void Worker::kill_sessions() {
   while (!sessions_.empty()) sessions_.front()->kill();
 }
 
+void Worker::shut_down_sessions(const ServerLive* server) {
+  std::vector<SessionBase*> all;
+  for (const auto& s : sessions_) all.push_back(s.get());
+  // Ending a session removes only itself from sessions_.
+  for (auto* s : all) s->shut_down_for(server);
+}
+
 void Worker::stop_loop() {
   loop_.break_loop();
 }

@@ -93,6 +93,8 @@ class Worker {
   // closes idle server connections.
   void drain_sessions();
   void kill_sessions();
+  // Ends the sessions connected to <server> (SessionBase::shut_down_for).
+  void shut_down_sessions(const ServerLive* server);
   void stop_loop();
   void on_slots_freed();
 

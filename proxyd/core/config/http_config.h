@@ -26,6 +26,9 @@ common::Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word
 // One `verify=`, `ca_file=`, `sni=` or `alpn=` word of a server line.
 common::Result<ServerTls> parse_server_tls_option(ServerTls tls, std::string_view word);
 
+// `default_server = OPTIONS`: each option as a server line would take it.
+common::Status check_server_options(std::string_view options);
+
 // `capture_request_header = NAME len N` (and response).
 common::Result<CaptureHeader> parse_capture_header(std::string_view value);
 

@@ -15,8 +15,7 @@ namespace cfg = common::config;
 namespace {
 
 // Keys only the HTTP path reads; set in a mode tcp section they are ignored.
-constexpr std::array<std::string_view, 21> kLayer7Keys{"check_expect",
-                                                       "http_server_close",
+constexpr std::array<std::string_view, 20> kLayer7Keys{"http_server_close",
                                                        "http_close",
                                                        "forwardfor",
                                                        "forwardfor_except",
@@ -134,7 +133,6 @@ void check_layer7_keys(const cfg::IniDocument& doc, const cfg::IniSection& secti
               diagnostics);
   }
   if (settings.cookie) need_http(doc, section, seen, "cookie", "cookie", diagnostics);
-  if (settings.check == CheckKind::Http) need_http(doc, section, seen, "check", "check = http", diagnostics);
 }
 
 void validate_http(const cfg::IniDocument& doc, const ProxyConfig& config, cfg::Diagnostics& diagnostics) {

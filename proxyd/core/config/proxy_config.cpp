@@ -154,6 +154,12 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::custom<S>("balance", apply_balance, "roundrobin"),
       cfg::field("hash_type", &S::hash_type, choice(kHashTypes), "map-based"),
       cfg::custom<S>("check", apply_check, "none"),
+      cfg::custom<S>("default_server",
+                     [](S& s, std::string_view v) -> Status {
+                       if (auto ok = check_server_options(v); !ok) return ok;
+                       s.default_server = std::string(common::text::trim(v));
+                       return {};
+                     }),
       cfg::field("check_interval", &S::check_interval, cfg::parse_duration, "2s"),
       cfg::field("check_timeout", &S::check_timeout, cfg::optional_of(cfg::parse_duration)),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
@@ -255,7 +261,20 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
     keys.push_back(cfg::list("capture_response_header", &ProxySection::capture_response_headers, parse_capture_header));
     keys.push_back(cfg::list("declare_capture", &ProxySection::declared_captures, parse_declare_capture));
   }
-  if (backend) keys.push_back(cfg::list("server", &ProxySection::servers, parse_server));
+  if (backend) {
+    // Each server line starts from the section's default_server options
+    // (given before it, in the section or in [defaults]).
+    keys.push_back({"server",
+                    {},
+                    [](ProxySection& section, std::string_view value, int line) -> Status {
+                      auto server = parse_server(value, section.settings.default_server);
+                      if (!server) return tl::unexpected(server.error());
+                      server->line = line;
+                      section.servers.push_back(std::move(*server));
+                      return {};
+                    },
+                    true});
+  }
   keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
   keys.push_back(cfg::list("http_request", &ProxySection::http_request, with_library(parse_http_request, lib)));
   keys.push_back(cfg::list("http_response", &ProxySection::http_response, with_library(parse_http_response, lib)));

@@ -106,6 +106,9 @@ struct ProxySettings {
   std::uint32_t maxconn = 0;         // frontend: concurrent sessions; 0 = process limit only
   Balance balance = Balance::RoundRobin;
   CheckKind check = CheckKind::None;
+  // `default_server = OPTIONS` (HAProxy's default-server): server options
+  // applied before each later `server` line's own.
+  std::string default_server;
   Duration check_interval{0};
   std::optional<Duration> check_timeout;  // absent: check_interval
   std::uint32_t rise = 0;
@@ -192,6 +195,17 @@ struct Server {
   ProxyProtocol send_proxy = ProxyProtocol::None;
   std::string cookie;            // persistence value (`cookie=web1`); empty = none
   std::optional<ServerTls> tls;  // `ssl`
+  // Health-check overrides (HAProxy's server options port, addr, inter,
+  // fastinter, downinter, rise, fall); unset: the backend's.
+  std::optional<std::uint16_t> check_port;
+  std::optional<common::net::IpAddress> check_addr;
+  std::optional<Duration> inter;
+  std::optional<Duration> fastinter;  // while a change is under way; default inter
+  std::optional<Duration> downinter;  // while DOWN; default inter
+  std::optional<std::uint32_t> rise;
+  std::optional<std::uint32_t> fall;
+  bool on_marked_down_shutdown = false;        // on_marked_down=shutdown_sessions
+  bool on_marked_up_shutdown_backups = false;  // on_marked_up=shutdown_backup_sessions
   int line = 0;
 };
 
@@ -304,7 +318,8 @@ struct ProxyConfig {
 ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::config::Diagnostics& diagnostics);
 
 // Parsers for the structured values, exposed for tests.
-common::Result<Server> parse_server(std::string_view value);
+// <defaults>: default_server's options, applied first.
+common::Result<Server> parse_server(std::string_view value, std::string_view defaults = {});
 common::Result<Bind> parse_bind(std::string_view value);
 common::Result<StatsAuth> parse_stats_auth(std::string_view value);
 // Maps and pattern files register in <lib> (none: they are an error).

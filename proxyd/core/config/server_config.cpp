@@ -93,11 +93,69 @@ Status parse_count(std::uint32_t& out, std::string_view option, std::string_view
   return {};
 }
 
+template <class T>
+Status parse_optional_duration(std::optional<T>& out, std::string_view option, std::string_view arg) {
+  auto d = cfg::parse_duration(arg);
+  if (!d) return fail("server option {}: {}", option, d.error().message);
+  out = *d;
+  return {};
+}
+
+Status parse_optional_count(std::optional<std::uint32_t>& out, std::string_view option, std::string_view arg) {
+  auto n = cfg::parse_uint(arg, 1, 1000);
+  if (!n) return fail("server option {}: expected 1 to 1000", option);
+  out = static_cast<std::uint32_t>(*n);
+  return {};
+}
+
 // The options taking a value (`option=value`), the TLS ones aside.
 struct ValueOption {
   std::string_view name;
   std::function<Status(Server&, std::string_view)> apply;
 };
+
+// Health-check options (HAProxy's port, addr, inter ..., and our check_ spellings).
+const std::vector<ValueOption>& check_options() {
+  static const std::vector<ValueOption> kOptions{
+      {"check_port",
+       [](Server& s, std::string_view v) -> Status {
+         auto port = cfg::parse_uint(v, 1, 65535);
+         if (!port) return fail("server option check_port: expected 1 to 65535");
+         s.check_port = static_cast<std::uint16_t>(*port);
+         return {};
+       }},
+      {"check_addr",
+       [](Server& s, std::string_view v) -> Status {
+         auto ip = common::net::IpAddress::parse(v);
+         if (!ip) return fail("server option check_addr: expected an IP address");
+         s.check_addr = *ip;
+         return {};
+       }},
+      {"inter", [](Server& s, std::string_view v) { return parse_optional_duration(s.inter, "inter", v); }},
+      {"check_interval", [](Server& s, std::string_view v) { return parse_optional_duration(s.inter, "inter", v); }},
+      {"fastinter", [](Server& s, std::string_view v) { return parse_optional_duration(s.fastinter, "fastinter", v); }},
+      {"check_fast_interval",
+       [](Server& s, std::string_view v) { return parse_optional_duration(s.fastinter, "fastinter", v); }},
+      {"downinter", [](Server& s, std::string_view v) { return parse_optional_duration(s.downinter, "downinter", v); }},
+      {"check_down_interval",
+       [](Server& s, std::string_view v) { return parse_optional_duration(s.downinter, "downinter", v); }},
+      {"rise", [](Server& s, std::string_view v) { return parse_optional_count(s.rise, "rise", v); }},
+      {"fall", [](Server& s, std::string_view v) { return parse_optional_count(s.fall, "fall", v); }},
+      {"on_marked_down",
+       [](Server& s, std::string_view v) -> Status {
+         if (v != "shutdown_sessions") return fail("on_marked_down: expected shutdown_sessions");
+         s.on_marked_down_shutdown = true;
+         return {};
+       }},
+      {"on_marked_up",
+       [](Server& s, std::string_view v) -> Status {
+         if (v != "shutdown_backup_sessions") return fail("on_marked_up: expected shutdown_backup_sessions");
+         s.on_marked_up_shutdown_backups = true;
+         return {};
+       }},
+  };
+  return kOptions;
+}
 
 const std::array<ValueOption, 7>& value_options() {
   static const std::array<ValueOption, 7> kOptions{{
@@ -142,6 +200,9 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     for (const auto& o : value_options()) {
       if (o.name == option) return o.apply(server, arg);
     }
+    for (const auto& o : check_options()) {
+      if (o.name == option) return o.apply(server, arg);
+    }
   }
   if (word == "backup") {
     server.backup = true;
@@ -162,8 +223,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
   } else {
     return fail(
         "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, send_proxy=v1|v2, "
-        "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, ssl, verify=, ca_file=, sni=, "
-        "alpn=)",
+        "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
+        "fastinter=, downinter=, rise=, fall=, on_marked_down=, on_marked_up=, ssl, verify=, ca_file=, sni=, alpn=)",
         word);
   }
   return {};
@@ -171,13 +232,25 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
 
 }  // namespace
 
-Result<Server> parse_server(std::string_view value) {
+Status check_server_options(std::string_view options) {
+  Server server;
+  TlsWords t;
+  for (const auto word : common::text::split_words(options)) {
+    if (auto ok = parse_option(server, t, word); !ok) return ok;
+  }
+  return {};
+}
+
+Result<Server> parse_server(std::string_view value, std::string_view defaults) {
   const auto words = common::text::split_words(value);
   if (words.size() < 2) return fail("{}", kServerUsage);
   Server server;
   server.name = std::string(words[0]);
   if (auto ok = parse_target(server, words[1]); !ok) return tl::unexpected(ok.error());
   TlsWords t;
+  for (const auto word : common::text::split_words(defaults)) {
+    if (auto ok = parse_option(server, t, word); !ok) return tl::unexpected(ok.error());
+  }
   for (std::size_t i = 2; i < words.size(); ++i) {
     if (auto ok = parse_option(server, t, words[i]); !ok) return tl::unexpected(ok.error());
   }

@@ -21,6 +21,14 @@ CheckScheduler::CheckScheduler(std::size_t servers, common::Duration interval, c
   for (std::size_t i = 0; i < servers; ++i) next_.push_back(first_check_time(start, interval_, i, servers));
 }
 
+CheckScheduler::CheckScheduler(const std::vector<common::Duration>& intervals, common::TimePoint start)
+    : interval_(intervals.empty() ? kMinCheckInterval : std::max(intervals.front(), kMinCheckInterval)) {
+  next_.reserve(intervals.size());
+  for (std::size_t i = 0; i < intervals.size(); ++i) {
+    next_.push_back(first_check_time(start, std::max(intervals[i], kMinCheckInterval), i, intervals.size()));
+  }
+}
+
 std::optional<common::TimePoint> CheckScheduler::next_check(std::size_t server) const {
   assert(server < next_.size());
   return next_[server];
@@ -48,6 +56,16 @@ std::vector<std::size_t> CheckScheduler::take_due(common::TimePoint now) {
 void CheckScheduler::completed(std::size_t server, common::TimePoint now) {
   assert(server < next_.size());
   next_[server] = now + interval_;
+}
+
+void CheckScheduler::completed(std::size_t server, common::TimePoint now, common::Duration interval) {
+  assert(server < next_.size());
+  next_[server] = now + std::max(interval, kMinCheckInterval);
+}
+
+common::Duration next_check_interval(const HealthCheck& state, const CheckIntervals& intervals) {
+  if (state.is_up()) return state.consecutive_failures() > 0 ? intervals.fastinter : intervals.inter;
+  return state.consecutive_successes() > 0 ? intervals.fastinter : intervals.downinter;
 }
 
 }  // namespace proxyd::health

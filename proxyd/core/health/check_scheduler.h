@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/core/time.h"
+#include "proxyd/core/health/health_check.h"
 
 namespace proxyd::health {
 
@@ -27,6 +28,8 @@ class CheckScheduler {
  public:
   // <servers> slots, checked every <interval>, the first round spread from <start>.
   CheckScheduler(std::size_t servers, common::Duration interval, common::TimePoint start);
+  // One slot per interval (each server's `inter`), each spread over its own.
+  CheckScheduler(const std::vector<common::Duration>& intervals, common::TimePoint start);
 
   // When <server> is due, nullopt while its check is running.
   std::optional<common::TimePoint> next_check(std::size_t server) const;
@@ -40,6 +43,8 @@ class CheckScheduler {
 
   // The check of <server> finished at <now>: the next is due one interval later.
   void completed(std::size_t server, common::TimePoint now);
+  // ... or <interval> later (next_check_interval: inter, fastinter, downinter).
+  void completed(std::size_t server, common::TimePoint now, common::Duration interval);
 
   common::Duration interval() const { return interval_; }
 
@@ -47,5 +52,17 @@ class CheckScheduler {
   common::Duration interval_;
   std::vector<std::optional<common::TimePoint>> next_;  // nullopt = running
 };
+
+// HAProxy's three check intervals of a server: `inter` while UP and
+// steady, `fastinter` while a state change is under way (UP with failures,
+// DOWN with successes), `downinter` while DOWN and steady.
+struct CheckIntervals {
+  common::Duration inter{2000};
+  common::Duration fastinter{2000};
+  common::Duration downinter{2000};
+};
+
+// The interval before <state>'s next check.
+common::Duration next_check_interval(const HealthCheck& state, const CheckIntervals& intervals);
 
 }  // namespace proxyd::health

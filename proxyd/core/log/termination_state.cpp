@@ -20,6 +20,8 @@ char cause_code(TerminationCause cause) {
       return 's';
     case TerminationCause::Killed:
       return 'K';
+    case TerminationCause::ServerDown:
+      return 'D';
     case TerminationCause::Local:
       return 'L';
   }

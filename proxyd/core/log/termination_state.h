@@ -18,6 +18,7 @@ enum class TerminationCause {
   ClientTimeout,  // 'c': timeout_client expired
   ServerTimeout,  // 's': timeout_server or timeout_connect expired
   Killed,         // 'K': killed on purpose (hard_stop_after, an operator)
+  ServerDown,     // 'D': its server went DOWN with on_marked_down=shutdown_sessions
   Local,          // 'L': answered by proxyd itself (redirect, local response)
 };
 

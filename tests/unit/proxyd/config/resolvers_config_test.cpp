@@ -98,3 +98,38 @@ TEST_CASE("resolvers errors carry their line", "[config][dns]") {
   CHECK(text.find("p.ini:9: error: server 'web': no [resolvers dsn] section (did you mean 'dns'?)") !=
         std::string::npos);
 }
+
+TEST_CASE("server check options and default_server, the Patroni pattern", "[config][health]") {
+  Diagnostics d;
+  // HAProxy: option httpchk GET /master / http-check expect status 200 /
+  // default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions /
+  // server pg1 10.0.0.1:5432 maxconn 100 check port 8008
+  const auto c = load(std::string(kFrontend) +
+                          "[backend app]\ncheck = http GET /master\ncheck_expect = status 200\n"
+                          "default_server = inter=3s fall=3 rise=2 on_marked_down=shutdown_sessions\n"
+                          "server = pg1 10.0.0.1:5432 maxconn=100 check_port=8008\n"
+                          "server = pg2 10.0.0.2:5432 check_port=8008 fastinter=500ms downinter=10s fall=5\n",
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& servers = c.backends.at(0).servers;
+  CHECK(servers[0].check_port == std::optional<std::uint16_t>(8008));
+  CHECK(servers[0].inter == std::optional<common::Duration>(3s));
+  CHECK(servers[0].fall == std::optional<std::uint32_t>(3));
+  CHECK(servers[0].rise == std::optional<std::uint32_t>(2));
+  CHECK(servers[0].on_marked_down_shutdown);
+  CHECK(servers[0].maxconn == 100);
+  CHECK(servers[1].fall == std::optional<std::uint32_t>(5));  // its own line wins
+  CHECK(servers[1].fastinter == std::optional<common::Duration>(500ms));
+  CHECK(servers[1].downinter == std::optional<common::Duration>(10s));
+  CHECK(c.backends.at(0).settings.check == CheckKind::Http);
+
+  Diagnostics bad;
+  load(std::string(kFrontend) + "[backend app]\ndefault_server = on_marked_down=kill\nserver = a 10.0.0.1:80 rise=0\n",
+       bad);
+  const auto text = bad.to_string();
+  INFO(text);
+  CHECK(text.find("p.ini:5: error: key 'default_server': on_marked_down: expected shutdown_sessions") !=
+        std::string::npos);
+  CHECK(text.find("p.ini:6: error: key 'server': server option rise: expected 1 to 1000") != std::string::npos);
+}

@@ -64,3 +64,31 @@ TEST_CASE("a zero interval is clamped and no servers means no wakeup", "[proxyd]
   CHECK(empty.next_wakeup() == std::nullopt);
   CHECK(empty.take_due(start + 10s).empty());
 }
+
+TEST_CASE("inter, fastinter and downinter: the interval follows the server's health", "[health]") {
+  using proxyd::health::CheckIntervals;
+  using proxyd::health::CheckResult;
+  using proxyd::health::CheckStatus;
+  using proxyd::health::HealthCheck;
+  const common::TimePoint t0{};
+  const CheckIntervals intervals{std::chrono::milliseconds(2000), std::chrono::milliseconds(500),
+                                 std::chrono::milliseconds(10000)};
+  HealthCheck state(2, 3, t0);
+  CHECK(next_check_interval(state, intervals) == std::chrono::milliseconds(2000));  // UP, steady
+  state.record({CheckStatus::Layer4ConnectionProblem, {}, {}, 0}, t0);
+  CHECK(next_check_interval(state, intervals) == std::chrono::milliseconds(500));  // UP, failing
+  state.record({CheckStatus::Layer4ConnectionProblem, {}, {}, 0}, t0);
+  state.record({CheckStatus::Layer4ConnectionProblem, {}, {}, 0}, t0);
+  REQUIRE_FALSE(state.is_up());
+  CHECK(next_check_interval(state, intervals) == std::chrono::milliseconds(10000));  // DOWN, steady
+  state.record({CheckStatus::Layer4Ok, {}, {}, 0}, t0);
+  CHECK(next_check_interval(state, intervals) == std::chrono::milliseconds(500));  // DOWN, recovering
+
+  // Each server spreads over its own interval; completed() takes the next one.
+  proxyd::health::CheckScheduler scheduler({std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)}, t0);
+  CHECK(scheduler.next_check(0) == t0);
+  CHECK(scheduler.next_check(1) == t0 + std::chrono::milliseconds(2000));
+  CHECK(scheduler.take_due(t0) == std::vector<std::size_t>{0});
+  scheduler.completed(0, t0 + std::chrono::milliseconds(10), std::chrono::milliseconds(300));
+  CHECK(scheduler.next_check(0) == t0 + std::chrono::milliseconds(310));
+}
