@@ -16,6 +16,7 @@
 
 #include "proxyd/core/proxy_protocol/proxy_encoder.h"
 #include "support/daemon_runner.h"
+#include "support/http_backend.h"
 #include "support/netns_lab.h"
 #include "support/tcp_backend.h"
 
@@ -429,4 +430,37 @@ TEST_CASE("user and group: privileges are dropped after binding", "[root][proxyd
   CHECK(uid_line.find("\t65534\t65534\t65534") != std::string::npos);
   CHECK(cap_line == "CapEff:\t0000000000000400");  // CAP_NET_BIND_SERVICE only
   CHECK(testing::who_serves(p.endpoint()) == "a");
+}
+
+TEST_CASE("the Patroni pattern: an HTTP check on a port of its own, on_marked_down cuts the sessions",
+          "[proxyd][health]") {
+  // HAProxy: option httpchk GET /master, default-server ... on-marked-down
+  // shutdown-sessions, server pgN ADDR:5432 check port 8008; here /health
+  // stands for Patroni's /master (200 on the primary, 503 on a replica).
+  TcpBackend pg1("pg1"), pg2("pg2");
+  testing::HttpBackend api1("api1"), api2("api2");
+  api2.set_health_status(503);
+  Proxy p;
+  p.start(
+      fmt::format("[listen db]\nbind = 127.0.0.1:{{port}}\ncheck = http GET /health\ncheck_expect = status 200\n"
+                  "check_interval = 100ms\nrise = 1\nfall = 1\n"
+                  "default_server = fastinter=50ms on_marked_down=shutdown_sessions\n"
+                  "server = pg1 {} check_port={}\nserver = pg2 {} check_port={}\n",
+                  pg1.endpoint(), api1.port(), pg2.endpoint(), api2.port()));
+  REQUIRE(p.daemon->wait_for_log("Server db/pg2 is DOWN, reason: Layer7 wrong status, code: 503", 5s));
+  auto held = TcpClient::connect(p.endpoint());
+  REQUIRE(held);
+  REQUIRE(held->read_line() == "pg1");
+  // A switchover: the replica is promoted, the old primary steps down.
+  api2.set_health_status(200);
+  REQUIRE(p.daemon->wait_for_log("Server db/pg2 is UP", 5s));
+  api1.set_health_status(503);
+  REQUIRE(p.daemon->wait_for_log("Server db/pg1 is DOWN", 5s));
+  // The session on the old primary was cut (logged D), not left writing to a replica.
+  CHECK(held->read_to_end().has_value());
+  INFO(p.log());
+  CHECK(p.daemon->wait_for_log(" DD ", 2s));
+  CHECK(testing::who_serves(p.endpoint()) == "pg2");
+  CHECK(api1.request_count() > 0);
+  CHECK(pg1.accepted() == 1);  // the checks went to the API port, not to the database port
 }
