@@ -182,6 +182,8 @@ void Connector::connect() {
   // hold small segments back (HAProxy disables it too).
   const int on = 1;
   ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  if (target_.backend->config.settings.server_tcp_keepalive)
+    ::setsockopt(fd_.get(), SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
   if (::connect(fd_.get(), address.get(), address.length) != 0 && errno != EINPROGRESS) {
     failed({TerminationCause::ServerAbort, SessionPhase::Connect});
     return;

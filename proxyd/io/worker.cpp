@@ -76,6 +76,10 @@ void Listener::on_readable() {
                             worker_.loop().now());
       return;  // EMFILE and friends: the next readiness event retries
     }
+    if (frontend_->config.settings.client_tcp_keepalive) {
+      const int on = 1;
+      ::setsockopt(client.get(), SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    }
     common::io::SocketAddress local;
     local.length = sizeof local.storage;
     ::getsockname(client.get(), local.get(), &local.length);

@@ -1,5 +1,6 @@
 // proxyd in TCP mode in front of real backends on loopback.
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "common/io/unique_fd.h"
 #include "proxyd/core/proxy_protocol/proxy_encoder.h"
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
@@ -463,4 +465,50 @@ TEST_CASE("the Patroni pattern: an HTTP check on a port of its own, on_marked_do
   CHECK(testing::who_serves(p.endpoint()) == "pg2");
   CHECK(api1.request_count() > 0);
   CHECK(pg1.accepted() == 1);  // the checks went to the API port, not to the database port
+}
+
+namespace {
+
+// The ss(8) line of the established sockets matching <filter> ("sport = :80").
+std::string sockets(const std::string& filter) {
+  const auto command = "ss -tnoH state established '( " + filter + " )' 2>&1";
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+    ::pclose(pipe);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tcpka: keep-alive probes on the client and server sockets; a port range binds each port", "[proxyd]") {
+  TcpBackend a("a");
+  Proxy p;
+  // Two consecutive free ports for the range.
+  std::uint16_t first = 0;
+  for (int tries = 0; tries < 50 && first == 0; ++tries) {
+    const auto candidate = testing::free_port();
+    common::io::UniqueFd probe(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in next{};
+    next.sin_family = AF_INET;
+    next.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    next.sin_port = htons(static_cast<std::uint16_t>(candidate + 1));
+    if (::bind(probe.get(), reinterpret_cast<sockaddr*>(&next), sizeof next) == 0) first = candidate;
+  }
+  REQUIRE(first != 0);
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{}-{}\ntcpka = true\nserver = a {}\n", first, first + 1,
+                      a.endpoint()));
+  auto one = TcpClient::connect(fmt::format("127.0.0.1:{}", first));
+  auto two = TcpClient::connect(fmt::format("127.0.0.1:{}", first + 1));
+  REQUIRE(one);
+  REQUIRE(two);
+  CHECK(one->read_line() == "a");
+  CHECK(two->read_line() == "a");
+  const auto client_side = sockets(fmt::format("sport = :{}", first));
+  const auto server_side = sockets(fmt::format("dport = :{}", a.port()));
+  INFO(client_side << server_side);
+  CHECK(client_side.find("timer:(keepalive") != std::string::npos);
+  CHECK(server_side.find("timer:(keepalive") != std::string::npos);
 }

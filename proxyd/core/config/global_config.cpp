@@ -156,7 +156,8 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("group", &G::group, cfg::optional_of(cfg::parse_account_name)),
       cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/proxyd.pid"),
       cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
-      cfg::field("threads", &G::threads, parse_threads, "1"),
+      cfg::field("threads", &G::threads, parse_threads),  // 1 unless set (Global::threads)
+      cfg::field("nbthread", &G::threads, parse_threads),
       cfg::custom<G>(
           "log",
           [](G& g, std::string_view v) -> Status {

@@ -162,6 +162,16 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
                      }),
       cfg::field("check_interval", &S::check_interval, cfg::parse_duration, "2s"),
       cfg::field("check_timeout", &S::check_timeout, cfg::optional_of(cfg::parse_duration)),
+      cfg::field("timeout_check", &S::check_timeout, cfg::optional_of(cfg::parse_duration)),
+      cfg::custom<S>("tcpka",
+                     [](S& s, std::string_view v) -> Status {
+                       auto on = cfg::parse_bool(v);
+                       if (!on) return tl::unexpected(on.error());
+                       s.client_tcp_keepalive = s.server_tcp_keepalive = *on;
+                       return {};
+                     }),
+      cfg::field("clitcpka", &S::client_tcp_keepalive, cfg::parse_bool),
+      cfg::field("srvtcpka", &S::server_tcp_keepalive, cfg::parse_bool),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 1000), "3"),
       cfg::field("check_expect", &S::check_expect, parse_check_expect, "status 200-399"),
@@ -252,7 +262,18 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
                                          sample::Library& lib) {
   auto keys = cfg::nested(proxy, &ProxySection::settings);
   if (frontend) {
-    keys.push_back(cfg::list("bind", &ProxySection::binds, parse_bind));
+    keys.push_back({"bind",
+                    {},
+                    [](ProxySection& section, std::string_view value, int line) -> Status {
+                      auto binds = parse_binds(value);
+                      if (!binds) return tl::unexpected(binds.error());
+                      for (auto& b : *binds) {
+                        b.line = line;
+                        section.binds.push_back(std::move(b));
+                      }
+                      return {};
+                    },
+                    true});
     keys.push_back(cfg::field("backend", &ProxySection::backend, cfg::parse_word));
     keys.push_back(cfg::list("use_backend", &ProxySection::use_backends, with_library(parse_use_backend, lib)));
     keys.push_back(cfg::list("redirect", &ProxySection::redirects, with_library(parse_redirect, lib)));
@@ -339,6 +360,30 @@ const Backend* ProxyConfig::find_backend(std::string_view name) const {
     if (b.name == name) return &b;
   }
   return nullptr;
+}
+
+Result<std::vector<Bind>> parse_binds(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  const auto dash = words.empty() ? std::string_view::npos : words[0].rfind('-');
+  const auto colon = words.empty() ? std::string_view::npos : words[0].rfind(':');
+  if (dash == std::string_view::npos || colon == std::string_view::npos || dash < colon) {
+    auto bind = parse_bind(value);
+    if (!bind) return tl::unexpected(bind.error());
+    return std::vector<Bind>{std::move(*bind)};
+  }
+  // ADDRESS:FIRST-LAST (HAProxy's port range): one bind per port.
+  const auto first = cfg::parse_uint(words[0].substr(colon + 1, dash - colon - 1), 1, 65535);
+  const auto last = cfg::parse_uint(words[0].substr(dash + 1), 1, 65535);
+  if (!first || !last || *last < *first || *last - *first >= kMaxPortRange)
+    return fail("'{}': a port range is FIRST-LAST, at most {} ports", words[0], kMaxPortRange);
+  const auto rest = value.substr(value.find(words[0]) + words[0].size());
+  std::vector<Bind> binds;
+  for (auto port = *first; port <= *last; ++port) {
+    auto bind = parse_bind(fmt::format("{}:{}{}", words[0].substr(0, colon), port, rest));
+    if (!bind) return tl::unexpected(bind.error());
+    binds.push_back(std::move(*bind));
+  }
+  return binds;
 }
 
 Result<Bind> parse_bind(std::string_view value) {

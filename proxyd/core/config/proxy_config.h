@@ -110,7 +110,9 @@ struct ProxySettings {
   // applied before each later `server` line's own.
   std::string default_server;
   Duration check_interval{0};
-  std::optional<Duration> check_timeout;  // absent: check_interval
+  std::optional<Duration> check_timeout;  // absent: check_interval (timeout_check is another name)
+  bool client_tcp_keepalive = false;      // clitcpka (tcpka: both): SO_KEEPALIVE on client connections
+  bool server_tcp_keepalive = false;      // srvtcpka: on server connections
   std::uint32_t rise = 0;
   std::uint32_t fall = 0;
 
@@ -321,6 +323,9 @@ ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::co
 // <defaults>: default_server's options, applied first.
 common::Result<Server> parse_server(std::string_view value, std::string_view defaults = {});
 common::Result<Bind> parse_bind(std::string_view value);
+// A bind line, ADDRESS:FIRST-LAST giving one bind per port (at most kMaxPortRange).
+inline constexpr std::uint64_t kMaxPortRange = 1024;
+common::Result<std::vector<Bind>> parse_binds(std::string_view value);
 common::Result<StatsAuth> parse_stats_auth(std::string_view value);
 // Maps and pattern files register in <lib> (none: they are an error).
 common::Result<http::UseBackendRule> parse_use_backend(std::string_view value, sample::Library* lib = nullptr);

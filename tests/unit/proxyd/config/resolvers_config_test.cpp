@@ -133,3 +133,29 @@ TEST_CASE("server check options and default_server, the Patroni pattern", "[conf
         std::string::npos);
   CHECK(text.find("p.ini:6: error: key 'server': server option rise: expected 1 to 1000") != std::string::npos);
 }
+
+TEST_CASE("connection keys: port ranges, tcpka, nbthread, timeout_check", "[config]") {
+  Diagnostics d;
+  const auto c = load(
+      "[global]\nnbthread = 2\n[frontend www]\nbind = 127.0.0.1:8000-8003 accept_proxy\nbind = 127.0.0.1:9000\n"
+      "backend = app\nclitcpka = true\n[backend app]\ntcpka = true\ncheck = tcp\ntimeout_check = 3s\n"
+      "server = a 10.0.0.1:80\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  CHECK(c.global.threads == 2);
+  const auto& binds = c.frontends.at(0).binds;
+  REQUIRE(binds.size() == 5);
+  CHECK(binds[0].address == *common::net::Endpoint::parse("127.0.0.1:8000"));
+  CHECK(binds[3].address == *common::net::Endpoint::parse("127.0.0.1:8003"));
+  CHECK(binds[3].accept_proxy);
+  CHECK(binds[3].line == 4);
+  CHECK(c.frontends.at(0).settings.client_tcp_keepalive);
+  CHECK_FALSE(c.frontends.at(0).settings.server_tcp_keepalive);
+  CHECK(c.backends.at(0).settings.server_tcp_keepalive);
+  CHECK(c.backends.at(0).settings.check_timeout == std::optional<common::Duration>(3s));
+
+  CHECK(parse_binds("127.0.0.1:9000-8000").error().message.find("a port range is FIRST-LAST") != std::string::npos);
+  CHECK(parse_binds("127.0.0.1:1-2000").error().message.find("at most 1024 ports") != std::string::npos);
+  CHECK(parse_binds("[2001:db8::1]:80-81")->size() == 2);
+}
