@@ -26,8 +26,9 @@ packages=(
   debootstrap systemd-container
   # comparison peers and capture for the integration tests (never linked)
   keepalived haproxy tcpdump
-  # a real DNS server for the resolver tests (the binary only, no service)
-  dnsmasq-base
+  # a real DNS server for the resolver tests (the binary only, no service),
+  # Redis for the scripted TCP checks (started by the tests themselves)
+  dnsmasq-base redis-server
 )
 
 missing=()

@@ -39,8 +39,9 @@ struct HealthChecker::Probe {
   std::unique_ptr<Stream> stream;  // HTTP checks: plain, or TLS to an `ssl` server
   common::TimePoint started;
   Phase phase = Phase::Connecting;
-  std::string request;   // HTTP checks: the bytes still to send
-  std::string response;  // HTTP checks: what the server answered so far
+  std::string request;                        // HTTP checks: the bytes still to send (tcp-check: of its send step)
+  std::string response;                       // HTTP checks: what the server answered so far
+  std::optional<health::TcpCheckRun> script;  // check = tcp-check, redis-check, smtpchk
   common::io::IoWatcher watcher;
   common::io::TimerWatcher timeout;
 };
@@ -135,6 +136,12 @@ void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
   auto target = server.live->address();
   if (server.config.check_addr) target.address = *server.config.check_addr;
   if (server.config.check_port) target.port = *server.config.check_port;
+  const auto& settings = checks.backend.config.settings;
+  probe.script.reset();
+  if (settings.check == config::CheckKind::TcpCheck) {
+    probe.script.emplace(settings.tcp_checks);
+    if (const auto port = probe.script->connect_port(); port != 0) target.port = port;  // tcp_check = connect port N
+  }
   const auto address = common::io::to_socket_address(target);
   probe.started = loop_.now();
   probe.fd.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -146,7 +153,6 @@ void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
     complete(checks, index, {CheckStatus::Layer4ConnectionProblem, std::strerror(errno), {}});
     return;
   }
-  const auto& settings = checks.backend.config.settings;
   probe.phase = Probe::Phase::Connecting;
   probe.timeout.start(settings.check_timeout.value_or(settings.check_interval));
   probe.watcher.start(probe.fd.get(), EV_WRITE);
@@ -164,7 +170,11 @@ void HealthChecker::on_ready(BackendChecks& checks, std::size_t index) {
       send_request(checks, index);
       return;
     case Probe::Phase::Receiving:
-      receive_response(checks, index);
+      if (checks.probes[index]->script) {
+        receive_script(checks, index);
+      } else {
+        receive_response(checks, index);
+      }
       return;
   }
 }
@@ -175,6 +185,15 @@ void HealthChecker::on_timeout(BackendChecks& checks, std::size_t index) {
   auto& probe = *checks.probes[index];
   if (probe.phase == Probe::Phase::Connecting) {
     complete(checks, index, {CheckStatus::Layer4Timeout, "check timeout", {}});
+    return;
+  }
+  if (probe.script) {
+    const auto action = probe.phase == Probe::Phase::Receiving ? probe.script->received({}, false, true)
+                                                               : health::TcpCheckRun::Action{};
+    complete(checks, index,
+             action.kind == health::TcpCheckRun::Action::Kind::Done
+                 ? action.result
+                 : CheckResult{CheckStatus::Layer7Timeout, "tcp-check timeout", {}, 0});
     return;
   }
   complete(checks, index,
@@ -193,6 +212,12 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
     return;
   }
   const auto& settings = checks.backend.config.settings;
+  if (probe.script) {
+    probe.stream = make_plain_stream(probe.fd.get());
+    probe.response.clear();
+    run_script(checks, index, probe.script->start());
+    return;
+  }
   if (settings.check != config::CheckKind::Http) {
     complete(checks, index, {CheckStatus::Layer4Ok, {}, {}});
     return;
@@ -242,8 +267,55 @@ void HealthChecker::send_request(BackendChecks& checks, std::size_t index) {
     }
     probe.request.erase(0, r.bytes);
   }
+  if (probe.script) {
+    run_script(checks, index, probe.script->sent());
+    return;
+  }
   probe.phase = Probe::Phase::Receiving;
   receive_response(checks, index);
+}
+
+// The next step of a tcp-check script: send, receive, or the verdict.
+void HealthChecker::run_script(BackendChecks& checks, std::size_t index, health::TcpCheckRun::Action action) {
+  auto& probe = *checks.probes[index];
+  using Kind = health::TcpCheckRun::Action::Kind;
+  switch (action.kind) {
+    case Kind::Send:
+      probe.request = std::move(action.bytes);
+      probe.phase = Probe::Phase::Sending;
+      send_request(checks, index);
+      return;
+    case Kind::Receive:
+      probe.phase = Probe::Phase::Receiving;
+      receive_script(checks, index);
+      return;
+    case Kind::Done:
+      complete(checks, index, std::move(action.result));
+      return;
+  }
+}
+
+void HealthChecker::receive_script(BackendChecks& checks, std::size_t index) {
+  auto& probe = *checks.probes[index];
+  char buffer[4096];
+  for (;;) {
+    const auto r = probe.stream->read(std::span<char>(buffer, sizeof buffer));
+    if (r.status == StreamResult::Status::WantRead || r.status == StreamResult::Status::WantWrite) {
+      wait_for(probe, r.status);
+      return;
+    }
+    const bool closed = r.status != StreamResult::Status::Ok;
+    auto action = probe.script->received(std::string_view(buffer, closed ? 0 : r.bytes), closed);
+    if (action.kind != health::TcpCheckRun::Action::Kind::Receive || closed) {
+      if (closed && action.kind == health::TcpCheckRun::Action::Kind::Receive) {
+        action = {health::TcpCheckRun::Action::Kind::Done,
+                  {},
+                  {CheckStatus::Layer7InvalidResponse, "connection closed by the server", {}, 0}};
+      }
+      run_script(checks, index, std::move(action));
+      return;
+    }
+  }
 }
 
 void HealthChecker::receive_response(BackendChecks& checks, std::size_t index) {

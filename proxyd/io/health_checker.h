@@ -16,6 +16,7 @@
 #include "common/io/unique_fd.h"
 #include "proxyd/core/health/check_scheduler.h"
 #include "proxyd/core/health/health_check.h"
+#include "proxyd/core/health/tcp_check.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/tls/stream.h"
 
@@ -46,6 +47,8 @@ class HealthChecker {
   void send_request(BackendChecks& checks, std::size_t index);
   void receive_response(BackendChecks& checks, std::size_t index);
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
+  void run_script(BackendChecks& checks, std::size_t index, health::TcpCheckRun::Action action);
+  void receive_script(BackendChecks& checks, std::size_t index);
   void log_transition(BackendChecks& checks, const ServerShared& server, const health::HealthTransition& transition);
   void end_sessions_on(BackendChecks& checks, const ServerShared& server, bool down);
 

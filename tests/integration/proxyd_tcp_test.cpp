@@ -512,3 +512,50 @@ TEST_CASE("tcpka: keep-alive probes on the client and server sockets; a port ran
   CHECK(client_side.find("timer:(keepalive") != std::string::npos);
   CHECK(server_side.find("timer:(keepalive") != std::string::npos);
 }
+
+TEST_CASE("tcp-check: redis-check and a Redis role script against a real redis-server, HAProxy's reasons",
+          "[proxyd][health]") {
+  if (std::system("command -v redis-server >/dev/null 2>&1") != 0) {
+    WARN("redis-server not installed (scripts/install-deps.sh installs it): skipped");
+    return;
+  }
+  testing::TempDir redis_dir;
+  const auto redis_port = testing::free_port();
+  testing::DaemonRunner redis({"redis-server", "--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--save",
+                               "", "--appendonly", "no", "--dir", redis_dir.path()},
+                              redis_dir.file("redis.log"));
+  REQUIRE(redis.wait_for_log("Ready to accept connections", 10s));
+  TcpBackend fake("fake");  // greets with its name, never "+PONG"
+  Proxy p;
+  const auto master_port = testing::free_port();
+  p.start(fmt::format(
+      "[listen cache]\nbind = 127.0.0.1:{{port}}\ncheck = redis-check\ncheck_interval = 100ms\ncheck_timeout = 500ms\n"
+      "rise = 1\nfall = 1\nserver = r1 127.0.0.1:{0}\nserver = fake {1}\n"
+      "[listen master]\nbind = 127.0.0.1:{2}\ncheck = tcp-check\ncheck_interval = 100ms\nrise = 1\nfall = 1\n"
+      "tcp_check = connect\ntcp_check = send PING\\r\\n\ntcp_check = expect string +PONG\n"
+      "tcp_check = send info replication\\r\\n\ntcp_check = expect string role:master\n"
+      "tcp_check = send QUIT\\r\\n\ntcp_check = expect string +OK\nserver = r1 127.0.0.1:{0}\n",
+      redis_port, fake.endpoint(), master_port));
+  REQUIRE(
+      p.daemon->wait_for_log("Server cache/fake is DOWN, reason: Layer7 invalid response, info: \"TCPCHK did not "
+                             "match content '+PONG' at step 3\"",
+                             5s));
+  // Traffic reaches Redis only.
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  REQUIRE(client->send_all("PING\r\n"));
+  CHECK(client->read_line() == "+PONG\r");
+  // The master becomes a replica: the role script takes it out.
+  auto admin = TcpClient::connect(fmt::format("127.0.0.1:{}", redis_port));
+  REQUIRE(admin);
+  REQUIRE(admin->send_all("REPLICAOF 127.0.0.1 1\r\n"));
+  CHECK(admin->read_line() == "+OK\r");
+  INFO(p.log());
+  CHECK(
+      p.daemon->wait_for_log("Server master/r1 is DOWN, reason: Layer7 invalid response, info: \"TCPCHK did not "
+                             "match content 'role:master' at step 5\"",
+                             5s));
+  CHECK(p.log().find("Server cache/r1 is DOWN") == std::string::npos);  // still answers PING
+  REQUIRE(admin->send_all("REPLICAOF NO ONE\r\n"));
+  CHECK(p.daemon->wait_for_log("Server master/r1 is UP, reason: Layer7 check passed", 5s));
+}

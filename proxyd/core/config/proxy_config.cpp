@@ -72,8 +72,13 @@ Status apply_check(ProxySettings& s, std::string_view v) {
     if (!check) return tl::unexpected(check.error());
     s.check = CheckKind::Http;
     s.http_check = std::move(*check);
+  } else if (words.size() == 1 && words[0] == "tcp-check") {
+    s.check = CheckKind::TcpCheck;  // the steps are the tcp_check lines
+  } else if (auto preset = words.size() == 1 ? health::preset_tcp_check(words[0]) : std::nullopt) {
+    s.check = CheckKind::TcpCheck;
+    s.tcp_checks = std::move(*preset);
   } else {
-    return fail("expected none, tcp or http [METHOD PATH [HTTP/1.1 Host=NAME]]");
+    return fail("expected none, tcp, http [METHOD PATH [HTTP/1.1 Host=NAME]], tcp-check, redis-check or smtpchk");
   }
   return {};
 }
@@ -154,6 +159,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::custom<S>("balance", apply_balance, "roundrobin"),
       cfg::field("hash_type", &S::hash_type, choice(kHashTypes), "map-based"),
       cfg::custom<S>("check", apply_check, "none"),
+      cfg::list("tcp_check", &S::tcp_checks, health::parse_tcp_check_step),
       cfg::custom<S>("default_server",
                      [](S& s, std::string_view v) -> Status {
                        if (auto ok = check_server_options(v); !ok) return ok;
@@ -196,6 +202,29 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("ssl_ciphers", &S::ssl_ciphers, cfg::parse_word),
       cfg::field("ssl_ciphersuites", &S::ssl_ciphersuites, cfg::parse_word),
   };
+}
+
+// A section's own tcp_check lines replace those of [defaults] (HAProxy's
+// rule); tcp-check needs steps, and only the first may connect.
+void check_tcp_check_lines(const cfg::IniDocument& doc, const cfg::IniSection& s, const cfg::KeysSeen& seen,
+                           const ProxySettings& defaults, ProxySettings& settings, cfg::Diagnostics& diagnostics) {
+  auto& steps = settings.tcp_checks;
+  const auto& inherited = defaults.tcp_checks;
+  const bool starts_inherited = !inherited.empty() && steps.size() > inherited.size() &&
+                                std::equal(inherited.begin(), inherited.end(), steps.begin(),
+                                           [](const auto& a, const auto& b) { return a.line == b.line; });
+  if (seen.contains("tcp_check") && starts_inherited) {
+    steps.erase(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(inherited.size()));
+  }
+  if (settings.check != CheckKind::TcpCheck) return;
+  if (steps.empty()) {
+    diagnostics.error(doc.at(s.line), fmt::format("{}: check = tcp-check needs tcp_check = … lines", s.title()));
+  }
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    if (steps[i].kind == health::TcpCheckStep::Kind::Connect) {
+      diagnostics.error(doc.at(steps[i].line), "tcp_check = connect: only the first step may connect");
+    }
+  }
 }
 
 // The section's ACLs from its `acl` lines (each checked when read).
@@ -453,6 +482,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
     const auto seen = cfg::load_section(doc, *s, section_keys(proxy, is_frontend, is_backend, *config.library), section,
                                         diagnostics, inherit);
     check_layer7_keys(doc, *s, seen, section.settings, is_backend, diagnostics);
+    check_tcp_check_lines(doc, *s, seen, config.defaults, section.settings, diagnostics);
     if (is_frontend) {
       if (s->kind == "listen" && section.backend.empty()) section.backend = s->name;
       for (auto& b : section.binds) {

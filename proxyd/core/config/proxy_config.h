@@ -19,6 +19,7 @@
 #include "common/core/time.h"
 #include "proxyd/core/dns/address_choice.h"
 #include "proxyd/core/dns/resolution.h"
+#include "proxyd/core/health/tcp_check.h"
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/http_actions.h"
 #include "proxyd/core/http/rules.h"
@@ -35,7 +36,7 @@ enum class Balance { RoundRobin, StaticRr, LeastConn, Source, First, Random, Uri
 // the total weight, or a consistent-hash ring (few keys move when a server
 // goes down or comes back).
 enum class HashType { Map, Consistent };
-enum class CheckKind { None, Tcp, Http };
+enum class CheckKind { None, Tcp, Http, TcpCheck };
 enum class ProxyProtocol { None, V1, V2 };
 
 struct Global {
@@ -106,6 +107,7 @@ struct ProxySettings {
   std::uint32_t maxconn = 0;         // frontend: concurrent sessions; 0 = process limit only
   Balance balance = Balance::RoundRobin;
   CheckKind check = CheckKind::None;
+  std::vector<health::TcpCheckStep> tcp_checks;  // check = tcp-check (tcp_check lines), redis-check, smtpchk
   // `default_server = OPTIONS` (HAProxy's default-server): server options
   // applied before each later `server` line's own.
   std::string default_server;
