@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/core/config/log_keys.h"
+
 #include <algorithm>
 #include <set>
 
@@ -167,24 +169,8 @@ cfg::KeyTable<Global> global_keys() {
             return {};
           },
           {}, true),
-      cfg::custom<G>(
-          "log_facility",
-          [](G& g, std::string_view v) -> Status {
-            auto f = common::log::parse_syslog_facility(v);
-            if (!f) return tl::unexpected(f.error());
-            g.log.facility = *f;
-            return {};
-          },
-          "local0"),
-      cfg::custom<G>(
-          "log_tag",
-          [](G& g, std::string_view v) -> Status {
-            auto t = cfg::parse_word(v);
-            if (!t) return tl::unexpected(t.error());
-            g.log.tag = *t;
-            return {};
-          },
-          "proxyd"),
+      cfg::log_facility_key(&G::log, "local0"),
+      cfg::log_tag_key(&G::log, "proxyd"),
       cfg::field("hard_stop_after", &G::hard_stop_after, cfg::parse_duration, "30s"),
       cfg::field("server_state_file", &G::server_state_file, cfg::parse_path),
       cfg::custom<G>("admin_socket", apply_admin_socket, {}, true),

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/core/config/log_keys.h"
+
 #include <map>
 #include <set>
 
@@ -29,24 +31,8 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("router_id", &G::router_id, cfg::parse_word),
       cfg::custom<G>(
           "log", [](G& g, std::string_view v) { return common::log::parse_log_target(v, g.log); }, "syslog"),
-      cfg::custom<G>(
-          "log_facility",
-          [](G& g, std::string_view v) -> Status {
-            auto f = common::log::parse_syslog_facility(v);
-            if (!f) return tl::unexpected(f.error());
-            g.log.facility = *f;
-            return {};
-          },
-          "daemon"),
-      cfg::custom<G>(
-          "log_tag",
-          [](G& g, std::string_view v) -> Status {
-            auto t = cfg::parse_word(v);
-            if (!t) return tl::unexpected(t.error());
-            g.log.tag = *t;
-            return {};
-          },
-          "vrrpd"),
+      cfg::log_facility_key(&G::log, "daemon"),
+      cfg::log_tag_key(&G::log, "vrrpd"),
       cfg::field("pidfile", &G::pidfile, cfg::parse_path, "/run/vrrpd.pid"),
       cfg::field("status_file", &G::status_file, cfg::parse_path, "/run/vrrpd/status.json"),
       cfg::field("script_user", &G::script_user, cfg::optional_of(cfg::parse_account_name)),
