@@ -146,14 +146,17 @@ std::vector<std::string> load_generation_files(Generation& generation) {
   for (auto& backend : generation.backends) {
     load_errorfiles(source, backend->config.settings, backend->error_pages, errors);
     for (auto& server : backend->servers) {
-      if (!server->config.tls) continue;
-      auto context = TlsClientContext::load(*server->config.tls);
-      if (!context) {
-        errors.push_back(fmt::format("{}:{}: server {}: {}", source, server->config.line, server->config.name,
-                                     context.error().describe()));
-        continue;
-      }
-      server->tls = std::move(*context);
+      const auto load = [&](const config::ServerTls& settings, std::shared_ptr<const TlsClientContext>& into) {
+        auto context = TlsClientContext::load(settings);
+        if (!context) {
+          errors.push_back(fmt::format("{}:{}: server {}: {}", source, server->config.line, server->config.name,
+                                       context.error().describe()));
+          return;
+        }
+        into = std::move(*context);
+      };
+      if (server->config.tls) load(*server->config.tls, server->tls);
+      if (server->config.check_tls) load(*server->config.check_tls, server->check_tls);
     }
   }
   return errors;

@@ -142,8 +142,9 @@ struct ServerShared {
       : config(c), live(std::make_shared<ServerLive>(c, workers)) {}
   const config::Server& config;
   std::shared_ptr<ServerLive> live;
-  std::shared_ptr<const TlsClientContext> tls;  // `ssl` servers (load_generation_files)
-  bool inherited = false;                       // <live> came from the previous generation
+  std::shared_ptr<const TlsClientContext> tls;        // `ssl` servers (load_generation_files)
+  std::shared_ptr<const TlsClientContext> check_tls;  // check_ssl
+  bool inherited = false;                             // <live> came from the previous generation
 };
 
 struct BackendShared {

@@ -226,8 +226,9 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
   probe.response.clear();
   // An `ssl` server is checked over TLS, as its traffic goes (not when the
   // check goes to a port of its own: Patroni's REST API beside PostgreSQL).
+  // check_ssl: over TLS with its own settings, whatever the traffic does.
   const auto* server = checks.servers[index];
-  const auto& tls = server->config.check_port ? nullptr : server->tls;
+  const auto& tls = server->check_tls ? server->check_tls : server->config.check_port ? nullptr : server->tls;
   probe.stream = tls ? std::unique_ptr<Stream>(tls->connect(probe.fd.get())) : make_plain_stream(probe.fd.get());
   probe.phase = Probe::Phase::Handshaking;
   handshake(checks, index);

@@ -198,3 +198,31 @@ TEST_CASE("tls: an HTTP check of an ssl server runs over TLS", "[proxyd][tls]") 
   a.set_health_status(503);
   CHECK(p.daemon->wait_for_log("checked/t is DOWN, reason: Layer7 wrong status, code: 503", 5s));
 }
+
+TEST_CASE("tls: check_ssl checks a TCP backend over HTTPS (kubeadm's API servers)", "[proxyd][tls][health]") {
+  // HAProxy: mode tcp, option httpchk GET /health, server api1 ADDR check
+  // check-ssl verify required ca-file ... check-sni ...: the traffic passes
+  // through as TLS, the check speaks HTTPS.
+  HttpBackend a("a");
+  TlsProxy p;
+  p.certs.issue("a.example.org", "a");
+  p.start(
+      "[frontend tls]\nbind = 127.0.0.1:{tls} ssl crt={certs}\nbackend = app\n"
+      "[listen api]\nmode = tcp\nbind = 127.0.0.1:{pass}\ncheck = http GET /health HTTP/1.1 Host=a.example.org\n"
+      "check_interval = 100ms\nrise = 1\nfall = 1\n"
+      "server = t 127.0.0.1:{tls} check_ssl verify=required ca_file={ca} check_sni=a.example.org\n"
+      "[backend app]\n" +
+      fmt::format("server = a {}\n", a.endpoint()));
+  REQUIRE(testing::eventually([&] { return a.request_count() >= 2; }, 5s));
+  CHECK(a.requests()[0].request_line() == "GET /health HTTP/1.1");
+  CHECK(a.requests()[0].header("X-Forwarded-Proto") == "https");
+  // The client's TLS passes through the mode tcp listener untouched.
+  const auto through =
+      run(fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: a.example.org\\r\\nConnection: close\\r\\n\\r\\n' | "
+                      "openssl s_client -quiet -connect 127.0.0.1:{} -servername a.example.org -CAfile {}",
+                      p.pass_port, p.certs.ca()));
+  INFO(through);
+  CHECK(through.find("X-Served-By: a") != std::string::npos);
+  a.set_health_status(503);
+  CHECK(p.daemon->wait_for_log("api/t is DOWN, reason: Layer7 wrong status, code: 503", 5s));
+}

@@ -208,6 +208,10 @@ struct Server {
   std::optional<Duration> downinter;  // while DOWN; default inter
   std::optional<std::uint32_t> rise;
   std::optional<std::uint32_t> fall;
+  // check_ssl (HAProxy's check-ssl): checks over TLS, with verify=,
+  // ca_file= and check_sni= (HAProxy's check-sni), whether or not the
+  // traffic is (`ssl`): an HTTPS check of a TCP backend (kubeadm).
+  std::optional<ServerTls> check_tls;
   bool on_marked_down_shutdown = false;        // on_marked_down=shutdown_sessions
   bool on_marked_up_shutdown_backups = false;  // on_marked_up=shutdown_backup_sessions
   int line = 0;

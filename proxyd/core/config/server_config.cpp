@@ -187,8 +187,10 @@ const std::array<ValueOption, 7>& value_options() {
 
 struct TlsWords {
   bool ssl = false;
+  bool check_ssl = false;
   bool options = false;
   bool verify_given = false;
+  std::string check_sni;
   ServerTls tls;
 };
 
@@ -214,6 +216,10 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     server.send_proxy = arg == "v1" ? ProxyProtocol::V1 : ProxyProtocol::V2;
   } else if (word == "ssl") {
     t.ssl = true;
+  } else if (word == "check_ssl") {
+    t.check_ssl = true;
+  } else if (option == "check_sni" && !arg.empty()) {
+    t.check_sni = std::string(arg);
   } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn") {
     auto updated = parse_server_tls_option(std::move(t.tls), word);
     if (!updated) return tl::unexpected(updated.error());
@@ -224,7 +230,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     return fail(
         "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, send_proxy=v1|v2, "
         "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
-        "fastinter=, downinter=, rise=, fall=, on_marked_down=, on_marked_up=, ssl, verify=, ca_file=, sni=, alpn=)",
+        "fastinter=, downinter=, rise=, fall=, on_marked_down=, on_marked_up=, check_ssl, check_sni=, ssl, verify=, "
+        "ca_file=, sni=, alpn=)",
         word);
   }
   return {};
@@ -254,11 +261,15 @@ Result<Server> parse_server(std::string_view value, std::string_view defaults) {
   for (std::size_t i = 2; i < words.size(); ++i) {
     if (auto ok = parse_option(server, t, words[i]); !ok) return tl::unexpected(ok.error());
   }
-  if (t.options && !t.ssl) return fail("verify=, ca_file=, sni= and alpn= need ssl");
-  if (t.ssl) {
-    if (!t.verify_given) t.tls.verify = !t.tls.ca_file.empty();
-    server.tls = std::move(t.tls);
+  if (t.options && !t.ssl && !t.check_ssl) return fail("verify=, ca_file=, sni= and alpn= need ssl (or check_ssl)");
+  if (!t.check_sni.empty() && !t.check_ssl) return fail("check_sni= needs check_ssl");
+  if (!t.verify_given) t.tls.verify = !t.tls.ca_file.empty();
+  if (t.check_ssl) {
+    server.check_tls = t.tls;
+    server.check_tls->alpn.clear();
+    if (!t.check_sni.empty()) server.check_tls->sni = t.check_sni;
   }
+  if (t.ssl) server.tls = std::move(t.tls);
   if (server.host.empty()) server.resolvers.clear();  // an address: nothing to resolve (HAProxy ignores it too)
   return server;
 }

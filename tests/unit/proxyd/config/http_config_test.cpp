@@ -487,7 +487,8 @@ TEST_CASE("server ssl and cookie", "[config]") {
     CHECK(plain->cookie.empty());
   }
   SECTION("errors") {
-    CHECK(parse_server("a 10.0.0.1:443 sni=x").error().message == "verify=, ca_file=, sni= and alpn= need ssl");
+    CHECK(parse_server("a 10.0.0.1:443 sni=x").error().message ==
+          "verify=, ca_file=, sni= and alpn= need ssl (or check_ssl)");
     CHECK(parse_server("a 10.0.0.1:443 ssl verify=maybe").error().message.find("none or required") !=
           std::string::npos);
     CHECK(parse_server("a 10.0.0.1:443 ssl ca_file=ca.pem").error().message.find("absolute path") != std::string::npos);
