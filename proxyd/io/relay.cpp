@@ -21,14 +21,13 @@ bool would_block(int err) {
 }  // namespace
 
 Relay::Relay(common::io::EventLoop& loop, PipePool& pipes, BufferPool& buffers, int client_fd, int server_fd,
-             common::Duration client_timeout, common::Duration server_timeout, Done done)
+             Timeouts timeouts, Done done)
     : loop_(loop),
       pipes_(pipes),
       buffers_(buffers),
       client_fd_(client_fd),
       server_fd_(server_fd),
-      client_timeout_(client_timeout),
-      server_timeout_(server_timeout),
+      timeouts_(timeouts),
       done_(std::move(done)),
       client_watcher_(loop, [this](int revents) { on_event(true, revents); }),
       server_watcher_(loop, [this](int revents) { on_event(false, revents); }),
@@ -48,7 +47,7 @@ Relay::~Relay() {
 
 void Relay::start() {
   client_active_ = server_active_ = loop_.now();
-  timer_.start(std::min(client_timeout_, server_timeout_));
+  timer_.start(std::min(timeouts_.client, timeouts_.server));
   on_event(true, EV_READ | EV_WRITE);
   if (!finished_) on_event(false, EV_READ | EV_WRITE);
 }
@@ -192,7 +191,21 @@ void Relay::on_event(bool client, int revents) {
     finish({});
     return;
   }
+  // A side just half-closed may have a shorter deadline now.
+  if ((timeouts_.client_fin || timeouts_.server_fin) && (up_.read_eof || down_.read_eof)) {
+    timer_.start_at(std::min(client_deadline(), server_deadline()));
+  }
   update_interest();
+}
+
+common::TimePoint Relay::client_deadline() const {
+  const bool half_closed = up_.read_eof || down_.shut;
+  return client_active_ + (half_closed && timeouts_.client_fin ? *timeouts_.client_fin : timeouts_.client);
+}
+
+common::TimePoint Relay::server_deadline() const {
+  const bool half_closed = down_.read_eof || up_.shut;
+  return server_active_ + (half_closed && timeouts_.server_fin ? *timeouts_.server_fin : timeouts_.server);
 }
 
 void Relay::update_interest() {
@@ -203,14 +216,14 @@ void Relay::update_interest() {
 void Relay::on_timer() {
   if (finished_) return;
   const auto now = loop_.now();
-  const auto client_deadline = client_active_ + client_timeout_;
-  const auto server_deadline = server_active_ + server_timeout_;
-  if (now >= client_deadline) {
+  const auto client = client_deadline();
+  const auto server = server_deadline();
+  if (now >= client) {
     finish({log::TerminationCause::ClientTimeout, log::SessionPhase::Data});
-  } else if (now >= server_deadline) {
+  } else if (now >= server) {
     finish({log::TerminationCause::ServerTimeout, log::SessionPhase::Data});
   } else {
-    timer_.start_at(std::min(client_deadline, server_deadline));
+    timer_.start_at(std::min(client, server));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/core/time.h"
@@ -32,8 +33,17 @@ class Relay {
 
   // Takes no ownership of the descriptors. <done> runs once, from the loop;
   // the Relay may be destroyed inside it.
+  // Inactivity timeouts of each side; the _fin ones (HAProxy's timeout
+  // client-fin / server-fin) replace them once that side's connection is
+  // shut in one direction.
+  struct Timeouts {
+    common::Duration client{0};
+    common::Duration server{0};
+    std::optional<common::Duration> client_fin;
+    std::optional<common::Duration> server_fin;
+  };
   Relay(common::io::EventLoop& loop, PipePool& pipes, BufferPool& buffers, int client_fd, int server_fd,
-        common::Duration client_timeout, common::Duration server_timeout, Done done);
+        Timeouts timeouts, Done done);
   ~Relay();
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
@@ -64,6 +74,10 @@ class Relay {
   // An event on the client (<client> true) or server socket.
   void on_event(bool client, int revents);
   void on_timer();
+  // The deadlines of each side: its inactivity timeout after its last
+  // activity, the _fin one once half-closed.
+  common::TimePoint client_deadline() const;
+  common::TimePoint server_deadline() const;
   // Moves what can be moved in <d> now; false on a fatal socket error,
   // with <failed_side> set to the descriptor that failed.
   bool pump(Direction& d, int& failed_side);
@@ -81,8 +95,7 @@ class Relay {
   BufferPool& buffers_;
   int client_fd_;
   int server_fd_;
-  common::Duration client_timeout_;
-  common::Duration server_timeout_;
+  Timeouts timeouts_;
   Done done_;
   Direction up_;    // client -> server
   Direction down_;  // server -> client

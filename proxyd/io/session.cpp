@@ -281,13 +281,15 @@ void Session::on_connector(std::optional<log::TerminationState> failure) {
 void Session::start_relay() {
   phase_ = Phase::Relaying;
   const auto& settings = backend_->config.settings;
-  relay_ = std::make_unique<Relay>(worker_.loop(), worker_.pipes(), worker_.buffers(), client_.get(), server_fd_.get(),
-                                   frontend_.config.settings.timeout_client, settings.timeout_server,
-                                   [this](const RelayResult& r) {
-                                     record_.bytes_from_client = r.client_to_server;
-                                     record_.bytes_to_client = r.server_to_client;
-                                     finish(r.termination);
-                                   });
+  relay_ = std::make_unique<Relay>(
+      worker_.loop(), worker_.pipes(), worker_.buffers(), client_.get(), server_fd_.get(),
+      Relay::Timeouts{frontend_.config.settings.timeout_client, settings.timeout_server,
+                      frontend_.config.settings.timeout_client_fin, settings.timeout_server_fin},
+      [this](const RelayResult& r) {
+        record_.bytes_from_client = r.client_to_server;
+        record_.bytes_to_client = r.server_to_client;
+        finish(r.termination);
+      });
   relay_->start();
 }
 

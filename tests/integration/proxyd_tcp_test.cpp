@@ -559,3 +559,26 @@ TEST_CASE("tcp-check: redis-check and a Redis role script against a real redis-s
   REQUIRE(admin->send_all("REPLICAOF NO ONE\r\n"));
   CHECK(p.daemon->wait_for_log("Server master/r1 is UP, reason: Layer7 check passed", 5s));
 }
+
+TEST_CASE("timeout_client_fin ends a half-closed session sooner than timeout_client", "[proxyd]") {
+  // A server that keeps its side open after the client's FIN.
+  auto server = testing::listen_on("127.0.0.1:0");
+  Proxy p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ntimeout_client = 30s\ntimeout_server = 30s\n"
+                  "timeout_client_fin = 300ms\nserver = s 127.0.0.1:{}\n",
+                  server.port));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  common::io::UniqueFd accepted(::accept(server.fd.get(), nullptr, nullptr));
+  REQUIRE(accepted);
+  REQUIRE(::send(accepted.get(), "hi\n", 3, 0) == 3);
+  REQUIRE(client->read_line() == "hi");
+  const auto started = std::chrono::steady_clock::now();
+  client->shutdown_write();  // the client is done sending, then silent
+  CHECK(client->read_to_end().has_value());
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited < 5s);  // 300 ms, not 30 s
+  CHECK(waited >= 250ms);
+  CHECK(p.daemon->wait_for_log(" cD ", 2s));
+}

@@ -148,6 +148,8 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("timeout_server", &S::timeout_server, cfg::parse_duration, "60s"),
       cfg::field("timeout_queue", &S::timeout_queue, cfg::optional_of(cfg::parse_duration)),
       cfg::field("timeout_tarpit", &S::timeout_tarpit, cfg::optional_of(cfg::parse_duration)),
+      cfg::field("timeout_client_fin", &S::timeout_client_fin, cfg::optional_of(cfg::parse_duration)),
+      cfg::field("timeout_server_fin", &S::timeout_server_fin, cfg::optional_of(cfg::parse_duration)),
       cfg::field("tcp_request_inspect_delay", &S::tcp_request_inspect_delay, cfg::parse_duration, "0"),
       cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),

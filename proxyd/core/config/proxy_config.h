@@ -95,9 +95,11 @@ struct ProxySettings {
   Duration timeout_connect{0};
   Duration timeout_client{0};
   Duration timeout_server{0};
-  std::optional<Duration> timeout_queue;   // absent: timeout_connect
-  std::optional<Duration> timeout_tarpit;  // how long `tarpit` holds a request; absent: timeout_connect
-  Duration tcp_request_inspect_delay{0};   // how long tcp_request content rules wait for the request's bytes
+  std::optional<Duration> timeout_queue;       // absent: timeout_connect
+  std::optional<Duration> timeout_client_fin;  // mode tcp: client inactivity once half-closed; absent: timeout_client
+  std::optional<Duration> timeout_server_fin;  // the same on the server side
+  std::optional<Duration> timeout_tarpit;      // how long `tarpit` holds a request; absent: timeout_connect
+  Duration tcp_request_inspect_delay{0};       // how long tcp_request content rules wait for the request's bytes
   std::uint32_t retries = 0;
   bool redispatch = false;
   std::string log_format;
