@@ -202,7 +202,8 @@ class App {
       auto update =
           std::make_shared<io::ListenerUpdate>(io::ListenerUpdate{generation_, std::move(sockets[i]), frontends});
       workers_[i]->post([update](io::Worker& w) { w.apply(std::move(*update)); });
-      workers_[i]->start_thread();
+      workers_[i]->start_thread(
+          config::cpus_for_thread(generation_->config.global.cpu_maps, static_cast<std::uint32_t>(i)));
     }
   }
 

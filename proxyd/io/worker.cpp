@@ -1,9 +1,12 @@
 #include "proxyd/io/worker.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "common/io/socket_address.h"
@@ -110,8 +113,17 @@ Worker::~Worker() {
   join();
 }
 
-void Worker::start_thread() {
+void Worker::start_thread(const std::vector<std::uint32_t>& cpus) {
   thread_ = std::thread([this] { loop_.run(); });
+  if (cpus.empty()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (const auto cpu : cpus) {
+    if (cpu < CPU_SETSIZE) CPU_SET(cpu, &set);
+  }
+  if (const int rc = ::pthread_setaffinity_np(thread_.native_handle(), sizeof set, &set); rc != 0) {
+    context_.logger.warning("cpu_map: thread {} cannot be bound to its CPUs: {}", index_ + 1, std::strerror(rc));
+  }
 }
 
 void Worker::join() {

@@ -79,7 +79,8 @@ class Worker {
   Worker(int index, WorkerContext context);
   ~Worker();
 
-  void start_thread();
+  // <cpus>: the CPUs the thread may run on (cpu_map); empty: any.
+  void start_thread(const std::vector<std::uint32_t>& cpus = {});
   void join();
   // Runs <task> on this worker's loop (thread-safe).
   void post(std::function<void(Worker&)> task);

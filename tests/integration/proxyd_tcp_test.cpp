@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -581,4 +582,22 @@ TEST_CASE("timeout_client_fin ends a half-closed session sooner than timeout_cli
   CHECK(waited < 5s);  // 300 ms, not 30 s
   CHECK(waited >= 250ms);
   CHECK(p.daemon->wait_for_log(" cD ", 2s));
+}
+
+TEST_CASE("cpu_map binds the worker threads to their CPUs", "[proxyd]") {
+  if (std::thread::hardware_concurrency() < 2) return;
+  TcpBackend a("a");
+  Proxy p;
+  p.start("[listen www]\nbind = 127.0.0.1:{port}\n" + servers({&a}), "threads = 2\ncpu_map = 1/all 1\n");
+  // Every thread's allowed CPUs, from /proc: the two workers on CPU 1 only.
+  int bound = 0;
+  for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", p.daemon->pid()))) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line == "Cpus_allowed_list:\t1") ++bound;
+    }
+  }
+  CHECK(bound == 2);
+  CHECK(testing::who_serves(p.endpoint()) == "a");
 }

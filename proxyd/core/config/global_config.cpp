@@ -160,6 +160,7 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("maxconn", &G::maxconn, cfg::uint_in<std::uint32_t>(1, 10'000'000), "20000"),
       cfg::field("threads", &G::threads, parse_threads),  // 1 unless set (Global::threads)
       cfg::field("nbthread", &G::threads, parse_threads),
+      cfg::list("cpu_map", &G::cpu_maps, parse_cpu_map),
       cfg::custom<G>(
           "log",
           [](G& g, std::string_view v) -> Status {

@@ -17,6 +17,7 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "proxyd/core/config/cpu_map.h"
 #include "proxyd/core/dns/address_choice.h"
 #include "proxyd/core/dns/resolution.h"
 #include "proxyd/core/health/tcp_check.h"
@@ -45,6 +46,7 @@ struct Global {
   std::string pidfile;
   std::uint32_t maxconn = 0;
   std::uint32_t threads = 1;                   // 0 = one per core ("auto")
+  std::vector<CpuMap> cpu_maps;                // cpu_map lines: thread affinity
   common::log::LogSettings log;                // the first target (log_facility, log_tag)
   std::vector<common::log::LogSettings> logs;  // every `log` line, each with its level filter
   Duration hard_stop_after{0};

@@ -159,3 +159,24 @@ TEST_CASE("connection keys: port ranges, tcpka, nbthread, timeout_check", "[conf
   CHECK(parse_binds("127.0.0.1:1-2000").error().message.find("at most 1024 ports") != std::string::npos);
   CHECK(parse_binds("[2001:db8::1]:80-81")->size() == 2);
 }
+
+TEST_CASE("cpu_map: HAProxy's thread and CPU sets", "[config]") {
+  Diagnostics d;
+  const auto c = load("[global]\nthreads = 4\ncpu_map = 1/all 0-3\ncpu_map = auto:1/1-2 2 3\ncpu_map = 1/4 1\n" +
+                          std::string(kFrontend) + "[backend app]\nserver = a 10.0.0.1:80\n",
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& maps = c.global.cpu_maps;
+  REQUIRE(maps.size() == 3);
+  using V = std::vector<std::uint32_t>;
+  CHECK(cpus_for_thread(maps, 0) == V{2});  // auto: thread 1 -> first CPU of "2 3"
+  CHECK(cpus_for_thread(maps, 1) == V{3});
+  CHECK(cpus_for_thread(maps, 2) == V{0, 1, 2, 3});  // only 1/all applies
+  CHECK(cpus_for_thread(maps, 3) == V{1});           // the last line that names it wins
+  CHECK(cpus_for_thread({}, 0).empty());
+  CHECK(parse_cpu_map("2/1 0").error().message.find("proxyd is one process") != std::string::npos);
+  CHECK(parse_cpu_map("auto:1/1-4 0-1").error().message.find("auto: 4 threads but 2 CPUs") != std::string::npos);
+  CHECK(parse_cpu_map("1/0 1").error().message.find("expected [auto:]1[/THREADS]") != std::string::npos);
+  CHECK(parse_cpu_map("1 0").value().last_thread == 0);
+}
