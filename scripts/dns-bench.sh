@@ -9,8 +9,8 @@
 #
 # Each repetition: the name points at 127.0.0.2 (server "a") until both
 # proxies serve "a", then at 127.0.0.3 ("b"); dnsmasq rereads its hosts
-# file (SIGHUP) at t0; a client asks each proxy every 5 ms until "b"
-# answers. Printed: the median and the range of t(first "b") - t0, and any
+# file (SIGHUP) at t0, t0 falling at evenly spread fractions of a second;
+# a client asks each proxy every 5 ms until "b" answers. Printed: the median and the range of t(first "b") - t0, and any
 # failed request during the change (there should be none). With a name
 # asked every second, about 500 ms is the expected median of either.
 set -euo pipefail
@@ -133,9 +133,12 @@ failed = {k: 0 for k in ports}
 for rep in range(reps):
     point("127.0.0.2")
     if not wait_all("a"): sys.exit("dns-bench: no return to 'a'")
-    # Changes spread evenly over one second after the switch back: over the
-    # proxies' 1 s resolution cycles whatever their phase.
-    time.sleep(0.2 + rep / reps)
+    # Changes at evenly spread fractions of a second of the monotonic clock:
+    # uniform over each proxy's own 1 s resolution cycle, whatever its phase
+    # (a time taken from the switch back would follow one proxy's cycle).
+    now = time.monotonic()
+    t0 = int(now) + 1 + rep / reps
+    time.sleep(t0 - now)
     t0 = time.monotonic()
     point("127.0.0.3")
     pending = set(ports)

@@ -30,8 +30,8 @@ ServerResolver::ServerResolver(common::io::EventLoop& loop, common::log::Logger&
       auto* client = section != nullptr ? client_for(*section) : nullptr;
       if (client == nullptr) continue;
       name_for(c.host, *client, *section, *server)
-          .entries.push_back(
-              {backend.get(), server.get(), dns::ServerAddress(initial_address(*server), c.address.port)});
+          .entries.push_back({backend.get(), server.get(),
+                              dns::ServerAddress(initial_address(*server), c.address.port, c.template_slot)});
     }
   }
   arm();

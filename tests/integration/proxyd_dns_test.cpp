@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "proxyd/io/admin_client.h"
@@ -171,4 +172,30 @@ TEST_CASE("dns: set server addr moves a server at once; init_addr libc reads /et
   CHECK(p.daemon->wait_for_log("app/web changed its IP from 127.0.0.1:", 2s));
   CHECK(p.admin("set server app/web addr 127.0.0.300").starts_with("error: expected an IP address"));
   CHECK(p.admin("show servers state app").find(" localhost CLI\n") != std::string::npos);
+}
+
+TEST_CASE("dns: a server_template follows the replicas DNS lists, 2 then 3, without reload", "[proxyd][dns]") {
+  if (dns_missing()) return;
+  HttpBackend a("a", "127.0.0.2:0");
+  HttpBackend b("b", fmt::format("127.0.0.3:{}", a.port()));
+  HttpBackend c("c", fmt::format("127.0.0.4:{}", a.port()));
+  DnsServer dns("127.0.0.2 web.test\n127.0.0.3 web.test\n");
+  Proxy p;
+  p.start(dns, fmt::format("[backend app]\nserver_template = web 3 web.test:{} resolvers=dns resolve_prefer=ipv4\n",
+                           a.port()));
+  REQUIRE(testing::eventually([&] { return p.admin("show servers state app").find("127.0.0.3") != std::string::npos; },
+                              5s));
+  // Two replicas: the third slot waits in maintenance.
+  const auto state = p.admin("show servers state app");
+  INFO(state);
+  CHECK(state.find(" web3 ") != std::string::npos);
+  CHECK(state.find("127.0.0.4") == std::string::npos);
+  dns.set("127.0.0.2 web.test\n127.0.0.3 web.test\n127.0.0.4 web.test\n");
+  // The third replica gets traffic within a resolution cycle or two.
+  CHECK(testing::eventually([&] { return p.served_by() == "c"; }, 5s));
+  std::set<std::string> seen;
+  for (int i = 0; i < 12; ++i) seen.insert(p.served_by());
+  CHECK(seen == std::set<std::string>{"a", "b", "c"});
+  INFO(p.daemon->log());
+  CHECK(p.daemon->log().find("Server app/web3 ('web.test') is UP/READY (resolves again).") != std::string::npos);
 }

@@ -110,7 +110,7 @@ SYS_ROOTFS_PACKAGES=(
     systemd systemd-sysv dbus iproute2 iputils-ping curl procps psmisc
     adduser rsyslog logrotate ca-certificates
     libev4 libssl3 libnl-3-200 libnl-route-3-200 libinih1 libcurl4 libfmt9
-    libsystemd0 libcap-ng0 libasan8 libubsan1
+    libsystemd0 libcap-ng0 libc-ares2 libasan8 libubsan1
 )
 
 # Units masked in the root: nothing in a test container needs them, and they

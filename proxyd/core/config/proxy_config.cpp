@@ -326,6 +326,18 @@ cfg::KeyTable<ProxySection> section_keys(const cfg::KeyTable<ProxySettings>& pro
                       return {};
                     },
                     true});
+    keys.push_back({"server_template",
+                    {},
+                    [](ProxySection& section, std::string_view value, int line) -> Status {
+                      auto servers = parse_server_template(value, section.settings.default_server);
+                      if (!servers) return tl::unexpected(servers.error());
+                      for (auto& s : *servers) {
+                        s.line = line;
+                        section.servers.push_back(std::move(s));
+                      }
+                      return {};
+                    },
+                    true});
   }
   keys.push_back(cfg::list("acl", &ProxySection::acls, with_library(parse_acl, lib)));
   keys.push_back(cfg::list("http_request", &ProxySection::http_request, with_library(parse_http_request, lib)));

@@ -216,6 +216,7 @@ struct Server {
   // ca_file= and check_sni= (HAProxy's check-sni), whether or not the
   // traffic is (`ssl`): an HTTPS check of a TCP backend (kubeadm).
   std::optional<ServerTls> check_tls;
+  bool template_slot = false;                  // one of a server_template's servers
   bool on_marked_down_shutdown = false;        // on_marked_down=shutdown_sessions
   bool on_marked_up_shutdown_backups = false;  // on_marked_up=shutdown_backup_sessions
   int line = 0;
@@ -332,6 +333,11 @@ ProxyConfig load_proxy_config(const common::config::IniDocument& doc, common::co
 // Parsers for the structured values, exposed for tests.
 // <defaults>: default_server's options, applied first.
 common::Result<Server> parse_server(std::string_view value, std::string_view defaults = {});
+// `server_template = PREFIX COUNT|FIRST-LAST HOSTNAME:PORT [options]`
+// (HAProxy's server-template): servers PREFIX1..PREFIXn filled from the
+// name's addresses, one each; init_addr none unless given.
+inline constexpr std::uint64_t kMaxTemplateSlots = 1024;
+common::Result<std::vector<Server>> parse_server_template(std::string_view value, std::string_view defaults = {});
 common::Result<Bind> parse_bind(std::string_view value);
 // A bind line, ADDRESS:FIRST-LAST giving one bind per port (at most kMaxPortRange).
 inline constexpr std::uint64_t kMaxPortRange = 1024;

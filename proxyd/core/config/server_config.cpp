@@ -274,4 +274,33 @@ Result<Server> parse_server(std::string_view value, std::string_view defaults) {
   return server;
 }
 
+Result<std::vector<Server>> parse_server_template(std::string_view value, std::string_view defaults) {
+  const auto words = common::text::split_words(value);
+  constexpr auto kUsage = "expected PREFIX COUNT|FIRST-LAST HOSTNAME:PORT [options]";
+  if (words.size() < 3) return fail("{}", kUsage);
+  const auto range = words[1];
+  const auto dash = range.find('-');
+  std::uint64_t first = 1;
+  if (dash != std::string_view::npos) {
+    const auto parsed = cfg::parse_uint(range.substr(0, dash), 0, 1'000'000);
+    first = parsed ? *parsed : 1'000'001;  // refused below
+  }
+  const auto last = cfg::parse_uint(dash == std::string_view::npos ? range : range.substr(dash + 1), 1, 1'000'000);
+  if (!last || *last < first || *last - first >= kMaxTemplateSlots)
+    return fail("'{}': expected a count or FIRST-LAST, at most {} servers", range, kMaxTemplateSlots);
+  const auto rest = value.substr(value.find(words[2]));
+  const bool init_given =
+      rest.find("init_addr=") != std::string_view::npos || defaults.find("init_addr=") != std::string_view::npos;
+  std::vector<Server> servers;
+  for (auto n = first; n <= *last; ++n) {
+    auto server = parse_server(fmt::format("{}{} {}", words[0], n, rest), defaults);
+    if (!server) return tl::unexpected(server.error());
+    if (server->host.empty()) return fail("server_template needs a host name, not an address");
+    server->template_slot = true;
+    if (!init_given) server->init_addr = {InitAddr{InitAddr::Kind::None, {}}};
+    servers.push_back(std::move(*server));
+  }
+  return servers;
+}
+
 }  // namespace proxyd::config

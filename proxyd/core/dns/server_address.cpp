@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace proxyd::dns {
@@ -9,20 +10,15 @@ namespace proxyd::dns {
 std::optional<AddressEvent> ServerAddress::update(const Resolution& resolution, common::TimePoint now,
                                                   const Preferences& prefs,
                                                   std::span<const common::net::IpAddress> taken) {
-  if (const auto failure = resolution.failed(now)) {
-    if (lost_ || !current_) {
-      cause_ = *failure;
-      return std::nullopt;  // already out (init_addr none, or an earlier loss)
-    }
-    lost_ = true;
-    cause_ = *failure;
-    return AddressEvent{AddressEvent::Kind::Lost, current_, std::nullopt, *failure};
-  }
+  if (const auto failure = resolution.failed(now)) return lose(*failure);
   const auto records = resolution.records(now);
   std::optional<common::net::IpAddress> current;
   if (current_) current = current_->address;
   const auto chosen = choose_address(records, prefs, current, taken);
   if (!chosen) return std::nullopt;  // no answer yet: nothing changes
+  if (exclusive_ && std::find(taken.begin(), taken.end(), chosen->address) != taken.end()) {
+    return lose(Outcome::Valid);  // every address is another slot's
+  }
   const common::net::Endpoint next{chosen->address, chosen->port != 0 ? chosen->port : port_};
   const bool was_out = unresolved();
   const auto from = current_;
@@ -31,6 +27,13 @@ std::optional<AddressEvent> ServerAddress::update(const Resolution& resolution, 
   if (was_out) return AddressEvent{AddressEvent::Kind::Recovered, from, next, Outcome::Valid};
   if (from && *from == next) return std::nullopt;
   return AddressEvent{AddressEvent::Kind::Changed, from, next, Outcome::Valid};
+}
+
+std::optional<AddressEvent> ServerAddress::lose(Outcome cause) {
+  cause_ = cause;
+  if (lost_ || !current_) return std::nullopt;  // already out (init_addr none, or an earlier loss)
+  lost_ = true;
+  return AddressEvent{AddressEvent::Kind::Lost, current_, std::nullopt, cause};
 }
 
 std::string address_changed_line(std::string_view backend, std::string_view server, const AddressEvent& event) {

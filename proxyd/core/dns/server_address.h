@@ -33,7 +33,11 @@ class ServerAddress {
  public:
   // <initial>: what init_addr found; nullopt starts in maintenance.
   // <port>: the server line's (SRV records bring their own).
-  ServerAddress(std::optional<common::net::Endpoint> initial, std::uint16_t port) : current_(initial), port_(port) {}
+  // <exclusive>: a server_template slot, which never shares an address
+  // with another slot of its name (no free address: maintenance, "No IP
+  // for server").
+  ServerAddress(std::optional<common::net::Endpoint> initial, std::uint16_t port, bool exclusive = false)
+      : current_(initial), port_(port), exclusive_(exclusive) {}
 
   // What <resolution> says at <now>; an event when the address or the
   // maintenance changes. <taken>: addresses of the other servers on the name.
@@ -47,7 +51,10 @@ class ServerAddress {
 
  private:
   std::optional<common::net::Endpoint> current_;
+  std::optional<AddressEvent> lose(Outcome cause);
+
   std::uint16_t port_;
+  bool exclusive_ = false;
   bool lost_ = false;
   Outcome cause_ = Outcome::Valid;
 };

@@ -180,3 +180,28 @@ TEST_CASE("cpu_map: HAProxy's thread and CPU sets", "[config]") {
   CHECK(parse_cpu_map("1/0 1").error().message.find("expected [auto:]1[/THREADS]") != std::string::npos);
   CHECK(parse_cpu_map("1 0").value().last_thread == 0);
 }
+
+TEST_CASE("server_template expands to numbered servers on one name", "[config][dns]") {
+  Diagnostics d;
+  const auto c = load(std::string(kFrontend) +
+                          "[resolvers dns]\nnameserver = 127.0.0.1\n[backend app]\n"
+                          "server_template = web 3 tasks.web:8080 resolvers=dns resolve_prefer=ipv4\n"
+                          "server_template = api 5-6 api.svc:80 resolvers=dns init_addr=libc\n",
+                      d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& servers = c.backends.at(0).servers;
+  REQUIRE(servers.size() == 5);
+  CHECK(servers[0].name == "web1");
+  CHECK(servers[2].name == "web3");
+  CHECK(servers[2].host == "tasks.web");
+  CHECK(servers[2].template_slot);
+  CHECK(servers[2].init_addr == std::vector<InitAddr>{InitAddr{InitAddr::Kind::None, {}}});
+  CHECK(servers[3].name == "api5");
+  CHECK(servers[4].name == "api6");
+  CHECK(servers[4].init_addr == std::vector<InitAddr>{InitAddr{}});  // given: libc
+  CHECK(parse_server_template("web 3 10.0.0.1:80").error().message.find("needs a host name") != std::string::npos);
+  CHECK(parse_server_template("web 0 w:80").error().message.find("expected a count or FIRST-LAST") !=
+        std::string::npos);
+  CHECK(parse_server_template("web 1-2000 w:80").error().message.find("at most 1024") != std::string::npos);
+}

@@ -195,3 +195,44 @@ TEST_CASE("ServerAddress: init_addr none starts in maintenance until the first a
   CHECK(e->kind == proxyd::dns::AddressEvent::Kind::Recovered);
   CHECK(a.current() == Endpoint::parse("10.0.0.7:9000"));
 }
+
+TEST_CASE("server_template slots take one address each and keep it while listed", "[dns]") {
+  proxyd::dns::Preferences v4;
+  v4.family = common::net::Family::V4;
+  Resolution r({}, t0);
+  std::vector<proxyd::dns::ServerAddress> slots(3, proxyd::dns::ServerAddress(std::nullopt, 80, true));
+  // One pass as the resolver makes it: each slot sees the others' addresses.
+  const auto pass = [&](common::TimePoint now) {
+    int events = 0;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      std::vector<IpAddress> taken;
+      for (std::size_t j = 0; j < slots.size(); ++j) {
+        if (j != i && slots[j].current() && !slots[j].unresolved()) taken.push_back(slots[j].current()->address);
+      }
+      events += slots[i].update(r, now, v4, taken) ? 1 : 0;
+    }
+    return events;
+  };
+  r.sent();
+  r.answered(valid({rec("10.0.0.1"), rec("10.0.0.2")}), t0);
+  CHECK(pass(t0) == 2);  // two replicas: two slots filled, the third stays out
+  CHECK(slots[0].current() == Endpoint::parse("10.0.0.1:80"));
+  CHECK(slots[1].current() == Endpoint::parse("10.0.0.2:80"));
+  CHECK(slots[2].unresolved());
+  // Scale to three (listed in another order): the new one goes to the free slot.
+  r.sent();
+  r.answered(valid({rec("10.0.0.3"), rec("10.0.0.2"), rec("10.0.0.1")}), t0 + 1s);
+  CHECK(pass(t0 + 1s) == 1);
+  CHECK(slots[0].current() == Endpoint::parse("10.0.0.1:80"));
+  CHECK(slots[1].current() == Endpoint::parse("10.0.0.2:80"));
+  CHECK(slots[2].current() == Endpoint::parse("10.0.0.3:80"));
+  // Scale down to one: the slots of the gone replicas go out.
+  r.sent();
+  r.answered(valid({rec("10.0.0.2")}), t0 + 2s);
+  CHECK(pass(t0 + 2s) == 2);
+  CHECK(slots[1].current() == Endpoint::parse("10.0.0.2:80"));
+  CHECK_FALSE(slots[1].unresolved());
+  CHECK(slots[0].unresolved());
+  CHECK(slots[0].lost_cause() == Outcome::Valid);  // "No IP for server"
+  CHECK(slots[2].unresolved());
+}
