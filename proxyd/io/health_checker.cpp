@@ -306,13 +306,9 @@ void HealthChecker::receive_script(BackendChecks& checks, std::size_t index) {
       return;
     }
     const bool closed = r.status != StreamResult::Status::Ok;
+    // After a close every expect is judged on what came (a later read sees the close again).
     auto action = probe.script->received(std::string_view(buffer, closed ? 0 : r.bytes), closed);
-    if (action.kind != health::TcpCheckRun::Action::Kind::Receive || closed) {
-      if (closed && action.kind == health::TcpCheckRun::Action::Kind::Receive) {
-        action = {health::TcpCheckRun::Action::Kind::Done,
-                  {},
-                  {CheckStatus::Layer7InvalidResponse, "connection closed by the server", {}, 0}};
-      }
+    if (action.kind != health::TcpCheckRun::Action::Kind::Receive) {
       run_script(checks, index, std::move(action));
       return;
     }

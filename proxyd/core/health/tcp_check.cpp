@@ -80,7 +80,7 @@ std::string_view after_words(std::string_view value, std::size_t n) {
   return value;
 }
 
-common::Result<TcpCheckStep> parse_expect(std::string_view value, const std::vector<std::string_view>& words) {
+common::Result<TcpCheckStep> parse_expect(std::string_view value, std::span<const std::string_view> words) {
   TcpCheckStep step;
   step.kind = Kind::Expect;
   std::size_t at = 1;
@@ -138,7 +138,7 @@ common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value) {
     step.data = std::move(*data);
     return step;
   }
-  if (words[0] == "expect") return parse_expect(value, std::vector<std::string_view>(words.begin(), words.end()));
+  if (words[0] == "expect") return parse_expect(value, words);
   return fail("unknown tcp_check step '{}' (expected connect, send, send_binary or expect)", words[0]);
 }
 
