@@ -40,7 +40,11 @@ using config::ProxyConfig;
 using Endpoint = common::net::Endpoint;
 
 std::optional<ProxyConfig> load(const std::string& path, Diagnostics& diagnostics) {
-  return common::io::load_config_file<ProxyConfig>(path, config::load_proxy_config, diagnostics);
+  // HAProxy's "$VAR" expansion in double quotes, then the model.
+  const auto build = [](const common::config::IniDocument& doc, Diagnostics& d) {
+    return config::load_proxy_config(common::config::expand_env(doc, common::io::process_environment(), d), d);
+  };
+  return common::io::load_config_file<ProxyConfig>(path, build, diagnostics);
 }
 
 std::map<Endpoint, std::string> frontend_of(const ProxyConfig& config) {

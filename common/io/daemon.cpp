@@ -3,6 +3,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <vector>
 
@@ -31,6 +32,14 @@ class OwningTee final : public log::Logger {
 };
 
 }  // namespace
+
+config::EnvLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
 
 void print_diagnostics(const config::Diagnostics& diagnostics) {
   std::fputs(diagnostics.to_string().c_str(), stderr);

@@ -11,6 +11,7 @@
 
 #include "common/core/cli.h"
 #include "common/core/config/diagnostics.h"
+#include "common/core/config/env_expand.h"
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/log/logger.h"
@@ -33,6 +34,9 @@ std::optional<Config> load_config_file(const std::string& path, Build build, con
   if (diagnostics.has_errors()) return std::nullopt;
   return built;
 }
+
+// This process's environment variables (getenv), for config::expand_env.
+config::EnvLookup process_environment();
 
 // Prints every diagnostic to stderr, one per line.
 void print_diagnostics(const config::Diagnostics& diagnostics);

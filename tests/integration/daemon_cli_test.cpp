@@ -72,6 +72,27 @@ TEST_CASE("proxyd -c prints every mistake as file:line and exits 1") {
                              "'timeout_server'?)") != std::string::npos);
 }
 
+TEST_CASE("proxyd expands \"$VAR\" from its environment in double-quoted values, as HAProxy") {
+  testing::TempDir dir;
+  const auto path = dir.write("env.ini",
+                              "[frontend www]\n"
+                              "bind = \"${HAPAIR_TEST_BIND}:8080\"\n"
+                              "backend = app\n"
+                              "[backend app]\n"
+                              "server = web1 \"${HAPAIR_TEST_SERVER-127.0.0.1:81}\"\n"
+                              "maxconn = \"$HAPAIR_TEST_UNSET\"\n");
+  ::setenv("HAPAIR_TEST_BIND", "10.0.0.300", 1);
+  const auto out = run_daemon({kBin + "/proxyd", "-c", "-f", path});
+  ::unsetenv("HAPAIR_TEST_BIND");
+  INFO(out.text);
+  CHECK(out.exit_code == 1);
+  CHECK(out.text.find(path + ":2: error: key 'bind'") != std::string::npos);
+  CHECK(out.text.find("10.0.0.300:8080") != std::string::npos);  // the expanded value is what was judged
+  CHECK(out.text.find(path + ":6: warning: key 'maxconn': environment variable 'HAPAIR_TEST_UNSET' is not set") !=
+        std::string::npos);
+  CHECK(out.text.find(path + ":5:") == std::string::npos);  // the default made a valid server line
+}
+
 TEST_CASE("vrrpd -c prints every mistake as file:line and exits 1") {
   testing::TempDir dir;
   const auto path = dir.write("bad.ini",
