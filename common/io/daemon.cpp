@@ -3,8 +3,8 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "common/io/log_sinks.h"

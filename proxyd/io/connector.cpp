@@ -66,6 +66,8 @@ void Connector::cancel() {
 
 void Connector::leave_queue() {
   target_.backend->queued.fetch_sub(1, memory_order_relaxed);
+  if (counted_on_ != nullptr) counted_on_->live->queued.fetch_sub(1, memory_order_relaxed);
+  counted_on_ = nullptr;
   worker_.dequeue(&owner_);
   phase_ = Phase::Idle;
 }
@@ -82,6 +84,7 @@ void Connector::finish(std::optional<log::TerminationState> failure) {
 std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& any_in_service) {
   auto& backend = *target_.backend;
   auto& states = states_;  // reused: no allocation per pick
+  waiting_for_ = nullptr;
   states.clear();
   states.reserve(backend.servers.size());
   std::optional<std::size_t> preferred;
@@ -100,10 +103,12 @@ std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& an
     // sends it there even when it is a backup or weight 0).
     const auto& state = states[*preferred];
     if (state.up && state.ready && state.has_free_slot()) return preferred;
-    if (state.up && state.ready) {
+    if (state.up && state.ready && may_wait_for(*backend.servers[*preferred])) {
+      waiting_for_ = backend.servers[*preferred].get();
       any_in_service = true;  // full: wait for it
       return std::nullopt;
     }
+    // Its queue is at maxqueue: persistence yields to the balancer (HAProxy).
   }
   balance::PickContext context{states, balance::source_key(target_.client.address), worker_.random()};
   context.request_key = target_.request_key;
@@ -139,12 +144,29 @@ void Connector::choose(const ServerShared* exclude) {
       const auto& settings = backend.config.settings;
       timer_.start(settings.timeout_queue.value_or(settings.timeout_connect));
     }
+    count_waiting();
     worker_.enqueue(&owner_);
     return;
   }
   worker_.limiter().log(worker_.logger(), Level::Warning, "nosrv " + backend.config.name,
                         fmt::format("backend {} has no server available!", backend.config.name), worker_.loop().now());
   finish(log::TerminationState{TerminationCause::ServerAbort, SessionPhase::Connect});
+}
+
+// True while <server>'s own queue has room for us (maxqueue; 0 = unlimited).
+bool Connector::may_wait_for(const ServerShared& server) const {
+  const auto limit = server.config.maxqueue;
+  if (limit == 0) return true;
+  const auto others = server.live->queued.load(memory_order_relaxed) - (counted_on_ == &server ? 1U : 0U);
+  return others < limit;
+}
+
+// Moves our place in a server's own queue to the server we now wait for.
+void Connector::count_waiting() {
+  if (counted_on_ == waiting_for_) return;
+  if (counted_on_ != nullptr) counted_on_->live->queued.fetch_sub(1, memory_order_relaxed);
+  counted_on_ = waiting_for_;
+  if (counted_on_ != nullptr) counted_on_->live->queued.fetch_add(1, memory_order_relaxed);
 }
 
 bool Connector::take_slot(ServerShared& server) {

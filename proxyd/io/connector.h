@@ -70,6 +70,8 @@ class Connector {
   void on_connected();
   void failed(log::TerminationState why);
   void leave_queue();
+  bool may_wait_for(const ServerShared& server) const;
+  void count_waiting();
   void finish(std::optional<log::TerminationState> failure);
   std::size_t slot() const;
 
@@ -80,6 +82,10 @@ class Connector {
   Reuse reuse_;
   Target target_;
   ServerShared* server_ = nullptr;
+  // The full server a persistence cookie makes us wait for, counted in its
+  // ServerLive::queued while we are in the queue (maxqueue).
+  ServerShared* waiting_for_ = nullptr;
+  ServerShared* counted_on_ = nullptr;
   common::io::UniqueFd fd_;
   std::uint32_t address_epoch_ = 0;
   std::vector<balance::ServerState> states_;  // pick(): the servers as the balancer sees them

@@ -125,6 +125,9 @@ struct ServerLive {
   std::atomic<std::uint32_t> weight;
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> active_max{0};
+  // Requests queued for this server in particular (a persistence cookie
+  // naming it while full), bounded by maxqueue.
+  std::atomic<std::uint32_t> queued{0};
   PerWorkerCounters<ServerCounter> counters;
   ServerHistory history;  // control thread only
   // Control thread only: where the address came from (HAProxy's words in
@@ -173,6 +176,9 @@ struct FrontendShared {
   std::map<common::net::Endpoint, std::shared_ptr<const TlsServerContext>> tls;
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> active_max{0};
+  // Requests queued for this server in particular (a persistence cookie
+  // naming it while full), bounded by maxqueue.
+  std::atomic<std::uint32_t> queued{0};
   PerWorkerCounters<FrontendCounter> counters;
 };
 

@@ -97,6 +97,8 @@ class HttpSession final : public SessionBase {
   static void store_captures(const std::vector<config::CaptureHeader>& slots,
                              std::span<const std::pair<std::size_t, std::string>> taken, std::vector<std::string>& out);
   void render_log_samples();
+  bool watching_for_abort() const;
+  void peek_client_close();
   bool forward_request_body();
   void response_head_complete();
   bool forward_response_body();
@@ -153,6 +155,7 @@ class HttpSession final : public SessionBase {
   bool client_drained_ = false;           // the last read emptied the socket
   bool server_drained_ = false;
   bool client_eof_ = false;
+  bool client_sent_more_ = false;  // abortonclose: bytes follow the routed request (not a close)
   bool server_eof_ = false;
   bool client_read_wants_write_ = false;
   bool server_read_wants_write_ = false;

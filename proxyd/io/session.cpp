@@ -169,6 +169,7 @@ void Session::after_proxy_header() {
 void Session::on_io() {
   if (phase_ == Phase::ProxyHeader) read_proxy_header();
   if (phase_ == Phase::ClientHello) read_client_hello();
+  if (phase_ == Phase::Connecting) watch_client_close();
 }
 
 void Session::on_timeout() {
@@ -267,6 +268,21 @@ void Session::route(std::string_view sni) {
   target.client = record_.client;
   target.local = local_address_;
   connector_.start(target);
+  // option abortonclose: watch for the client leaving while we wait.
+  if (phase_ == Phase::Connecting && backend_->config.settings.abortonclose) watcher_.start(client_.get(), EV_READ);
+}
+
+// While connecting with abortonclose: a client that closed (EOF, no data)
+// is not served; data waits in the socket for the server.
+void Session::watch_client_close() {
+  char byte = 0;
+  const ssize_t n = ::recv(client_.get(), &byte, 1, MSG_PEEK);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n > 0) {
+    watcher_.stop();
+    return;
+  }
+  finish({TerminationCause::ClientAbort, connector_.queued() ? SessionPhase::Queue : SessionPhase::Connect});
 }
 
 void Session::on_connector(std::optional<log::TerminationState> failure) {
@@ -274,6 +290,7 @@ void Session::on_connector(std::optional<log::TerminationState> failure) {
     finish(*failure);
     return;
   }
+  watcher_.stop();
   server_fd_ = connector_.take_fd();
   start_relay();
 }

@@ -43,6 +43,7 @@ class Session final : public SessionBase {
   void read_proxy_header();
   void read_client_hello();
   void wait_for_more();
+  void watch_client_close();
   // Past the PROXY header (and the ClientHello when routing by SNI).
   void route(std::string_view sni);
   void on_connector(std::optional<log::TerminationState> failure);

@@ -5,8 +5,12 @@
 namespace common::config {
 namespace {
 
-bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+bool is_name_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
 
 struct Expander {
   std::string_view in;
@@ -34,8 +38,7 @@ struct Expander {
         const auto dash = body.find('-');
         const auto name = body.substr(0, dash);
         if (!name.empty() && is_name_start(name[0])) {
-          const auto fallback =
-              dash == std::string_view::npos ? std::nullopt : std::optional{body.substr(dash + 1)};
+          const auto fallback = dash == std::string_view::npos ? std::nullopt : std::optional{body.substr(dash + 1)};
           substitute(name, fallback);
           i = close + 1;
           return;
@@ -117,9 +120,9 @@ IniDocument expand_env(IniDocument doc, const EnvLookup& lookup, Diagnostics& di
       std::vector<std::string> unset;
       entry.value = expand_env(entry.value, lookup, &unset);
       for (const auto& name : unset) {
-        diagnostics.warning(doc.at(entry.line),
-                            fmt::format("key '{}': environment variable '{}' is not set (expanded to nothing)",
-                                        entry.key, name));
+        diagnostics.warning(
+            doc.at(entry.line),
+            fmt::format("key '{}': environment variable '{}' is not set (expanded to nothing)", entry.key, name));
       }
     }
   }

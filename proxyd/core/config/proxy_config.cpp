@@ -153,6 +153,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("tcp_request_inspect_delay", &S::tcp_request_inspect_delay, cfg::parse_duration, "0"),
       cfg::field("retries", &S::retries, cfg::uint_in<std::uint32_t>(0, 100), "3"),
       cfg::field("redispatch", &S::redispatch, cfg::parse_bool, "true"),
+      cfg::field("abortonclose", &S::abortonclose, cfg::parse_bool, "false"),
       cfg::field("log_format", &S::log_format, cfg::parse_text, "tcplog"),
       cfg::field("dontlognull", &S::dontlognull, cfg::parse_bool, "true"),
       cfg::field("dontlog_normal", &S::dontlog_normal, cfg::parse_bool, "false"),

@@ -104,6 +104,10 @@ struct ProxySettings {
   Duration tcp_request_inspect_delay{0};       // how long tcp_request content rules wait for the request's bytes
   std::uint32_t retries = 0;
   bool redispatch = false;
+  // option abortonclose: a client that closes while its request waits in
+  // the queue or for the server's connection is dropped (CQ/CC) instead of
+  // being served to nobody.
+  bool abortonclose = false;
   std::string log_format;
   bool dontlognull = false;
   bool dontlog_normal = false;       // log only sessions that ended in an error (or a 5xx)
@@ -197,6 +201,9 @@ struct Server {
   dns::Preferences resolve;                     // resolve_prefer=ipv4|ipv6, resolve_net=CIDR,...
   std::uint32_t weight = 1;                     // 0..256; 0 = never chosen by weighted algorithms
   std::uint32_t maxconn = 0;                    // 0 = unlimited
+  // maxqueue=N: at most N requests wait for this server (persistence to a
+  // full server); beyond, persistence yields to the balancer. 0 = unlimited.
+  std::uint32_t maxqueue = 0;
   bool backup = false;
   bool checked = true;    // `no_check` turns health checks off for this server
   bool disabled = false;  // starts in maintenance

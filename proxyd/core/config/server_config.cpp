@@ -157,10 +157,11 @@ const std::vector<ValueOption>& check_options() {
   return kOptions;
 }
 
-const std::array<ValueOption, 7>& value_options() {
-  static const std::array<ValueOption, 7> kOptions{{
+const std::array<ValueOption, 8>& value_options() {
+  static const std::array<ValueOption, 8> kOptions{{
       {"weight", [](Server& s, std::string_view v) { return parse_count(s.weight, "weight", v, 256); }},
       {"maxconn", [](Server& s, std::string_view v) { return parse_count(s.maxconn, "maxconn", v, 10'000'000); }},
+      {"maxqueue", [](Server& s, std::string_view v) { return parse_count(s.maxqueue, "maxqueue", v, 10'000'000); }},
       {"cookie",
        [](Server& s, std::string_view v) -> Status {
          if (v.empty()) return fail("unknown server option 'cookie=' (a value is needed)");
@@ -228,7 +229,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     t.verify_given = t.verify_given || option == "verify";
   } else {
     return fail(
-        "unknown server option '{}' (expected weight=N, maxconn=N, backup, no_check, disabled, send_proxy=v1|v2, "
+        "unknown server option '{}' (expected weight=N, maxconn=N, maxqueue=N, backup, no_check, disabled, "
+        "send_proxy=v1|v2, "
         "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
         "fastinter=, downinter=, rise=, fall=, on_marked_down=, on_marked_up=, check_ssl, check_sni=, ssl, verify=, "
         "ca_file=, sni=, alpn=)",

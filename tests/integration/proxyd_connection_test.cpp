@@ -1,0 +1,107 @@
+// HAProxy's connection behaviour keys against real backends on loopback:
+// option abortonclose (both modes) and a server's maxqueue.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "support/http_backend.h"
+#include "support/http_client.h"
+#include "support/proxyd_runner.h"
+#include "support/tcp_backend.h"
+
+using namespace std::chrono_literals;
+using testing::TcpClient;
+
+namespace {
+
+// Sends a GET of <path> on a new connection to <endpoint>; the connection
+// is returned open (the test decides when to close or read it).
+std::optional<TcpClient> send_get(const std::string& endpoint, const std::string& path,
+                                  const std::string& extra_headers = "") {
+  auto c = TcpClient::connect(endpoint);
+  if (!c) return std::nullopt;
+  if (!c->send_all(fmt::format("GET {} HTTP/1.1\r\nHost: t\r\n{}\r\n", path, extra_headers))) return std::nullopt;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("abortonclose: a client that closes while queued is not served (CQ); without it, it is", "[proxyd]") {
+  testing::HttpBackend a("a");
+  testing::HttpBackend b("b");
+  testing::ProxydRunner p;
+  const auto other_port = testing::free_port();
+  p.start(fmt::format("[listen aborting]\nbind = 127.0.0.1:{{port}}\nabortonclose = true\ntimeout_queue = 10s\n"
+                      "server = a {} maxconn=1\n"
+                      "[listen serving]\nbind = 127.0.0.1:{}\ntimeout_queue = 10s\nserver = b {} maxconn=1\n",
+                      a.endpoint(), other_port, b.endpoint()),
+          "mode = http\n");
+  for (const auto& [endpoint, backend] :
+       {std::pair{p.endpoint(), &a}, std::pair{fmt::format("127.0.0.1:{}", other_port), &b}}) {
+    auto holder = send_get(endpoint, "/slow/800");  // takes the only slot
+    REQUIRE(holder);
+    std::this_thread::sleep_for(150ms);
+    auto quitter = send_get(endpoint, "/quitter");  // queued, then the client half-closes
+    REQUIRE(quitter);
+    std::this_thread::sleep_for(100ms);
+    quitter->shutdown_write();
+    CHECK(holder->read_line() == "HTTP/1.1 200 OK\r");
+    holder.reset();  // frees the slot (a kept-alive connection holds it)
+    const auto answer = quitter->read_to_end();
+    const bool served = answer && answer->find("200 OK") != std::string::npos;
+    const bool aborting = backend == &a;
+    INFO(p.log());
+    CHECK(served == !aborting);
+    std::this_thread::sleep_for(200ms);
+    CHECK(backend->request_count() == (aborting ? 1U : 2U));
+  }
+  CHECK(p.wait_for_log("aborting aborting/<NOSRV>", 5s));
+  CHECK(p.log().find(" CQ-- ") != std::string::npos);
+}
+
+TEST_CASE("abortonclose in mode tcp: a client gone while queued never reaches the server", "[proxyd]") {
+  testing::TcpBackend a("a");
+  testing::ProxydRunner p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\nabortonclose = true\ntimeout_queue = 10s\n"
+                  "server = a {} maxconn=1\n",
+                  a.endpoint()));
+  auto holder = TcpClient::connect(p.endpoint());
+  REQUIRE(holder);
+  REQUIRE(holder->read_line() == "a");
+  auto quitter = TcpClient::connect(p.endpoint());
+  REQUIRE(quitter);
+  quitter->shutdown_write();
+  CHECK(p.wait_for_log(" CQ ", 5s));
+  holder->shutdown_write();
+  (void)holder->read_to_end();
+  std::this_thread::sleep_for(300ms);
+  CHECK(a.accepted() == 1);  // the quitter never took the freed slot
+}
+
+TEST_CASE("maxqueue: requests beyond a full server's queue leave persistence for another server", "[proxyd]") {
+  testing::HttpBackend a("a");
+  testing::HttpBackend b("b");
+  testing::ProxydRunner p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ntimeout_queue = 10s\ncookie = SRV insert indirect\n"
+                      "server = a {} cookie=a maxconn=1 maxqueue=1\nserver = b {} cookie=b\n",
+                      a.endpoint(), b.endpoint()),
+          "mode = http\n");
+  auto holder = send_get(p.endpoint(), "/slow/1000", "Cookie: SRV=a\r\n");  // a's only slot
+  REQUIRE(holder);
+  std::this_thread::sleep_for(150ms);
+  auto waiting = send_get(p.endpoint(), "/waits-for-a", "Cookie: SRV=a\r\n");  // a's queue: 1 of 1
+  REQUIRE(waiting);
+  std::this_thread::sleep_for(150ms);
+  testing::HttpClient client({.headers = {"Cookie: SRV=a"}});
+  const auto overflow = client.get(fmt::format("http://{}/overflow", p.endpoint()));  // a's queue is full
+  CHECK(overflow.status == 200);
+  CHECK(overflow.header("X-Served-By") == "b");
+  CHECK(holder->read_line() == "HTTP/1.1 200 OK\r");
+  holder.reset();
+  CHECK(waiting->read_line() == "HTTP/1.1 200 OK\r");  // kept its persistence: served by a
+  const auto requests = a.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[1].request_line() == "GET /waits-for-a HTTP/1.1");
+}
