@@ -123,6 +123,9 @@ std::string AdminService::set_state(const stats::SetServerState& command, std::s
   const auto previous = live.admin.exchange(command.state, memory_order_relaxed);
   if (previous == command.state) return {};
   live.history.last_change = common::SteadyClock::now();
+  if (previous == AdminState::Maint && command.state != AdminState::Maint) {
+    live.came_back(live.history.last_change, server->config.slowstart);
+  }
   const auto& name = command.server;
   const auto [active, backup] = generation_->find_backend(name.backend)->in_service();
   const auto sessions = live.active.load(memory_order_relaxed);

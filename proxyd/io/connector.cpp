@@ -9,6 +9,7 @@
 
 #include "common/io/socket_address.h"
 #include "proxyd/core/balance/balancer.h"
+#include "proxyd/core/balance/slowstart.h"
 #include "proxyd/core/balance/source_hash.h"
 #include "proxyd/core/proxy_protocol/proxy_encoder.h"
 #include "proxyd/io/session_base.h"
@@ -79,6 +80,18 @@ void Connector::finish(std::optional<log::TerminationState> failure) {
   done_(failure);  // may destroy this
 }
 
+// The weight the balancer sees: as set, or scaled and ramped in a backend
+// with slowstart (balance/slowstart.h).
+std::uint32_t Connector::weight_of(const ServerShared& server) const {
+  const auto weight = server.live->weight.load(memory_order_relaxed);
+  if (!target_.backend->ramps) return weight;
+  const auto since = server.live->back_since_ns.load(memory_order_relaxed);
+  if (since == 0) return weight * balance::kWeightScale;
+  const auto elapsed = worker_.loop().now().time_since_epoch() - std::chrono::nanoseconds(since);
+  return balance::slowstart_weight(weight, std::chrono::duration_cast<common::Duration>(elapsed),
+                                   server.config.slowstart);
+}
+
 // The balancer's choice among the backend's servers, or the persistence
 // cookie's server while it can take the connection.
 std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& any_in_service) {
@@ -91,7 +104,7 @@ std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& an
   for (const auto& s : backend.servers) {
     const auto& live = *s->live;
     states.push_back(
-        {live.weight.load(memory_order_relaxed), live.active.load(memory_order_relaxed), s->config.maxconn,
+        {weight_of(*s), live.active.load(memory_order_relaxed), s->config.maxconn,
          live.up.load(memory_order_relaxed) && s.get() != exclude,
          live.admin.load(memory_order_relaxed) == AdminState::Ready && live.resolved.load(memory_order_relaxed),
          s->config.backup});

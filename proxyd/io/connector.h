@@ -71,6 +71,7 @@ class Connector {
   void failed(log::TerminationState why);
   void leave_queue();
   bool may_wait_for(const ServerShared& server) const;
+  std::uint32_t weight_of(const ServerShared& server) const;
   void count_waiting();
   void finish(std::optional<log::TerminationState> failure);
   std::size_t slot() const;

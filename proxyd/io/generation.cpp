@@ -1,5 +1,7 @@
 #include "proxyd/io/generation.h"
 
+#include "proxyd/core/balance/slowstart.h"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -102,7 +104,11 @@ std::pair<int, int> BackendShared::in_service() const {
 Generation::Generation(config::ProxyConfig c, std::size_t workers) : config(std::move(c)) {
   for (const auto& b : config.backends) {
     auto backend = std::make_unique<BackendShared>(b);
-    for (const auto& s : b.servers) backend->servers.push_back(std::make_unique<ServerShared>(s, workers));
+    for (const auto& s : b.servers) {
+      backend->servers.push_back(std::make_unique<ServerShared>(s, workers));
+      backend->ramps = backend->ramps || s.slowstart.count() > 0;
+    }
+    backend->ramps = backend->ramps && balance::ramps_weights(b.settings.balance);
     backends.push_back(std::move(backend));
   }
   for (const auto& f : config.frontends) {

@@ -128,6 +128,15 @@ struct ServerLive {
   // Requests queued for this server in particular (a persistence cookie
   // naming it while full), bounded by maxqueue.
   std::atomic<std::uint32_t> queued{0};
+  // Slowstart: when the server last came back (steady clock, ns since its
+  // epoch); 0 = not ramping. Set on the control thread, read by pickers.
+  std::atomic<std::int64_t> back_since_ns{0};
+  // Back in the rotation at <now>: a server with slowstart ramps up.
+  void came_back(common::TimePoint now, common::Duration slowstart) {
+    if (slowstart.count() > 0)
+      back_since_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                          std::memory_order_relaxed);
+  }
   PerWorkerCounters<ServerCounter> counters;
   ServerHistory history;  // control thread only
   // Control thread only: where the address came from (HAProxy's words in
@@ -159,6 +168,9 @@ struct BackendShared {
   std::atomic<std::uint32_t> active_max{0};
   std::atomic<std::uint32_t> queued_max{0};
   http::ErrorPages error_pages;  // its errorfiles over the built-in pages
+  // A dynamic algorithm and a server with slowstart: pickers see scaled
+  // weights (balance/slowstart.h).
+  bool ramps = false;
 
   ServerShared* find(std::string_view name) const;
   // Servers in service (active, backup), for the log lines.
@@ -176,9 +188,6 @@ struct FrontendShared {
   std::map<common::net::Endpoint, std::shared_ptr<const TlsServerContext>> tls;
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> active_max{0};
-  // Requests queued for this server in particular (a persistence cookie
-  // naming it while full), bounded by maxqueue.
-  std::atomic<std::uint32_t> queued{0};
   PerWorkerCounters<FrontendCounter> counters;
 };
 

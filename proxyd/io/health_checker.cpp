@@ -358,6 +358,7 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
   record_history(server.live->history, checks.states[index], result, now);
   if (!transition) return;
   server.live->up.store(transition->to == health::ServerHealth::Up, std::memory_order_relaxed);
+  if (transition->to == health::ServerHealth::Up) server.live->came_back(now, server.config.slowstart);
   server.live->history.health_changed(transition->to == health::ServerHealth::Up, now);
   log_transition(checks, server, *transition);
   end_sessions_on(checks, server, transition->to == health::ServerHealth::Down);

@@ -105,3 +105,32 @@ TEST_CASE("maxqueue: requests beyond a full server's queue leave persistence for
   REQUIRE(requests.size() == 2);
   CHECK(requests[1].request_line() == "GET /waits-for-a HTTP/1.1");
 }
+
+TEST_CASE("slowstart: a server back UP takes a share that grows to its weight; none at start", "[proxyd]") {
+  auto a = std::make_unique<testing::TcpBackend>("a");
+  const auto a_address = a->endpoint();
+  testing::TcpBackend b("b");
+  testing::ProxydRunner p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp\ncheck_interval = 100ms\nrise = 1\n"
+                  "fall = 1\nserver = a {} slowstart=3s\nserver = b {}\n",
+                  a_address, b.endpoint()));
+  const auto count_a = [&](int n) {
+    int served_by_a = 0;
+    for (int i = 0; i < n; ++i) served_by_a += testing::who_serves(p.endpoint()) == "a" ? 1 : 0;
+    return served_by_a;
+  };
+  CHECK(count_a(20) == 10);  // at start: full weight at once
+  a->stop();
+  REQUIRE(p.wait_for_log("Server www/a is DOWN", 5s));
+  a = std::make_unique<testing::TcpBackend>("a", a_address);
+  REQUIRE(p.wait_for_log("Server www/a is UP", 5s));
+  const auto back = std::chrono::steady_clock::now();
+  const int early = count_a(34);  // ~1/17 .. 2/18 of the picks in the first fraction of a second
+  const bool measured_early = std::chrono::steady_clock::now() - back < 1s;
+  std::this_thread::sleep_until(back + 3200ms);
+  const int late = count_a(34);
+  INFO("a served " << early << " of 34 just after coming back, " << late << " of 34 after the ramp");
+  if (measured_early) CHECK((early >= 1 && early <= 8));
+  CHECK((late >= 15 && late <= 19));
+}

@@ -204,6 +204,9 @@ struct Server {
   // maxqueue=N: at most N requests wait for this server (persistence to a
   // full server); beyond, persistence yields to the balancer. 0 = unlimited.
   std::uint32_t maxqueue = 0;
+  // slowstart=DURATION: after coming back UP (or out of maintenance) the
+  // weight ramps from ~0 to full over this (balance/slowstart.h); 0 = off.
+  Duration slowstart{0};
   bool backup = false;
   bool checked = true;    // `no_check` turns health checks off for this server
   bool disabled = false;  // starts in maintenance

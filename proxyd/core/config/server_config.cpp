@@ -139,6 +139,13 @@ const std::vector<ValueOption>& check_options() {
       {"downinter", [](Server& s, std::string_view v) { return parse_optional_duration(s.downinter, "downinter", v); }},
       {"check_down_interval",
        [](Server& s, std::string_view v) { return parse_optional_duration(s.downinter, "downinter", v); }},
+      {"slowstart",
+       [](Server& s, std::string_view v) -> Status {
+         std::optional<Duration> d;
+         if (auto ok = parse_optional_duration(d, "slowstart", v); !ok) return ok;
+         s.slowstart = *d;
+         return {};
+       }},
       {"rise", [](Server& s, std::string_view v) { return parse_optional_count(s.rise, "rise", v); }},
       {"fall", [](Server& s, std::string_view v) { return parse_optional_count(s.fall, "fall", v); }},
       {"on_marked_down",
@@ -232,7 +239,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
         "unknown server option '{}' (expected weight=N, maxconn=N, maxqueue=N, backup, no_check, disabled, "
         "send_proxy=v1|v2, "
         "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
-        "fastinter=, downinter=, rise=, fall=, on_marked_down=, on_marked_up=, check_ssl, check_sni=, ssl, verify=, "
+        "fastinter=, downinter=, slowstart=, rise=, fall=, on_marked_down=, on_marked_up=, check_ssl, check_sni=, ssl, "
+        "verify=, "
         "ca_file=, sni=, alpn=)",
         word);
   }
