@@ -239,6 +239,7 @@ void Connector::on_connected() {
     return;
   }
   record_.connect = std::chrono::duration_cast<common::Duration>(worker_.loop().now() - connect_started_);
+  if (target_.reports != nullptr) observe(*server_, *target_.reports, health::Observation::Layer4Ok);
   if (server_->config.send_proxy != config::ProxyProtocol::None) {
     proxy_protocol::ProxyHeader header;
     header.version = server_->config.send_proxy == config::ProxyProtocol::V1 ? proxy_protocol::Version::V1
@@ -263,6 +264,7 @@ void Connector::failed(log::TerminationState why) {
   fd_.reset();
   auto* failed_server = server_;
   failed_server->live->counters.add(slot(), ServerCounter::ConnectErrors);
+  if (target_.reports != nullptr) observe(*failed_server, *target_.reports, health::Observation::Layer4Error);
   const auto& settings = target_.backend->config.settings;
   if (attempts_ > settings.retries) {
     finish(why);

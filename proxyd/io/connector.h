@@ -30,6 +30,7 @@ class Connector {
     common::net::Endpoint local;               // the address the client reached
     std::optional<std::uint64_t> request_key;  // uri / hdr hashing
     ServerShared* preferred = nullptr;         // cookie persistence: taken when usable
+    ErrorReports* reports = nullptr;           // observe: the generation's (error_reports.h)
   };
   // Called once a server is connected (nullopt) or when giving up (the
   // termination state to log). May destroy the Connector's owner.

@@ -21,6 +21,7 @@
 #include "proxyd/core/log/log_format.h"
 #include "proxyd/core/stats/histogram.h"
 #include "proxyd/core/stats/stats_snapshot.h"
+#include "proxyd/io/error_reports.h"
 #include "proxyd/io/live_state.h"
 #include "proxyd/io/stats_counters.h"
 
@@ -131,6 +132,8 @@ struct ServerLive {
   // Slowstart: when the server last came back (steady clock, ns since its
   // epoch); 0 = not ramping. Set on the control thread, read by pickers.
   std::atomic<std::int64_t> back_since_ns{0};
+  // observe: consecutive errors seen in traffic, all workers together.
+  std::atomic<std::uint32_t> observed_errors{0};
   // Back in the rotation at <now>: a server with slowstart ramps up.
   void came_back(common::TimePoint now, common::Duration slowstart) {
     if (slowstart.count() > 0)
@@ -209,7 +212,8 @@ struct Generation {
   const config::ProxyConfig config;
   std::vector<std::unique_ptr<BackendShared>> backends;
   std::vector<std::unique_ptr<FrontendShared>> frontends;
-  LiveState live_state{*this};  // what nbsrv, be_conn ... read
+  LiveState live_state{*this};         // what nbsrv, be_conn ... read
+  mutable ErrorReports error_reports;  // observe: workers -> health checker
 };
 
 using GenerationPtr = std::shared_ptr<const Generation>;

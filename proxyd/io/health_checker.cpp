@@ -80,7 +80,9 @@ HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& l
     : loop_(loop),
       logger_(logger),
       generation_(std::move(generation)),
-      shut_down_sessions_(std::move(shut_down_sessions)) {
+      shut_down_sessions_(std::move(shut_down_sessions)),
+      reports_wake_(loop, [this] { on_error_reports(); }) {
+  generation_->error_reports.set_wake([this] { reports_wake_.send(); });
   for (const auto& backend : generation_->backends) {
     const auto& settings = backend->config.settings;
     if (settings.check == config::CheckKind::None) continue;
@@ -106,7 +108,36 @@ HealthChecker::HealthChecker(common::io::EventLoop& loop, common::log::Logger& l
   }
 }
 
-HealthChecker::~HealthChecker() = default;
+HealthChecker::~HealthChecker() {
+  generation_->error_reports.set_wake({});
+}
+
+// observe: each report is a run of error_limit errors in a server's traffic.
+void HealthChecker::on_error_reports() {
+  for (const auto& report : generation_->error_reports.take()) {
+    for (auto& checks : backends_) {
+      for (std::size_t i = 0; i < checks->servers.size(); ++i) {
+        if (checks->servers[i]->live == report.server) apply_report(*checks, i, report);
+      }
+    }
+  }
+}
+
+// on_error, as HAProxy: every action also brings the next check forward to
+// fastinter; a transition is applied and logged as a check's would be
+// ("reason: Health analyze, info: \"Detected 10 consecutive errors, ...\"").
+void HealthChecker::apply_report(BackendChecks& checks, std::size_t index, const ErrorReports::Report& report) {
+  auto& server = *checks.servers[index];
+  if (server.live->admin.load(std::memory_order_relaxed) == AdminState::Maint) return;
+  const auto now = loop_.now();
+  const auto cause = health::analyze_result(report.errors, report.last);
+  auto& state = checks.states[index];
+  const auto transition = health::apply_on_error(state, server.config.on_error, cause, now);
+  checks.scheduler.hurry(index, now + intervals_of(checks.backend.config.settings, server.config).fastinter);
+  arm(checks);
+  record_history(server.live->history, state, cause, now);
+  if (transition) apply_transition(checks, server, *transition, now);
+}
 
 void HealthChecker::arm(BackendChecks& checks) {
   if (const auto next = checks.scheduler.next_wakeup()) checks.wakeup.start_at(*next);
@@ -356,12 +387,18 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
       health::next_check_interval(checks.states[index], intervals_of(checks.backend.config.settings, server.config)));
   arm(checks);
   record_history(server.live->history, checks.states[index], result, now);
-  if (!transition) return;
-  server.live->up.store(transition->to == health::ServerHealth::Up, std::memory_order_relaxed);
-  if (transition->to == health::ServerHealth::Up) server.live->came_back(now, server.config.slowstart);
-  server.live->history.health_changed(transition->to == health::ServerHealth::Up, now);
-  log_transition(checks, server, *transition);
-  end_sessions_on(checks, server, transition->to == health::ServerHealth::Down);
+  if (transition) apply_transition(checks, server, *transition, now);
+}
+
+void HealthChecker::apply_transition(BackendChecks& checks, const ServerShared& server,
+                                     const health::HealthTransition& transition, common::TimePoint now) {
+  const bool up = transition.to == health::ServerHealth::Up;
+  server.live->up.store(up, std::memory_order_relaxed);
+  if (up) server.live->came_back(now, server.config.slowstart);
+  if (!up) server.live->observed_errors.store(0, std::memory_order_relaxed);
+  server.live->history.health_changed(up, now);
+  log_transition(checks, server, transition);
+  end_sessions_on(checks, server, !up);
 }
 
 // on_marked_down=shutdown_sessions: the sessions of a server gone DOWN end

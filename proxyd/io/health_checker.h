@@ -49,14 +49,19 @@ class HealthChecker {
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
   void run_script(BackendChecks& checks, std::size_t index, health::TcpCheckRun::Action action);
   void receive_script(BackendChecks& checks, std::size_t index);
+  void apply_transition(BackendChecks& checks, const ServerShared& server, const health::HealthTransition& transition,
+                        common::TimePoint now);
   void log_transition(BackendChecks& checks, const ServerShared& server, const health::HealthTransition& transition);
   void end_sessions_on(BackendChecks& checks, const ServerShared& server, bool down);
+  void on_error_reports();
+  void apply_report(BackendChecks& checks, std::size_t index, const ErrorReports::Report& report);
 
   common::io::EventLoop& loop_;
   common::log::Logger& logger_;
   GenerationPtr generation_;
   ShutDownSessions shut_down_sessions_;
   std::vector<std::unique_ptr<BackendChecks>> backends_;
+  common::io::AsyncWatcher reports_wake_;  // observe: a worker posted to generation_->error_reports
 };
 
 }  // namespace proxyd::io

@@ -348,6 +348,7 @@ Connector::Target HttpSession::connector_target(std::optional<std::uint64_t> req
   target.local = local_address_;
   target.request_key = request_key;
   target.preferred = cookie_target_;
+  target.reports = &generation_->error_reports;
   return target;
 }
 

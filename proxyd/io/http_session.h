@@ -79,7 +79,10 @@ class HttpSession final : public SessionBase {
   void begin_request();
   // How many bytes the client side may read now (0: not now).
   std::size_t client_read_room() const;
-  void count_server_error();
+  // A failed exchange with the server: its error counter, and passive
+  // health's judgment when it observes (error_reports.h).
+  void count_server_error(std::optional<health::Observation> observed = std::nullopt);
+  void observe_server(health::Observation observed);
   void head_complete();
   Connector::Target connector_target(std::optional<std::uint64_t> request_key) const;
   void on_connector(std::optional<log::TerminationState> failure);

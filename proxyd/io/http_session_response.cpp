@@ -151,7 +151,7 @@ bool HttpSession::process_response() {
           connector_.start(connector_target(request_key_), [](ServerShared&) { return false; });
           return true;
         }
-        count_server_error();
+        count_server_error(health::Observation::HttpServerClosed);
         respond_failure(http::Failure::ServerClosedEarly);
         return true;
       }
@@ -159,14 +159,14 @@ bool HttpSession::process_response() {
       const auto r = response_parser_.parse(server_in_.view());
       if (r.status == http::HeadResult::Status::NeedMore) {
         if (server_eof_ || server_in_.size() >= fe_settings_.max_header_size) {
-          count_server_error();
+          count_server_error(health::Observation::HttpTruncated);
           respond_failure(http::Failure::TruncatedResponse);
           return true;
         }
         return false;
       }
       if (r.status == http::HeadResult::Status::Error) {
-        count_server_error();
+        count_server_error(health::Observation::HttpInvalid);
         worker_.limiter().log(worker_.logger(), Level::Warning, "bad response " + record_.backend,
                               fmt::format("{}/{}: invalid response: {}", record_.backend, record_.server, r.error),
                               worker_.loop().now());
@@ -188,10 +188,15 @@ bool HttpSession::process_response() {
   }
 }
 
-void HttpSession::count_server_error() {
+void HttpSession::count_server_error(std::optional<health::Observation> observed) {
   if (auto* server = connector_.server()) {
     server->live->counters.add(counter_slot(), ServerCounter::ResponseErrors);
   }
+  if (observed) observe_server(*observed);
+}
+
+void HttpSession::observe_server(health::Observation observed) {
+  if (auto* server = connector_.server()) observe(*server, generation_->error_reports, observed);
 }
 
 void HttpSession::response_head_complete() {
@@ -208,10 +213,11 @@ void HttpSession::response_head_complete() {
     return;
   }
   if (status == 101 && !request_upgrade_) {
-    count_server_error();
+    count_server_error(health::Observation::HttpInvalid);
     respond_failure(http::Failure::BadResponse);
     return;
   }
+  observe_server(health::observe_status(status));
   const auto& fe = fe_settings_;
   const auto& be = backend_->config.settings;
   if (status == 101) {
@@ -271,7 +277,7 @@ bool HttpSession::forward_response_body() {
   const auto step = response_body_.feed(server_in_.view(), server_eof_);
   if (!step.error.empty() || step.cut_short) {
     // A broken or truncated body: the client can only be told by a close.
-    count_server_error();
+    count_server_error(step.cut_short ? health::Observation::HttpServerClosed : health::Observation::HttpInvalid);
     move_bytes(server_in_, to_client_, step.body_bytes);
     close_client_after_ = true;
     finish({step.cut_short ? TerminationCause::ServerAbort : TerminationCause::Proxy, SessionPhase::Data});

@@ -90,7 +90,7 @@ void HttpSession::on_timeout() {
       respond_failure(http::Failure::RequestTimeout);
       break;
     case http::Expiry::ServerHeadTimeout:
-      count_server_error();
+      count_server_error(health::Observation::HttpReadTimeout);
       respond_failure(http::Failure::ServerTimeout);
       break;
     case http::Expiry::ServerDataTimeout:

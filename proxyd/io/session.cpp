@@ -267,6 +267,7 @@ void Session::route(std::string_view sni) {
   target.backend = backend_;
   target.client = record_.client;
   target.local = local_address_;
+  target.reports = &generation_->error_reports;
   connector_.start(target);
   // option abortonclose: watch for the client leaving while we wait.
   if (phase_ == Phase::Connecting && backend_->config.settings.abortonclose) watcher_.start(client_.get(), EV_READ);

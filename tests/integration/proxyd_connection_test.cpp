@@ -134,3 +134,28 @@ TEST_CASE("slowstart: a server back UP takes a share that grows to its weight; n
   if (measured_early) CHECK((early >= 1 && early <= 8));
   CHECK((late >= 15 && late <= 19));
 }
+
+TEST_CASE("observe=layer7: 5xx responses in traffic mark a server DOWN; its checks bring it back", "[proxyd]") {
+  testing::HttpBackend a("a");
+  testing::HttpBackend b("b");
+  a.set_health_status(503);  // a's /health is broken; its / (what the check asks) is fine
+  testing::ProxydRunner p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = http GET /\ncheck_interval = 500ms\n"
+                      "rise = 3\nfall = 3\nbalance = roundrobin\n"
+                      "server = a {} observe=layer7 error_limit=3 on_error=mark_down\nserver = b {}\n",
+                      a.endpoint(), b.endpoint()),
+          "mode = http\n");
+  testing::HttpClient client;
+  int a_errors = 0;
+  for (int i = 0; i < 12 && a_errors < 3; ++i) {
+    if (client.get(fmt::format("http://{}/health", p.endpoint())).status == 503) ++a_errors;
+  }
+  CHECK(a_errors == 3);
+  CHECK(
+      p.wait_for_log("Server www/a is DOWN, reason: Health analyze, info: \"Detected 3 consecutive errors, last "
+                     "one was: Wrong http response\"",
+                     5s));
+  // While DOWN (until 3 checks pass, 1.5 s), every request goes to b.
+  for (int i = 0; i < 4; ++i) CHECK(client.get(fmt::format("http://{}/health", p.endpoint())).status == 200);
+  CHECK(p.wait_for_log("Server www/a is UP, reason: Layer7 check passed", 5s));
+}

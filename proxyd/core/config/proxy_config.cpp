@@ -383,6 +383,15 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
         diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
       }
       if (s.address.port == 0) diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+      if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
+        diagnostics.error(doc.at(s.line), fmt::format("server '{}': observe needs health checks (a 'check' in "
+                                                      "backend '{}', and no no_check): they bring it back UP",
+                                                      s.name, b.name));
+      }
+      if (s.observe == health::ObserveMode::Layer7 && b.settings.mode != Mode::Http) {
+        diagnostics.error(doc.at(s.line),
+                          fmt::format("server '{}': observe=layer7 needs mode http (use layer4)", s.name));
+      }
     }
     if (b.settings.rise == 0 || b.settings.fall == 0) {
       diagnostics.error(doc.at(b.line), fmt::format("backend '{}': rise and fall must be at least 1", b.name));

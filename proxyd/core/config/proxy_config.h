@@ -20,6 +20,7 @@
 #include "proxyd/core/config/cpu_map.h"
 #include "proxyd/core/dns/address_choice.h"
 #include "proxyd/core/dns/resolution.h"
+#include "proxyd/core/health/observe.h"
 #include "proxyd/core/health/tcp_check.h"
 #include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/http/http_actions.h"
@@ -229,6 +230,11 @@ struct Server {
   bool template_slot = false;                  // one of a server_template's servers
   bool on_marked_down_shutdown = false;        // on_marked_down=shutdown_sessions
   bool on_marked_up_shutdown_backups = false;  // on_marked_up=shutdown_backup_sessions
+  // Passive health (health/observe.h): observe=layer4|layer7,
+  // error_limit=N consecutive errors, on_error=ACTION.
+  health::ObserveMode observe = health::ObserveMode::None;
+  std::uint32_t error_limit = 10;
+  health::OnError on_error = health::OnError::FailCheck;
   int line = 0;
 };
 

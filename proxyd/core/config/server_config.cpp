@@ -146,6 +146,21 @@ const std::vector<ValueOption>& check_options() {
          s.slowstart = *d;
          return {};
        }},
+      {"observe",
+       [](Server& s, std::string_view v) -> Status {
+         auto mode = health::parse_observe(v);
+         if (!mode) return tl::unexpected(mode.error());
+         s.observe = *mode;
+         return {};
+       }},
+      {"error_limit", [](Server& s, std::string_view v) { return parse_count(s.error_limit, "error_limit", v, 1000); }},
+      {"on_error",
+       [](Server& s, std::string_view v) -> Status {
+         auto action = health::parse_on_error(v);
+         if (!action) return tl::unexpected(action.error());
+         s.on_error = *action;
+         return {};
+       }},
       {"rise", [](Server& s, std::string_view v) { return parse_optional_count(s.rise, "rise", v); }},
       {"fall", [](Server& s, std::string_view v) { return parse_optional_count(s.fall, "fall", v); }},
       {"on_marked_down",
@@ -239,7 +254,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
         "unknown server option '{}' (expected weight=N, maxconn=N, maxqueue=N, backup, no_check, disabled, "
         "send_proxy=v1|v2, "
         "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
-        "fastinter=, downinter=, slowstart=, rise=, fall=, on_marked_down=, on_marked_up=, check_ssl, check_sni=, ssl, "
+        "fastinter=, downinter=, slowstart=, observe=, error_limit=, on_error=, rise=, fall=, on_marked_down=, "
+        "on_marked_up=, check_ssl, check_sni=, ssl, "
         "verify=, "
         "ca_file=, sni=, alpn=)",
         word);

@@ -68,4 +68,9 @@ common::Duration next_check_interval(const HealthCheck& state, const CheckInterv
   return state.consecutive_successes() > 0 ? intervals.fastinter : intervals.downinter;
 }
 
+void CheckScheduler::hurry(std::size_t server, common::TimePoint at) {
+  auto& next = next_.at(server);
+  if (next && *next > at) next = at;
+}
+
 }  // namespace proxyd::health

@@ -46,6 +46,10 @@ class CheckScheduler {
   // ... or <interval> later (next_check_interval: inter, fastinter, downinter).
   void completed(std::size_t server, common::TimePoint now, common::Duration interval);
 
+  // <server>'s next check no later than <at> (passive health's fastinter);
+  // nothing while its check runs.
+  void hurry(std::size_t server, common::TimePoint at);
+
   common::Duration interval() const { return interval_; }
 
  private:

@@ -43,6 +43,8 @@ std::string_view describe(CheckStatus status) {
       return "Layer7 invalid response";
     case CheckStatus::Layer7WrongStatus:
       return "Layer7 wrong status";
+    case CheckStatus::HealthAnalyze:
+      return "Health analyze";
   }
   return "?";
 }
@@ -56,6 +58,7 @@ bool is_success(CheckStatus status) {
     case CheckStatus::Layer7Timeout:
     case CheckStatus::Layer7InvalidResponse:
     case CheckStatus::Layer7WrongStatus:
+    case CheckStatus::HealthAnalyze:
     case CheckStatus::Layer4Timeout:
     case CheckStatus::Layer4ConnectionProblem:
     case CheckStatus::SocketError:
@@ -79,6 +82,18 @@ std::optional<HealthTransition> HealthCheck::record(const CheckResult& result, c
     if (state_ == ServerHealth::Up && failures_ >= fall_) return change_to(ServerHealth::Down, result, now);
   }
   return std::nullopt;
+}
+
+void HealthCheck::fail_all_but_one() {
+  if (state_ != ServerHealth::Up) return;
+  successes_ = 0;
+  failures_ = std::max(failures_, fall_ - 1);
+}
+
+std::optional<HealthTransition> HealthCheck::mark_down(const CheckResult& cause, common::TimePoint now) {
+  last_result_ = cause;
+  if (state_ != ServerHealth::Up) return std::nullopt;
+  return change_to(ServerHealth::Down, cause, now);
 }
 
 HealthTransition HealthCheck::change_to(ServerHealth next, const CheckResult& cause, common::TimePoint now) {

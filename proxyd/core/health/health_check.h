@@ -38,6 +38,7 @@ enum class CheckStatus {
   Layer7Timeout,            // L7TOUT: connected, no complete response in time
   Layer7InvalidResponse,    // L7RSP: not HTTP, truncated, or the body did not match
   Layer7WrongStatus,        // L7STS: an HTTP status outside check_expect
+  HealthAnalyze,            // HANA: error_limit errors in the server's real traffic (observe)
 };
 
 // HAProxy's description, used as the "reason" of log lines.
@@ -70,6 +71,10 @@ class HealthCheck {
   // Records one check result at <now>; returns the transition when the state
   // changes, nullopt otherwise.
   std::optional<HealthTransition> record(const CheckResult& result, common::TimePoint now);
+  // on_error=sudden_death: one failure short of DOWN while UP (no change of
+  // state); on_error=mark_down: DOWN at once (the transition, if UP).
+  void fail_all_but_one();
+  std::optional<HealthTransition> mark_down(const CheckResult& cause, common::TimePoint now);
 
   ServerHealth state() const { return state_; }
   bool is_up() const { return state_ == ServerHealth::Up; }

@@ -54,6 +54,8 @@ std::string_view check_status_code(health::CheckStatus status) {
       return "L7RSP";
     case health::CheckStatus::Layer7WrongStatus:
       return "L7STS";
+    case health::CheckStatus::HealthAnalyze:
+      return "HANA";
   }
   return "?";
 }
