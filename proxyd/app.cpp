@@ -22,6 +22,7 @@
 #include "proxyd/io/admin_client.h"
 #include "proxyd/io/admin_service.h"
 #include "proxyd/io/admin_socket.h"
+#include "proxyd/io/agent_checker.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/health_checker.h"
 #include "proxyd/io/init_addr.h"
@@ -151,6 +152,7 @@ class App {
     for (auto& w : workers_) w->join();
     resolver_.reset();
     checker_.reset();
+    agents_.reset();
     stats_.reset();
     admin_socket_.reset();
     admin_tcp_.clear();
@@ -191,6 +193,10 @@ class App {
           for (auto& w : workers_) w->post([live](io::Worker& self) { self.shut_down_sessions(live.get()); });
         });
     resolver_ = std::make_unique<io::ServerResolver>(loop_, *logger_, generation_, [this] { broadcast_slots_freed(); });
+    agents_ = std::make_unique<io::AgentChecker>(
+        loop_, *logger_, generation_,
+        [this](const stats::AdminCommand& command) { return admin_ ? admin_->execute(command, "agent") : ""; },
+        [this] { broadcast_slots_freed(); });
     if (auto saved = io::save_server_state(*generation_); !saved) {
       logger_->warning("server_state_file: {}", saved.error().describe());
     }
@@ -306,6 +312,7 @@ class App {
     for (const auto& [address, frontend] : current) removed += wanted.contains(address) ? 0u : 1u;
     resolver_.reset();
     checker_.reset();
+    agents_.reset();
     generation_ = next;
     start_control();
     admin_->set_generation(generation_);
@@ -337,6 +344,7 @@ class App {
       });
     }
     checker_.reset();
+    agents_.reset();
     drain_timer_.start(std::chrono::milliseconds(50), std::chrono::milliseconds(50));
     hard_stop_timer_.start(generation_->config.global.hard_stop_after);
   }
@@ -374,6 +382,7 @@ class App {
   common::io::EventLoop loop_;
   std::vector<std::unique_ptr<io::Worker>> workers_;
   std::unique_ptr<io::HealthChecker> checker_;
+  std::unique_ptr<io::AgentChecker> agents_;
   std::unique_ptr<io::ServerResolver> resolver_;
   std::unique_ptr<io::AdminService> admin_;
   std::unique_ptr<io::StatsServer> stats_;

@@ -104,7 +104,7 @@ std::optional<std::size_t> Connector::pick(const ServerShared* exclude, bool& an
   for (const auto& s : backend.servers) {
     const auto& live = *s->live;
     states.push_back(
-        {weight_of(*s), live.active.load(memory_order_relaxed), s->config.maxconn,
+        {weight_of(*s), live.active.load(memory_order_relaxed), live.maxconn.load(memory_order_relaxed),
          live.up.load(memory_order_relaxed) && s.get() != exclude,
          live.admin.load(memory_order_relaxed) == AdminState::Ready && live.resolved.load(memory_order_relaxed),
          s->config.backup});
@@ -185,7 +185,8 @@ void Connector::count_waiting() {
 bool Connector::take_slot(ServerShared& server) {
   auto& active = server.live->active;
   const auto previous = active.fetch_add(1, memory_order_relaxed);
-  if (server.config.maxconn != 0 && previous >= server.config.maxconn) {
+  const auto maxconn = server.live->maxconn.load(memory_order_relaxed);
+  if (maxconn != 0 && previous >= maxconn) {
     active.fetch_sub(1, memory_order_relaxed);  // another thread took the last slot
     return false;
   }

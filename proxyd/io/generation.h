@@ -85,6 +85,10 @@ struct ServerHistory {
   common::Duration downtime{0};  // DOWN periods that ended
   std::optional<common::TimePoint> down_since;
   stats::Histogram check_durations;
+  // What the checks say (the server's `up` is this and not agent_down), and
+  // whether its agent holds it DOWN (agent_checker.h).
+  bool checks_up = true;
+  bool agent_down = false;
 
   // The health checks took the server DOWN (<up> false) or back UP at <now>.
   void health_changed(bool up, common::TimePoint now);
@@ -97,6 +101,7 @@ struct ServerLive {
   ServerLive(const config::Server& c, std::size_t workers)
       : resolved(c.host.empty()),
         weight(c.weight),
+        maxconn(c.maxconn),
         counters(workers),
         address_(std::make_shared<const common::net::Endpoint>(c.address)) {
     if (c.disabled) admin = AdminState::Maint;
@@ -124,6 +129,7 @@ struct ServerLive {
   std::atomic<bool> up{true};
   std::atomic<AdminState> admin{AdminState::Ready};
   std::atomic<std::uint32_t> weight;
+  std::atomic<std::uint32_t> maxconn;  // the server line's, or what its agent said (maxconn:N)
   std::atomic<std::uint32_t> active{0};
   std::atomic<std::uint32_t> active_max{0};
   // Requests queued for this server in particular (a persistence cookie

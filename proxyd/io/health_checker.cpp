@@ -393,6 +393,9 @@ void HealthChecker::complete(BackendChecks& checks, std::size_t index, CheckResu
 void HealthChecker::apply_transition(BackendChecks& checks, const ServerShared& server,
                                      const health::HealthTransition& transition, common::TimePoint now) {
   const bool up = transition.to == health::ServerHealth::Up;
+  auto& history = server.live->history;
+  history.checks_up = up;
+  if (up && history.agent_down) return;  // the agent holds it DOWN: no change of `up`
   server.live->up.store(up, std::memory_order_relaxed);
   if (up) server.live->came_back(now, server.config.slowstart);
   if (!up) server.live->observed_errors.store(0, std::memory_order_relaxed);

@@ -51,8 +51,9 @@ std::optional<std::int64_t> LiveState::free_slots(std::string_view backend) cons
   std::int64_t free = 0;
   for (const auto& s : b->servers) {
     if (!usable(*s)) continue;
-    if (s->config.maxconn == 0) return -1;
-    free += std::max<std::int64_t>(0, std::int64_t{s->config.maxconn} - s->live->active.load(relaxed));
+    const auto maxconn = s->live->maxconn.load(relaxed);
+    if (maxconn == 0) return -1;
+    free += std::max<std::int64_t>(0, std::int64_t{maxconn} - s->live->active.load(relaxed));
   }
   return free;
 }

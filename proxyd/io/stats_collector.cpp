@@ -57,7 +57,7 @@ stats::ServerSnapshot server_snapshot(const BackendShared& backend, const Server
   s.configured_weight = server.config.weight;
   s.current_sessions = live.active.load(memory_order_relaxed);
   s.max_sessions = live.active_max.load(memory_order_relaxed);
-  s.session_limit = server.config.maxconn;
+  s.session_limit = live.maxconn.load(memory_order_relaxed);
   s.counters = server_counters(live);
   s.since_change = since(live.history.last_change, now);
   s.downtime = live.history.total_downtime(now);

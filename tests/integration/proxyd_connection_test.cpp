@@ -159,3 +159,36 @@ TEST_CASE("observe=layer7: 5xx responses in traffic mark a server DOWN; its chec
   for (int i = 0; i < 4; ++i) CHECK(client.get(fmt::format("http://{}/health", p.endpoint())).status == 200);
   CHECK(p.wait_for_log("Server www/a is UP, reason: Layer7 check passed", 5s));
 }
+
+TEST_CASE("agent_check: the agent's line sets DOWN/UP, weight, drain, ready and maxconn, logged", "[proxyd]") {
+  testing::TcpBackend a("a");
+  testing::TcpBackend b("b");
+  // A TcpBackend greets every connection with its name: as an agent, its
+  // name is the reply line.
+  auto agent = std::make_unique<testing::TcpBackend>("down#maintenance window");
+  const auto agent_port = agent->port();
+  testing::ProxydRunner p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp\ncheck_interval = 200ms\n"
+                  "server = a {} weight=4 agent_check agent_port={} agent_inter=150ms\nserver = b {}\n",
+                  a.endpoint(), agent_port, b.endpoint()));
+  CHECK(
+      p.wait_for_log("Server www/a is DOWN, reason: Agent reports down, info: \"maintenance window\". 1 active "
+                     "and 0 backup servers left.",
+                     5s));
+  for (int i = 0; i < 4; ++i) CHECK(testing::who_serves(p.endpoint()) == "b");
+  const auto say = [&](const std::string& line) {
+    agent.reset();
+    agent = std::make_unique<testing::TcpBackend>(line, fmt::format("127.0.0.1:{}", agent_port));
+  };
+  say("up,50%");
+  CHECK(p.wait_for_log("Server www/a is UP, reason: Agent reports up. 2 active and 0 backup servers online.", 5s));
+  CHECK(p.wait_for_log("Server www/a weight changed from 4 to 2 (agent)", 5s));
+  say("drain");
+  CHECK(p.wait_for_log("Server www/a enters drain state (agent)", 5s));
+  for (int i = 0; i < 4; ++i) CHECK(testing::who_serves(p.endpoint()) == "b");
+  say("ready maxconn:7");
+  CHECK(p.wait_for_log("Server www/a is READY (leaving DRAIN, agent)", 5s));
+  CHECK(p.wait_for_log("Server www/a maxconn changed from 0 to 7 (agent)", 5s));
+  CHECK(p.admin("get weight www/a") == "2 (initial 4)\n");
+}

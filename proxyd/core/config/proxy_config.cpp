@@ -388,6 +388,9 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
                                                       "backend '{}', and no no_check): they bring it back UP",
                                                       s.name, b.name));
       }
+      if (s.agent_check && !s.agent_port) {
+        diagnostics.error(doc.at(s.line), fmt::format("server '{}': agent_check needs agent_port=N", s.name));
+      }
       if (s.observe == health::ObserveMode::Layer7 && b.settings.mode != Mode::Http) {
         diagnostics.error(doc.at(s.line),
                           fmt::format("server '{}': observe=layer7 needs mode http (use layer4)", s.name));

@@ -235,6 +235,14 @@ struct Server {
   health::ObserveMode observe = health::ObserveMode::None;
   std::uint32_t error_limit = 10;
   health::OnError on_error = health::OnError::FailCheck;
+  // agent_check (health/agent_reply.h): agent_port=N (needed), agent_addr=IP,
+  // agent_inter=DURATION (default: the server's inter), agent_send=TEXT
+  // (\n, \r, \t, \\ unescaped).
+  bool agent_check = false;
+  std::optional<std::uint16_t> agent_port;
+  std::optional<common::net::IpAddress> agent_addr;
+  std::optional<Duration> agent_inter;
+  std::string agent_send;
   int line = 0;
 };
 

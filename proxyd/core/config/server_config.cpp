@@ -115,6 +115,48 @@ struct ValueOption {
 };
 
 // Health-check options (HAProxy's port, addr, inter ..., and our check_ spellings).
+// agent_send's escapes: \n, \r, \t and \\ (the line a server option can hold).
+std::string unescape_agent_send(std::string_view v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '\\' || i + 1 == v.size()) {
+      out += v[i];
+      continue;
+    }
+    const char c = v[++i];
+    out += c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+  }
+  return out;
+}
+
+// HAProxy's agent-port, agent-addr, agent-inter, agent-send.
+const std::vector<ValueOption>& agent_options() {
+  static const std::vector<ValueOption> kOptions{
+      {"agent_port",
+       [](Server& s, std::string_view v) -> Status {
+         auto port = cfg::parse_uint(v, 1, 65535);
+         if (!port) return fail("server option agent_port: expected 1 to 65535");
+         s.agent_port = static_cast<std::uint16_t>(*port);
+         return {};
+       }},
+      {"agent_addr",
+       [](Server& s, std::string_view v) -> Status {
+         auto ip = common::net::IpAddress::parse(v);
+         if (!ip) return fail("server option agent_addr: expected an IP address");
+         s.agent_addr = *ip;
+         return {};
+       }},
+      {"agent_inter",
+       [](Server& s, std::string_view v) { return parse_optional_duration(s.agent_inter, "agent_inter", v); }},
+      {"agent_send",
+       [](Server& s, std::string_view v) -> Status {
+         s.agent_send = unescape_agent_send(v);
+         return {};
+       }},
+  };
+  return kOptions;
+}
+
 const std::vector<ValueOption>& check_options() {
   static const std::vector<ValueOption> kOptions{
       {"check_port",
@@ -228,9 +270,14 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     for (const auto& o : check_options()) {
       if (o.name == option) return o.apply(server, arg);
     }
+    for (const auto& o : agent_options()) {
+      if (o.name == option) return o.apply(server, arg);
+    }
   }
   if (word == "backup") {
     server.backup = true;
+  } else if (word == "agent_check") {
+    server.agent_check = true;
   } else if (word == "no_check") {
     server.checked = false;
   } else if (word == "disabled") {
@@ -254,7 +301,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
         "unknown server option '{}' (expected weight=N, maxconn=N, maxqueue=N, backup, no_check, disabled, "
         "send_proxy=v1|v2, "
         "cookie=VALUE, resolvers=NAME, init_addr=, resolve_prefer=, resolve_net=, check_port=, check_addr=, inter=, "
-        "fastinter=, downinter=, slowstart=, observe=, error_limit=, on_error=, rise=, fall=, on_marked_down=, "
+        "fastinter=, downinter=, slowstart=, observe=, error_limit=, on_error=, agent_check, agent_port=, agent_addr=, "
+        "agent_inter=, agent_send=, rise=, fall=, on_marked_down=, "
         "on_marked_up=, check_ssl, check_sni=, ssl, "
         "verify=, "
         "ca_file=, sni=, alpn=)",

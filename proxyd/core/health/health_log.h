@@ -32,6 +32,13 @@ struct BackendSummary {
 std::string format_transition(std::string_view backend, std::string_view server, bool backup_server,
                               const HealthTransition& transition, const BackendSummary& summary);
 
+// An agent check's verdict (agent_reply.h) taking the server <to>:
+// "Server app/web1 is DOWN, reason: Agent reports down, info: "backup
+// running". 1 active and 0 backup servers left. ..."; <description> is the
+// text after '#' in the agent's line.
+std::string format_agent_transition(std::string_view backend, std::string_view server, bool backup_server,
+                                    ServerHealth to, std::string_view description, const BackendSummary& summary);
+
 // The alert HAProxy adds when the last server of <backend> goes down.
 std::string format_no_server_available(std::string_view backend);
 
