@@ -27,8 +27,9 @@ packages=(
   # comparison peers and capture for the integration tests (never linked)
   keepalived haproxy tcpdump
   # a real DNS server for the resolver tests (the binary only, no service),
-  # Redis for the scripted TCP checks (started by the tests themselves)
-  dnsmasq-base redis-server
+  # Redis and PostgreSQL for the scripted and ready-made TCP checks
+  # (started by the tests themselves; the packages' own services are not used)
+  dnsmasq-base redis-server postgresql-15
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "common/core/text.h"
 #include "proxyd/core/config/global_config.h"
 #include "proxyd/core/config/http_config.h"
+#include "proxyd/core/health/check_presets.h"
 #include "proxyd/core/log/log_format.h"
 
 namespace proxyd::config {
@@ -74,11 +75,15 @@ Status apply_check(ProxySettings& s, std::string_view v) {
     s.http_check = std::move(*check);
   } else if (words.size() == 1 && words[0] == "tcp-check") {
     s.check = CheckKind::TcpCheck;  // the steps are the tcp_check lines
-  } else if (auto preset = words.size() == 1 ? health::preset_tcp_check(words[0]) : std::nullopt) {
+  } else if (auto preset = health::preset_tcp_check(v); !preset) {
+    return tl::unexpected(preset.error());
+  } else if (*preset) {
     s.check = CheckKind::TcpCheck;
-    s.tcp_checks = std::move(*preset);
+    s.tcp_checks = std::move(**preset);
   } else {
-    return fail("expected none, tcp, http [METHOD PATH [HTTP/1.1 Host=NAME]], tcp-check, redis-check or smtpchk");
+    return fail(
+        "expected none, tcp, http [METHOD PATH [HTTP/1.1 Host=NAME]], tcp-check, redis-check, smtpchk, "
+        "pgsql-check user NAME, mysql-check [user NAME [post-41|pre-41]], ldap-check or ssl-hello-chk");
   }
   return {};
 }

@@ -142,20 +142,6 @@ common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value) {
   return fail("unknown tcp_check step '{}' (expected connect, send, send_binary or expect)", words[0]);
 }
 
-std::optional<std::vector<TcpCheckStep>> preset_tcp_check(std::string_view name) {
-  std::vector<std::string_view> lines;
-  if (name == "redis-check") {
-    lines = {"send PING\\r\\n", "expect string +PONG"};
-  } else if (name == "smtpchk") {
-    lines = {"expect rstring ^2[0-9][0-9]", "send HELO localhost\\r\\n", "expect rstring ^2[0-9][0-9]"};
-  } else {
-    return std::nullopt;
-  }
-  std::vector<TcpCheckStep> steps;
-  for (const auto line : lines) steps.push_back(*parse_tcp_check_step(line));
-  return steps;
-}
-
 TcpCheckRun::TcpCheckRun(std::span<const TcpCheckStep> steps) : steps_(steps) {
   if (!steps_.empty() && steps_.front().kind == Kind::Connect) {
     implicit_connect_ = false;

@@ -1,7 +1,6 @@
 // Scripted TCP checks (`check = tcp-check` with `tcp_check = …` lines,
 // HAProxy's `option tcp-check` and `tcp-check connect|send|expect`), and
-// the ready-made scripts HAProxy names (`check = redis-check`,
-// `check = smtpchk`). Pure: parsing the steps, and the run of a script as a
+// the ready-made scripts HAProxy names (check_presets.h). Pure: parsing the steps, and the run of a script as a
 // state machine the adapter feeds with what it read (io/health_checker).
 //
 //   tcp_check = connect [port N]                      (first step only)
@@ -43,9 +42,6 @@ struct TcpCheckStep {
 };
 
 common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value);
-
-// The script of a named ready-made check: "redis-check", "smtpchk".
-std::optional<std::vector<TcpCheckStep>> preset_tcp_check(std::string_view name);
 
 // One run of a script over one connection.
 class TcpCheckRun {

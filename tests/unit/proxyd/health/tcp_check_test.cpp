@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "proxyd/core/health/check_presets.h"
+
 using proxyd::health::CheckStatus;
 using proxyd::health::parse_tcp_check_step;
 using proxyd::health::TcpCheckRun;
@@ -90,12 +92,12 @@ TEST_CASE("tcp-check: success, timeouts, negation, binary and regex matches", "[
 }
 
 TEST_CASE("tcp-check: presets and bad steps", "[health][tcp-check]") {
-  const auto redis = proxyd::health::preset_tcp_check("redis-check");
+  const auto redis = *proxyd::health::preset_tcp_check("redis-check");
   REQUIRE(redis);
   REQUIRE(redis->size() == 2);
   CHECK((*redis)[0].data == "PING\r\n");
-  CHECK(proxyd::health::preset_tcp_check("smtpchk")->size() == 3);
-  CHECK_FALSE(proxyd::health::preset_tcp_check("mysql-check"));
+  CHECK((*proxyd::health::preset_tcp_check("smtpchk"))->size() == 3);
+  CHECK_FALSE(*proxyd::health::preset_tcp_check("nosuch-check"));
   const auto error = [](const char* line) { return parse_tcp_check_step(line).error().describe(); };
   CHECK(error("expect strin x").find("expect [!] string|rstring|binary|rbinary PATTERN") != std::string::npos);
   CHECK(error("send_binary 0g").find("not hexadecimal") != std::string::npos);
