@@ -29,6 +29,13 @@ struct DnsClient::Lookup {
   bool cancelled = false;
 };
 
+// One SRV lookup: the SRV query, then the targets' addresses.
+struct DnsClient::SrvLookup {
+  DnsClient* client = nullptr;
+  std::string name;
+  Callback done;
+};
+
 namespace {
 
 bool library_ready() {
@@ -118,6 +125,51 @@ void DnsClient::lookup(const std::string& name, Callback done) {
   arm_timer();
 }
 
+void DnsClient::lookup_srv(const std::string& name, Callback done) {
+  auto* lookup = new SrvLookup{this, name, std::move(done)};
+  ares_query(channel_, name.c_str(), ns_c_in, ns_t_srv, &DnsClient::on_srv_reply, lookup);
+  arm_timer();
+}
+
+void DnsClient::note_malformed(const std::string& name, const std::string& problem) {
+  ++malformed_;
+  malformed_log_.log(logger_, common::log::Level::Warning, name,
+                     fmt::format("resolvers {}: malformed answer for {} dropped: {}", name_, name, problem),
+                     loop_.now());
+}
+
+void DnsClient::on_srv_reply(void* arg, int status, int, unsigned char* message, int length) {
+  std::unique_ptr<SrvLookup> lookup(static_cast<SrvLookup*>(arg));
+  auto parsed = parse_srv_reply(status, {message, message == nullptr ? 0u : static_cast<std::size_t>(length)});
+  if (parsed.cancelled) return;
+  auto& client = *lookup->client;
+  if (parsed.malformed) client.note_malformed(lookup->name, parsed.problem);
+  if (parsed.outcome != dns::Outcome::Valid || parsed.targets.empty()) {
+    lookup->done(dns::Answer{parsed.outcome, {}});
+    return;
+  }
+  client.resolve_targets(lookup->name, std::move(parsed.targets), lookup->done);
+}
+
+// Each target's A and AAAA; the answer once the last one is in (a target
+// that does not resolve is left out).
+void DnsClient::resolve_targets(const std::string& name, std::vector<SrvTarget> targets, const Callback& done) {
+  struct Collect {
+    std::size_t pending = 0;
+    dns::Answer answer;
+    Callback done;
+  };
+  auto collect = std::make_shared<Collect>(Collect{targets.size(), {}, done});
+  for (const auto& target : targets) {
+    lookup(target.host, [collect, target, name](const dns::Answer& a) {
+      if (a.outcome == dns::Outcome::Valid) {
+        for (const auto& r : a.records) collect->answer.records.push_back({r.address, target.port, target.weight});
+      }
+      if (--collect->pending == 0) collect->done(collect->answer);
+    });
+  }
+}
+
 void DnsClient::on_reply(void* arg, int status, int, unsigned char* message, int length) {
   const auto* query = static_cast<const Lookup::Query*>(arg);
   auto* lookup = query->lookup;
@@ -126,13 +178,7 @@ void DnsClient::on_reply(void* arg, int status, int, unsigned char* message, int
   auto parsed = parse_reply(status, type, {message, message == nullptr ? 0u : static_cast<std::size_t>(length)});
   if (parsed.cancelled) lookup->cancelled = true;
   auto& client = *lookup->client;
-  if (parsed.malformed && !lookup->cancelled) {
-    ++client.malformed_;
-    client.malformed_log_.log(
-        client.logger_, common::log::Level::Warning, lookup->name,
-        fmt::format("resolvers {}: malformed answer for {} dropped: {}", client.name_, lookup->name, parsed.problem),
-        client.loop_.now());
-  }
+  if (parsed.malformed && !lookup->cancelled) client.note_malformed(lookup->name, parsed.problem);
   if (first) {
     lookup->first = std::move(parsed.answer);
     --lookup->pending;

@@ -18,6 +18,7 @@
 #include "common/io/event_loop.h"
 #include "proxyd/core/config/proxy_config.h"
 #include "proxyd/core/dns/resolution.h"
+#include "proxyd/io/dns_reply.h"
 
 namespace proxyd::io {
 
@@ -34,12 +35,19 @@ class DnsClient {
   // Asks for <name>'s addresses; <done> runs once, on the loop, unless the
   // client is destroyed first.
   void lookup(const std::string& name, Callback done);
+  // Asks for <name>'s SRV records, then each target's addresses: one
+  // answer whose records carry the targets' ports and weights.
+  void lookup_srv(const std::string& name, Callback done);
 
   std::uint64_t malformed_replies() const { return malformed_; }
   const std::string& name() const { return name_; }
 
  private:
   struct Lookup;
+  struct SrvLookup;
+  static void on_srv_reply(void* arg, int status, int timeouts, unsigned char* message, int length);
+  void resolve_targets(const std::string& name, std::vector<SrvTarget> targets, const Callback& done);
+  void note_malformed(const std::string& name, const std::string& problem);
   DnsClient(common::io::EventLoop& loop, common::log::Logger& logger, std::string name);
   static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable);
   static void on_reply(void* arg, int status, int timeouts, unsigned char* message, int length);

@@ -78,6 +78,47 @@ ParsedReply parse_reply(int status, QueryType type, std::span<const std::uint8_t
   return parse_addresses(type, message);
 }
 
+ParsedSrv parse_srv_reply(int status, std::span<const std::uint8_t> message) {
+  ParsedSrv out;
+  if (status != ARES_SUCCESS) {  // the status alone says it (no message to read)
+    const auto base = parse_reply(status, QueryType::A, {});
+    out.outcome = base.answer.outcome;
+    out.malformed = base.malformed;
+    out.problem = base.problem;
+    out.cancelled = base.cancelled;
+    return out;
+  }
+  ares_srv_reply* list = nullptr;
+  const int parsed = ares_parse_srv_reply(message.data(), static_cast<int>(message.size()), &list);
+  if (parsed == ARES_ENODATA) return out;
+  if (parsed != ARES_SUCCESS) {
+    out.outcome = dns::Outcome::Other;
+    out.malformed = true;
+    out.problem = fmt::format("unreadable SRV reply ({})", ares_strerror(parsed));
+    return out;
+  }
+  std::size_t count = 0;
+  for (const auto* r = list; r != nullptr; r = r->next) ++count;
+  if (count > kMaxRecords) {
+    ares_free_data(list);
+    out.outcome = dns::Outcome::Other;
+    out.malformed = true;
+    out.problem = fmt::format("more than {} SRV records", kMaxRecords);
+    return out;
+  }
+  std::optional<std::uint16_t> best;
+  for (const auto* r = list; r != nullptr; r = r->next) {
+    if (std::string_view(r->host) == "." || std::string_view(r->host).empty()) continue;
+    if (!best || r->priority < *best) best = r->priority;
+  }
+  for (const auto* r = list; r != nullptr; r = r->next) {
+    if (std::string_view(r->host) == "." || std::string_view(r->host).empty() || r->priority != best) continue;
+    out.targets.push_back({r->host, r->port, r->weight, r->priority});
+  }
+  ares_free_data(list);
+  return out;
+}
+
 dns::Answer merge_answers(const dns::Answer& a, const dns::Answer& b) {
   if (a.outcome != dns::Outcome::Valid && b.outcome != dns::Outcome::Valid) return a;
   dns::Answer merged;

@@ -22,8 +22,8 @@ struct Found {
 };
 
 // getaddrinfo's addresses of <host> (AF_UNSPEC: /etc/hosts, then DNS).
-Found libc_lookup(const std::string& host, const dns::Preferences& prefs,
-                  std::span<const common::net::IpAddress> taken) {
+Found libc_lookup(const std::string& host, const dns::Preferences& prefs, std::uint16_t port,
+                  std::span<const common::net::Endpoint> taken) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -41,17 +41,17 @@ Found libc_lookup(const std::string& host, const dns::Preferences& prefs,
     }
   }
   ::freeaddrinfo(list);
-  const auto chosen = dns::choose_address(records, prefs, std::nullopt, taken);
+  const auto chosen = dns::choose_address(records, prefs, std::nullopt, port, taken);
   if (!chosen) return {{}, "no address"};
   return {chosen->address, {}};
 }
 
 // The addresses other servers of <backend> already took for <host>.
-std::vector<common::net::IpAddress> taken_by_others(const BackendShared& backend, const ServerShared& self) {
-  std::vector<common::net::IpAddress> out;
+std::vector<common::net::Endpoint> taken_by_others(const BackendShared& backend, const ServerShared& self) {
+  std::vector<common::net::Endpoint> out;
   for (const auto& s : backend.servers) {
     if (s.get() == &self || s->config.host != self.config.host || !s->live->resolved.load()) continue;
-    out.push_back(s->live->address().address);
+    out.push_back(s->live->address());
   }
   return out;
 }
@@ -77,7 +77,7 @@ std::optional<std::string> init_one(const BackendShared& backend, ServerShared& 
       if (it != last.end() && it->second.host == c.host) address = it->second.address;
       if (!address) tried.push_back("last: not in the state file");
     } else {
-      auto found = libc_lookup(c.host, c.resolve, taken_by_others(backend, server));
+      auto found = libc_lookup(c.host, c.resolve, c.address.port, taken_by_others(backend, server));
       address = found.address;
       if (!address) tried.push_back("libc: " + found.problem);
     }

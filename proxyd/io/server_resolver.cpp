@@ -92,7 +92,12 @@ void ServerResolver::run_due() {
     if (!due || *due > now) continue;
     n->resolution.sent();
     Name* name = n.get();
-    n->client->lookup(n->host, [this, name](const dns::Answer& answer) { on_answer(*name, answer); });
+    auto done = [this, name](const dns::Answer& answer) { on_answer(*name, answer); };
+    if (n->host.starts_with('_')) {
+      n->client->lookup_srv(n->host, std::move(done));  // an SRV name: ports and weights too
+    } else {
+      n->client->lookup(n->host, std::move(done));
+    }
   }
   arm();
 }
@@ -102,11 +107,11 @@ void ServerResolver::on_answer(Name& name, const dns::Answer& answer) {
   name.resolution.answered(answer, now);
   bool changed = false;
   for (auto& entry : name.entries) {
-    std::vector<common::net::IpAddress> taken;
+    std::vector<common::net::Endpoint> taken;
     for (const auto& other : name.entries) {
       if (&other != &entry && other.backend == entry.backend && other.address.current() &&
           !other.address.unresolved()) {
-        taken.push_back(other.address.current()->address);
+        taken.push_back(*other.address.current());
       }
     }
     if (const auto event = entry.address.update(name.resolution, now, entry.server->config.resolve, taken)) {
@@ -137,6 +142,14 @@ void ServerResolver::apply(Entry& entry, const std::string& host, const dns::Add
   }
   live.set_address(*event.to);
   live.address_source = "DNS";
+  if (event.srv_weight != 0 || entry.server->config.is_srv()) {
+    // SRV: the record's weight is the server's (as set at runtime, not the line's).
+    const auto weight = dns::weight_of_srv(event.srv_weight);
+    const auto previous = live.weight.exchange(weight, std::memory_order_relaxed);
+    if (previous != weight) {
+      logger_.notice("Server {}/{} weight changed from {} to {} (SRV record)", backend, server, previous, weight);
+    }
+  }
   if (event.from && event.from->address != event.to->address) {
     logger_.notice("{}", dns::address_changed_line(backend, server, event));
   }

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -198,4 +199,32 @@ TEST_CASE("dns: a server_template follows the replicas DNS lists, 2 then 3, with
   CHECK(seen == std::set<std::string>{"a", "b", "c"});
   INFO(p.daemon->log());
   CHECK(p.daemon->log().find("Server app/web3 ('web.test') is UP/READY (resolves again).") != std::string::npos);
+}
+
+TEST_CASE("dns: an SRV name fills server_template slots with its ports and weights; lower priority only",
+          "[proxyd][dns]") {
+  if (dns_missing()) return;
+  HttpBackend a("a");
+  HttpBackend b("b");
+  HttpBackend c("c");  // only in a record of a worse priority: never used
+  DnsServer dns("127.0.0.1 node1.test\n", {fmt::format("_app._tcp.svc.test,node1.test,{},0,10", a.port()),
+                                           fmt::format("_app._tcp.svc.test,node1.test,{},0,30", b.port()),
+                                           fmt::format("_app._tcp.svc.test,node1.test,{},1,10", c.port())});
+  Proxy p;
+  p.start(dns, "[backend app]\nserver_template = srv 3 _app._tcp.svc.test resolvers=dns resolve_prefer=ipv4\n");
+  INFO(p.daemon->log() << p.admin("show servers state app") << p.admin("show resolvers"));
+  REQUIRE(testing::eventually(
+      [&] {
+        const auto state = p.admin("show servers state app");
+        return state.find(fmt::format(" {} ", a.port())) != std::string::npos &&
+               state.find(fmt::format(" {} ", b.port())) != std::string::npos;
+      },
+      5s));
+  std::map<std::string, int> served;
+  for (int i = 0; i < 40; ++i) ++served[p.served_by()];
+  INFO(p.daemon->log() << p.admin("show servers state app"));
+  CHECK(served["a"] == 10);  // weights 10 and 30: a quarter
+  CHECK(served["b"] == 30);
+  CHECK(served.count("c") == 0);
+  CHECK(p.daemon->log().find("weight changed from 1 to 30 (SRV record)") != std::string::npos);
 }

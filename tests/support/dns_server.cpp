@@ -27,14 +27,22 @@ bool DnsServer::available() {
   return std::system("command -v dnsmasq >/dev/null 2>&1") == 0;
 }
 
-DnsServer::DnsServer(const std::string& hosts) : port_(free_port()) {
+DnsServer::DnsServer(const std::string& hosts, const std::vector<std::string>& srv) : port_(free_port()) {
   const auto file = dir_.write("hosts", hosts);
-  daemon_ = std::make_unique<DaemonRunner>(
-      std::vector<std::string>{"dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--user=root",
-                               fmt::format("--port={}", port_), "--listen-address=127.0.0.1", "--bind-interfaces",
-                               "--no-resolv", "--no-hosts", "--addn-hosts=" + file, "--local=/test/",
-                               "--pid-file=" + dir_.file("pid")},
-      dir_.file("dnsmasq.log"));
+  std::vector<std::string> argv{"dnsmasq",
+                                "--no-daemon",
+                                "--conf-file=/dev/null",
+                                "--user=root",
+                                fmt::format("--port={}", port_),
+                                "--listen-address=127.0.0.1",
+                                "--bind-interfaces",
+                                "--no-resolv",
+                                "--no-hosts",
+                                "--addn-hosts=" + file,
+                                "--local=/test/",
+                                "--pid-file=" + dir_.file("pid")};
+  for (const auto& record : srv) argv.push_back("--srv-host=" + record);
+  daemon_ = std::make_unique<DaemonRunner>(argv, dir_.file("dnsmasq.log"));
   if (!daemon_->wait_for_log("read " + file, 10s)) throw std::runtime_error("dnsmasq did not start: " + daemon_->log());
   reads_ = 1;
 }

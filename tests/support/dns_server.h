@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/daemon_runner.h"
 
@@ -14,8 +15,10 @@ namespace testing {
 
 class DnsServer {
  public:
-  // <hosts>: "ADDRESS NAME" lines, as /etc/hosts.
-  explicit DnsServer(const std::string& hosts);
+  // <hosts>: "ADDRESS NAME" lines, as /etc/hosts. <srv>: SRV records as
+  // dnsmasq's srv-host takes them ("_app._tcp.svc.test,node.test,8080,0,10":
+  // name, target, port, priority, weight), fixed for the server's life.
+  explicit DnsServer(const std::string& hosts, const std::vector<std::string>& srv = {});
   std::uint16_t port() const { return port_; }
   std::string address() const;  // "127.0.0.1:PORT"
   // Replaces the records and waits until dnsmasq has read them.

@@ -387,7 +387,9 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
       if (!names.insert(s.name).second) {
         diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
       }
-      if (s.address.port == 0) diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+      if (s.address.port == 0 && !s.is_srv()) {
+        diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+      }
       if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
         diagnostics.error(doc.at(s.line), fmt::format("server '{}': observe needs health checks (a 'check' in "
                                                       "backend '{}', and no no_check): they bring it back UP",

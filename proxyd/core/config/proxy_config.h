@@ -195,8 +195,11 @@ struct InitAddr {
 
 struct Server {
   std::string name;
-  common::net::Endpoint address;                // the port, and the address unless <host> names it
-  std::string host;                             // HOST of `HOST:PORT` when it is a name, not an address
+  common::net::Endpoint address;  // the port, and the address unless <host> names it
+  std::string host;               // HOST of `HOST:PORT` when it is a name, not an address
+  // An SRV name (`_http._tcp.app.example`, no port): its records give each
+  // server its address, port and weight.
+  bool is_srv() const { return host.starts_with('_'); }
   std::string resolvers;                        // resolvers=NAME: <host> is resolved again while running
   std::vector<InitAddr> init_addr{InitAddr{}};  // init_addr=last,libc,none,IP (default libc)
   dns::Preferences resolve;                     // resolve_prefer=ipv4|ipv6, resolve_net=CIDR,...

@@ -40,6 +40,10 @@ Status parse_target(Server& server, std::string_view word) {
     return {};
   }
   const auto colon = word.rfind(':');
+  if (colon == std::string_view::npos && word.starts_with('_') && is_host_name(word)) {
+    server.host = std::string(word);  // an SRV name (_service._proto.name): its records give the ports
+    return {};
+  }
   if (colon == std::string_view::npos) return fail("'{}': expected ADDRESS:PORT or HOSTNAME:PORT", word);
   const auto host = word.substr(0, colon);
   const auto port = cfg::parse_uint(word.substr(colon + 1), 1, 65535);
@@ -345,6 +349,14 @@ Result<Server> parse_server(std::string_view value, std::string_view defaults) {
   }
   if (t.ssl) server.tls = std::move(t.tls);
   if (server.host.empty()) server.resolvers.clear();  // an address: nothing to resolve (HAProxy ignores it too)
+  if (server.is_srv()) {
+    if (server.resolvers.empty()) return fail("'{}' is an SRV name: it needs resolvers=NAME", server.host);
+    // The system resolver cannot answer SRV: start without an address
+    // (or the last one), as HAProxy's SRV servers do with init-addr none.
+    std::erase_if(server.init_addr, [](const InitAddr& m) { return m.kind == InitAddr::Kind::Libc; });
+    if (server.init_addr.empty())
+      server.init_addr = {InitAddr{InitAddr::Kind::Last, {}}, InitAddr{InitAddr::Kind::None, {}}};
+  }
   return server;
 }
 

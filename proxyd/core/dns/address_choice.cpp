@@ -6,24 +6,28 @@ namespace proxyd::dns {
 
 namespace {
 
-int score(const Record& r, const Preferences& prefs, std::span<const common::net::IpAddress> taken) {
+int score(const Record& r, const Preferences& prefs, std::uint16_t port, std::span<const common::net::Endpoint> taken) {
   int s = 0;
   if (r.address.family() == prefs.family) s += 4;
   if (std::any_of(prefs.networks.begin(), prefs.networks.end(), [&](const auto& n) { return n.contains(r.address); }))
     s += 2;
-  if (std::find(taken.begin(), taken.end(), r.address) == taken.end()) s += 1;
+  if (std::find(taken.begin(), taken.end(), target_of(r, port)) == taken.end()) s += 1;
   return s;
 }
 
 }  // namespace
 
+common::net::Endpoint target_of(const Record& record, std::uint16_t port) {
+  return {record.address, record.port != 0 ? record.port : port};
+}
+
 std::optional<Record> choose_address(std::span<const Record> records, const Preferences& prefs,
-                                     const std::optional<common::net::IpAddress>& current,
-                                     std::span<const common::net::IpAddress> taken) {
+                                     const std::optional<common::net::Endpoint>& current, std::uint16_t port,
+                                     std::span<const common::net::Endpoint> taken) {
   const Record* best = nullptr;
   int best_score = -1;
   for (const auto& r : records) {
-    const int s = score(r, prefs, taken);
+    const int s = score(r, prefs, port, taken);
     if (s > best_score) {
       best = &r;
       best_score = s;
@@ -33,7 +37,7 @@ std::optional<Record> choose_address(std::span<const Record> records, const Pref
   if (current) {
     for (const auto& r : records) {
       // Our own address is not "taken by another server".
-      if (r.address == *current && score(r, prefs, {}) >= best_score) return r;
+      if (target_of(r, port) == *current && score(r, prefs, port, {}) >= best_score) return r;
     }
   }
   return *best;

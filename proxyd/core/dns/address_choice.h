@@ -22,10 +22,16 @@ struct Preferences {
   friend bool operator==(const Preferences&, const Preferences&) = default;
 };
 
+// Where a record sends a server: its address, and its port (SRV) or else
+// the server line's <port>.
+common::net::Endpoint target_of(const Record& record, std::uint16_t port);
+
 // The record <current> should become; nullopt when <records> is empty.
-// <taken>: addresses other servers on the same name use now.
+// <taken>: where other servers on the same name go now (address and port:
+// SRV targets may share an address on several ports). <port>: the server
+// line's, for records that bring none.
 std::optional<Record> choose_address(std::span<const Record> records, const Preferences& prefs,
-                                     const std::optional<common::net::IpAddress>& current,
-                                     std::span<const common::net::IpAddress> taken = {});
+                                     const std::optional<common::net::Endpoint>& current, std::uint16_t port,
+                                     std::span<const common::net::Endpoint> taken = {});
 
 }  // namespace proxyd::dns

@@ -9,31 +9,35 @@ namespace proxyd::dns {
 
 std::optional<AddressEvent> ServerAddress::update(const Resolution& resolution, common::TimePoint now,
                                                   const Preferences& prefs,
-                                                  std::span<const common::net::IpAddress> taken) {
+                                                  std::span<const common::net::Endpoint> taken) {
   if (const auto failure = resolution.failed(now)) return lose(*failure);
   const auto records = resolution.records(now);
-  std::optional<common::net::IpAddress> current;
-  if (current_) current = current_->address;
-  const auto chosen = choose_address(records, prefs, current, taken);
+  const auto chosen = choose_address(records, prefs, current_, port_, taken);
   if (!chosen) return std::nullopt;  // no answer yet: nothing changes
-  if (exclusive_ && std::find(taken.begin(), taken.end(), chosen->address) != taken.end()) {
+  const auto next = target_of(*chosen, port_);
+  if (exclusive_ && std::find(taken.begin(), taken.end(), next) != taken.end()) {
     return lose(Outcome::Valid);  // every address is another slot's
   }
-  const common::net::Endpoint next{chosen->address, chosen->port != 0 ? chosen->port : port_};
   const bool was_out = unresolved();
   const auto from = current_;
+  const bool reweighted = chosen->weight != srv_weight_;
   lost_ = false;
   current_ = next;
-  if (was_out) return AddressEvent{AddressEvent::Kind::Recovered, from, next, Outcome::Valid};
-  if (from && *from == next) return std::nullopt;
-  return AddressEvent{AddressEvent::Kind::Changed, from, next, Outcome::Valid};
+  srv_weight_ = chosen->weight;
+  if (was_out) return AddressEvent{AddressEvent::Kind::Recovered, from, next, Outcome::Valid, srv_weight_};
+  if (from && *from == next && !reweighted) return std::nullopt;
+  return AddressEvent{AddressEvent::Kind::Changed, from, next, Outcome::Valid, srv_weight_};
+}
+
+std::uint32_t weight_of_srv(std::uint16_t srv_weight) {
+  return std::clamp<std::uint32_t>(srv_weight, 1, 256);
 }
 
 std::optional<AddressEvent> ServerAddress::lose(Outcome cause) {
   cause_ = cause;
   if (lost_ || !current_) return std::nullopt;  // already out (init_addr none, or an earlier loss)
   lost_ = true;
-  return AddressEvent{AddressEvent::Kind::Lost, current_, std::nullopt, cause};
+  return AddressEvent{AddressEvent::Kind::Lost, current_, std::nullopt, cause, 0};
 }
 
 std::string address_changed_line(std::string_view backend, std::string_view server, const AddressEvent& event) {

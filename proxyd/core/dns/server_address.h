@@ -27,7 +27,12 @@ struct AddressEvent {
   std::optional<common::net::Endpoint> from;
   std::optional<common::net::Endpoint> to;
   Outcome cause = Outcome::Valid;  // Lost: why
+  std::uint16_t srv_weight = 0;    // the SRV record's weight (0: none, an A/AAAA record)
 };
+
+// The server weight an SRV weight gives (0..65535 to 1..256): the weight
+// itself up to 256, and 0 ("no preference", RFC 2782) as 1.
+std::uint32_t weight_of_srv(std::uint16_t srv_weight);
 
 class ServerAddress {
  public:
@@ -42,7 +47,7 @@ class ServerAddress {
   // What <resolution> says at <now>; an event when the address or the
   // maintenance changes. <taken>: addresses of the other servers on the name.
   std::optional<AddressEvent> update(const Resolution& resolution, common::TimePoint now, const Preferences& prefs,
-                                     std::span<const common::net::IpAddress> taken = {});
+                                     std::span<const common::net::Endpoint> taken = {});
 
   const std::optional<common::net::Endpoint>& current() const { return current_; }
   // In maintenance for want of an address (HAProxy's RMAINT).
@@ -54,6 +59,7 @@ class ServerAddress {
   std::optional<AddressEvent> lose(Outcome cause);
 
   std::uint16_t port_;
+  std::uint16_t srv_weight_ = 0;
   bool exclusive_ = false;
   bool lost_ = false;
   Outcome cause_ = Outcome::Valid;

@@ -127,20 +127,24 @@ TEST_CASE("choose_address: family, networks, addresses taken, and the current on
   proxyd::dns::Preferences v4;
   v4.family = common::net::Family::V4;
   const std::vector<Record> mixed{rec("2001:db8::1"), rec("10.0.0.1"), rec("192.168.1.1")};
-  CHECK(choose_address(mixed, {}, std::nullopt)->address == *IpAddress::parse("2001:db8::1"));  // ipv6 by default
-  CHECK(choose_address(mixed, v4, std::nullopt)->address == *IpAddress::parse("10.0.0.1"));
+  CHECK(choose_address(mixed, {}, std::nullopt, 80)->address == *IpAddress::parse("2001:db8::1"));  // ipv6 by default
+  CHECK(choose_address(mixed, v4, std::nullopt, 80)->address == *IpAddress::parse("10.0.0.1"));
   auto net = v4;
   net.networks.push_back(*common::net::Cidr::parse("192.168.0.0/16"));
-  CHECK(choose_address(mixed, net, std::nullopt)->address == *IpAddress::parse("192.168.1.1"));
+  CHECK(choose_address(mixed, net, std::nullopt, 80)->address == *IpAddress::parse("192.168.1.1"));
   // A v6-only answer still gives an address when v4 is preferred.
-  CHECK(choose_address(std::vector<Record>{rec("2001:db8::2")}, v4, std::nullopt));
-  CHECK_FALSE(choose_address({}, v4, std::nullopt));
+  CHECK(choose_address(std::vector<Record>{rec("2001:db8::2")}, v4, std::nullopt, 80));
+  CHECK_FALSE(choose_address({}, v4, std::nullopt, 80));
   // The current address stays while listed, in any order.
   const std::vector<Record> three{rec("10.0.0.1"), rec("10.0.0.2"), rec("10.0.0.3")};
-  CHECK(choose_address(three, v4, IpAddress::parse("10.0.0.3"))->address == *IpAddress::parse("10.0.0.3"));
+  CHECK(choose_address(three, v4, Endpoint::parse("10.0.0.3:80"), 80)->address == *IpAddress::parse("10.0.0.3"));
   // Servers on the same name spread over its addresses.
-  const std::vector<IpAddress> taken{*IpAddress::parse("10.0.0.1"), *IpAddress::parse("10.0.0.2")};
-  CHECK(choose_address(three, v4, std::nullopt, taken)->address == *IpAddress::parse("10.0.0.3"));
+  const std::vector<Endpoint> taken{*Endpoint::parse("10.0.0.1:80"), *Endpoint::parse("10.0.0.2:80")};
+  CHECK(choose_address(three, v4, std::nullopt, 80, taken)->address == *IpAddress::parse("10.0.0.3"));
+  // SRV: one address on two ports is two places to go.
+  const std::vector<Record> ports{rec("10.0.0.1", 8001), rec("10.0.0.1", 8002)};
+  const std::vector<Endpoint> first{*Endpoint::parse("10.0.0.1:8001")};
+  CHECK(choose_address(ports, v4, std::nullopt, 0, first)->port == 8002);
 }
 
 TEST_CASE("ServerAddress: changes, maintenance and recovery, with HAProxy's lines", "[dns]") {
@@ -205,9 +209,9 @@ TEST_CASE("server_template slots take one address each and keep it while listed"
   const auto pass = [&](common::TimePoint now) {
     int events = 0;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      std::vector<IpAddress> taken;
+      std::vector<Endpoint> taken;
       for (std::size_t j = 0; j < slots.size(); ++j) {
-        if (j != i && slots[j].current() && !slots[j].unresolved()) taken.push_back(slots[j].current()->address);
+        if (j != i && slots[j].current() && !slots[j].unresolved()) taken.push_back(*slots[j].current());
       }
       events += slots[i].update(r, now, v4, taken) ? 1 : 0;
     }
@@ -235,4 +239,23 @@ TEST_CASE("server_template slots take one address each and keep it while listed"
   CHECK(slots[0].unresolved());
   CHECK(slots[0].lost_cause() == Outcome::Valid);  // "No IP for server"
   CHECK(slots[2].unresolved());
+}
+
+TEST_CASE("ServerAddress: an SRV record's weight is an event even when the address stays", "[dns]") {
+  Resolution r({}, t0);
+  proxyd::dns::ServerAddress a(std::nullopt, 0);
+  r.sent();
+  r.answered(valid({Record{*IpAddress::parse("10.0.0.7"), 9000, 10}}), t0);
+  auto e = a.update(r, t0, {});
+  REQUIRE(e);
+  CHECK(e->srv_weight == 10);
+  r.sent();
+  r.answered(valid({Record{*IpAddress::parse("10.0.0.7"), 9000, 50}}), t0 + 1s);
+  e = a.update(r, t0 + 1s, {});
+  REQUIRE(e);
+  CHECK(e->kind == proxyd::dns::AddressEvent::Kind::Changed);
+  CHECK(e->srv_weight == 50);
+  CHECK(proxyd::dns::weight_of_srv(0) == 1);
+  CHECK(proxyd::dns::weight_of_srv(30) == 30);
+  CHECK(proxyd::dns::weight_of_srv(5000) == 256);
 }
