@@ -13,6 +13,7 @@
 #include "proxyd/core/balance/source_hash.h"
 #include "proxyd/core/proxy_protocol/proxy_encoder.h"
 #include "proxyd/io/session_base.h"
+#include "proxyd/io/socket_options.h"
 #include "proxyd/io/worker.h"
 
 namespace proxyd::io {
@@ -218,8 +219,8 @@ void Connector::connect() {
   // hold small segments back (HAProxy disables it too).
   const int on = 1;
   ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  if (target_.backend->config.settings.server_tcp_keepalive)
-    ::setsockopt(fd_.get(), SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  const auto& settings = target_.backend->config.settings;
+  if (settings.server_tcp_keepalive) enable_tcp_keepalive(fd_.get(), settings.server_tcpka);
   if (::connect(fd_.get(), address.get(), address.length) != 0 && errno != EINPROGRESS) {
     failed({TerminationCause::ServerAbort, SessionPhase::Connect});
     return;

@@ -13,6 +13,7 @@
 #include "proxyd/core/balance/balancer_factory.h"
 #include "proxyd/io/http_session.h"
 #include "proxyd/io/session.h"
+#include "proxyd/io/socket_options.h"
 
 namespace proxyd::io {
 
@@ -79,10 +80,8 @@ void Listener::on_readable() {
                             worker_.loop().now());
       return;  // EMFILE and friends: the next readiness event retries
     }
-    if (frontend_->config.settings.client_tcp_keepalive) {
-      const int on = 1;
-      ::setsockopt(client.get(), SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-    }
+    const auto& settings = frontend_->config.settings;
+    if (settings.client_tcp_keepalive) enable_tcp_keepalive(client.get(), settings.client_tcpka);
     common::io::SocketAddress local;
     local.length = sizeof local.storage;
     ::getsockname(client.get(), local.get(), &local.length);

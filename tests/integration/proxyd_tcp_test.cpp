@@ -484,7 +484,8 @@ std::string sockets(const std::string& filter) {
 
 }  // namespace
 
-TEST_CASE("tcpka: keep-alive probes on the client and server sockets; a port range binds each port", "[proxyd]") {
+TEST_CASE("tcpka: keep-alive probes on the client and server sockets, idle times tuned; a port range binds each port",
+          "[proxyd]") {
   TcpBackend a("a");
   Proxy p;
   // Two consecutive free ports for the range.
@@ -499,8 +500,10 @@ TEST_CASE("tcpka: keep-alive probes on the client and server sockets; a port ran
     if (::bind(probe.get(), reinterpret_cast<sockaddr*>(&next), sizeof next) == 0) first = candidate;
   }
   REQUIRE(first != 0);
-  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{}-{}\ntcpka = true\nserver = a {}\n", first, first + 1,
-                      a.endpoint()));
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{}-{}\ntcpka = true\nclitcpka_idle = 77s\n"
+                  "srvtcpka_idle = 55s\nsrvtcpka_cnt = 4\nserver = a {}\n",
+                  first, first + 1, a.endpoint()));
   auto one = TcpClient::connect(fmt::format("127.0.0.1:{}", first));
   auto two = TcpClient::connect(fmt::format("127.0.0.1:{}", first + 1));
   REQUIRE(one);
@@ -510,8 +513,9 @@ TEST_CASE("tcpka: keep-alive probes on the client and server sockets; a port ran
   const auto client_side = sockets(fmt::format("sport = :{}", first));
   const auto server_side = sockets(fmt::format("dport = :{}", a.port()));
   INFO(client_side << server_side);
-  CHECK(client_side.find("timer:(keepalive") != std::string::npos);
-  CHECK(server_side.find("timer:(keepalive") != std::string::npos);
+  // The first probe waits the idle time set: ss shows what is left of it.
+  CHECK(client_side.find("timer:(keepalive,1min1") != std::string::npos);
+  CHECK(server_side.find("timer:(keepalive,5") != std::string::npos);
 }
 
 TEST_CASE("tcp-check: redis-check and a Redis role script against a real redis-server, HAProxy's reasons",

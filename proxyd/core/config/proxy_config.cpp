@@ -142,6 +142,24 @@ Result<std::uint32_t> parse_header_size(std::string_view v) {
   return static_cast<std::uint32_t>(*size);
 }
 
+// Keep-alive tunables: a probe count 1..255, times in whole seconds (the
+// kernel's unit) from 1 s to 32767 s.
+Status set_count(std::optional<std::uint32_t>& out, std::string_view v) {
+  auto n = cfg::parse_uint(v, 1, 255);
+  if (!n) return fail("expected a probe count from 1 to 255");
+  out = static_cast<std::uint32_t>(*n);
+  return {};
+}
+
+Status set_seconds(std::optional<Duration>& out, std::string_view v) {
+  auto d = cfg::parse_duration(v);
+  if (!d || d->count() < 1000 || d->count() > 32'767'000 || d->count() % 1000 != 0) {
+    return fail("expected whole seconds from 1s to 32767s (the kernel counts keep-alive times in seconds)");
+  }
+  out = *d;
+  return {};
+}
+
 // Proxy keys, shared by [defaults], [frontend], [backend] and [listen]. The
 // defaults here are those of a [defaults] section absent from the file.
 cfg::KeyTable<ProxySettings> proxy_keys() {
@@ -186,6 +204,14 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
                      }),
       cfg::field("clitcpka", &S::client_tcp_keepalive, cfg::parse_bool),
       cfg::field("srvtcpka", &S::server_tcp_keepalive, cfg::parse_bool),
+      cfg::custom<S>("clitcpka_cnt", [](S& s, std::string_view v) { return set_count(s.client_tcpka.count, v); }),
+      cfg::custom<S>("clitcpka_idle", [](S& s, std::string_view v) { return set_seconds(s.client_tcpka.idle, v); }),
+      cfg::custom<S>("clitcpka_intvl",
+                     [](S& s, std::string_view v) { return set_seconds(s.client_tcpka.interval, v); }),
+      cfg::custom<S>("srvtcpka_cnt", [](S& s, std::string_view v) { return set_count(s.server_tcpka.count, v); }),
+      cfg::custom<S>("srvtcpka_idle", [](S& s, std::string_view v) { return set_seconds(s.server_tcpka.idle, v); }),
+      cfg::custom<S>("srvtcpka_intvl",
+                     [](S& s, std::string_view v) { return set_seconds(s.server_tcpka.interval, v); }),
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 1000), "2"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 1000), "3"),
       cfg::field("check_expect", &S::check_expect, parse_check_expect, "status 200-399"),

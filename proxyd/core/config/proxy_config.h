@@ -93,6 +93,14 @@ struct ErrorFile {
 };
 
 // Keys valid in [defaults], [frontend], [backend] and [listen].
+// HAProxy's clitcpka-cnt/-idle/-intvl (and srvtcpka-): the keep-alive
+// probes' count, the idle time before the first, the time between them.
+struct KeepaliveTuning {
+  std::optional<std::uint32_t> count;
+  std::optional<Duration> idle;
+  std::optional<Duration> interval;
+};
+
 struct ProxySettings {
   Mode mode = Mode::Tcp;
   Duration timeout_connect{0};
@@ -124,6 +132,8 @@ struct ProxySettings {
   std::optional<Duration> check_timeout;  // absent: check_interval (timeout_check is another name)
   bool client_tcp_keepalive = false;      // clitcpka (tcpka: both): SO_KEEPALIVE on client connections
   bool server_tcp_keepalive = false;      // srvtcpka: on server connections
+  KeepaliveTuning client_tcpka;           // clitcpka_cnt, clitcpka_idle, clitcpka_intvl (unset: the kernel's)
+  KeepaliveTuning server_tcpka;           // srvtcpka_cnt, srvtcpka_idle, srvtcpka_intvl
   std::uint32_t rise = 0;
   std::uint32_t fall = 0;
 
