@@ -162,19 +162,29 @@ void HealthChecker::run_due(BackendChecks& checks) {
 
 void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
   auto& probe = *checks.probes[index];
+  const auto& settings = checks.backend.config.settings;
+  probe.script.reset();
+  std::uint16_t port = 0;
+  if (settings.check == config::CheckKind::TcpCheck) {
+    probe.script.emplace(settings.tcp_checks);
+    port = probe.script->connect_port();  // tcp_check = connect port N
+  }
+  probe.started = loop_.now();
+  probe.timeout.start(settings.check_timeout.value_or(settings.check_interval));
+  connect_probe(checks, index, port);
+}
+
+// A connection for the check (again, for a tcp_check connect in mid-script)
+// to the server, or check_addr/check_port, or <port> when not 0.
+void HealthChecker::connect_probe(BackendChecks& checks, std::size_t index, std::uint16_t port) {
+  auto& probe = *checks.probes[index];
   const auto& server = *checks.servers[index];
-  // port= and addr= (HAProxy's check port / addr): the check goes there.
   auto target = server.live->address();
   if (server.config.check_addr) target.address = *server.config.check_addr;
   if (server.config.check_port) target.port = *server.config.check_port;
-  const auto& settings = checks.backend.config.settings;
-  probe.script.reset();
-  if (settings.check == config::CheckKind::TcpCheck) {
-    probe.script.emplace(settings.tcp_checks);
-    if (const auto port = probe.script->connect_port(); port != 0) target.port = port;  // tcp_check = connect port N
-  }
+  if (port != 0) target.port = port;
   const auto address = common::io::to_socket_address(target);
-  probe.started = loop_.now();
+  probe.stream.reset();
   probe.fd.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!probe.fd) {
     complete(checks, index, {CheckStatus::SocketError, std::strerror(errno), {}});
@@ -185,7 +195,6 @@ void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
     return;
   }
   probe.phase = Probe::Phase::Connecting;
-  probe.timeout.start(settings.check_timeout.value_or(settings.check_interval));
   probe.watcher.start(probe.fd.get(), EV_WRITE);
 }
 
@@ -246,7 +255,7 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
   if (probe.script) {
     probe.stream = make_plain_stream(probe.fd.get());
     probe.response.clear();
-    run_script(checks, index, probe.script->start());
+    run_script(checks, index, probe.script->started() ? probe.script->connected() : probe.script->start());
     return;
   }
   if (settings.check != config::CheckKind::Http) {
@@ -320,6 +329,10 @@ void HealthChecker::run_script(BackendChecks& checks, std::size_t index, health:
     case Kind::Receive:
       probe.phase = Probe::Phase::Receiving;
       receive_script(checks, index);
+      return;
+    case Kind::Connect:
+      probe.watcher.stop();
+      connect_probe(checks, index, action.port);
       return;
     case Kind::Done:
       complete(checks, index, std::move(action.result));

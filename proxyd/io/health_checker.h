@@ -39,6 +39,7 @@ class HealthChecker {
   void arm(BackendChecks& checks);
   void run_due(BackendChecks& checks);
   void start_probe(BackendChecks& checks, std::size_t index);
+  void connect_probe(BackendChecks& checks, std::size_t index, std::uint16_t port);
   void on_ready(BackendChecks& checks, std::size_t index);
   void on_timeout(BackendChecks& checks, std::size_t index);
   void on_connected(BackendChecks& checks, std::size_t index);

@@ -151,3 +151,21 @@ TEST_CASE("mysql-check, ldap-check and ssl-hello-chk take servers DOWN and keep 
     CHECK(p.log().find(fmt::format("Server {}/good is DOWN", section)) == std::string::npos);
   }
 }
+
+TEST_CASE("tcp-check: a connect in mid-script checks a second port in the same check", "[proxyd][health]") {
+  testing::TcpBackend service("alpha");
+  auto admin = std::make_unique<testing::TcpBackend>("beta");
+  const auto admin_address = admin->endpoint();
+  testing::ProxydRunner p;
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp-check\ncheck_interval = 150ms\n"
+                  "rise = 1\nfall = 1\ntcp_check = expect string alpha\ntcp_check = connect port {}\n"
+                  "tcp_check = expect string beta\nserver = s {}\n",
+                  admin->port(), service.endpoint()));
+  std::this_thread::sleep_for(500ms);
+  CHECK(p.log().find("Server www/s is DOWN") == std::string::npos);
+  admin.reset();  // the admin port closes: the second connection fails
+  CHECK(p.wait_for_log("Server www/s is DOWN, reason: Layer4 connection problem", 5s));
+  admin = std::make_unique<testing::TcpBackend>("beta", admin_address);
+  CHECK(p.wait_for_log("Server www/s is UP", 5s));
+}

@@ -254,11 +254,6 @@ void check_tcp_check_lines(const cfg::IniDocument& doc, const cfg::IniSection& s
   if (steps.empty()) {
     diagnostics.error(doc.at(s.line), fmt::format("{}: check = tcp-check needs tcp_check = … lines", s.title()));
   }
-  for (std::size_t i = 1; i < steps.size(); ++i) {
-    if (steps[i].kind == health::TcpCheckStep::Kind::Connect) {
-      diagnostics.error(doc.at(steps[i].line), "tcp_check = connect: only the first step may connect");
-    }
-  }
 }
 
 // The section's ACLs from its `acl` lines (each checked when read).

@@ -164,6 +164,12 @@ TcpCheckRun::Action TcpCheckRun::fail(CheckStatus status, std::string info) cons
 }
 
 TcpCheckRun::Action TcpCheckRun::start() {
+  started_ = true;
+  return advance();
+}
+
+TcpCheckRun::Action TcpCheckRun::connected() {
+  ++next_;
   return advance();
 }
 
@@ -174,7 +180,12 @@ TcpCheckRun::Action TcpCheckRun::advance() {
     return done;
   }
   const auto& step = steps_[next_];
-  if (step.kind == Kind::Connect) return fail(CheckStatus::SocketError, "only the first tcp_check step may connect");
+  if (step.kind == Kind::Connect) {
+    Action connect;
+    connect.kind = Action::Kind::Connect;
+    connect.port = step.port;
+    return connect;
+  }
   if (step.kind == Kind::Send) {
     buffer_.clear();
     Action send;

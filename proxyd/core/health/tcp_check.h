@@ -3,13 +3,15 @@
 // the ready-made scripts HAProxy names (check_presets.h). Pure: parsing the steps, and the run of a script as a
 // state machine the adapter feeds with what it read (io/health_checker).
 //
-//   tcp_check = connect [port N]                      (first step only)
+//   tcp_check = connect [port N]                      (a new connection)
 //   tcp_check = send TEXT                             (\r \n \t \\ and \xHH escapes)
 //   tcp_check = send_binary HEX
 //   tcp_check = expect [!] string|rstring|binary|rbinary PATTERN
 //
 // Without a leading connect, the check connects to the server (or its
-// check_port) first, as HAProxy. Each expect reads until its pattern is
+// check_port) first, as HAProxy. A connect later in the script closes the
+// connection and opens a new one (to port N, or the server's): one check
+// can look at a service and its admin port in turn. Each expect reads until its pattern is
 // found (or, negated, until the server closes or the check times out); the
 // bytes read so far are dropped before the next send. Results use
 // HAProxy's words: "TCPCHK did not match content 'X' at step N".
@@ -47,10 +49,11 @@ common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value);
 class TcpCheckRun {
  public:
   struct Action {
-    enum class Kind { Send, Receive, Done };
+    enum class Kind { Send, Receive, Connect, Done };
     Kind kind = Kind::Done;
-    std::string bytes;   // Send
-    CheckResult result;  // Done
+    std::string bytes;       // Send
+    std::uint16_t port = 0;  // Connect: 0 = the server's (or check_port)
+    CheckResult result;      // Done
   };
 
   explicit TcpCheckRun(std::span<const TcpCheckStep> steps);
@@ -59,6 +62,10 @@ class TcpCheckRun {
   std::uint16_t connect_port() const;
   // After the connection: what to do first.
   Action start();
+  // A Connect action's connection is up.
+  Action connected();
+  // Whether start() was called (a later connection is a Connect action's).
+  bool started() const { return started_; }
   // The bytes asked for were sent.
   Action sent();
   // While receiving: <bytes> arrived (<closed>: the server closed, or the
@@ -73,6 +80,7 @@ class TcpCheckRun {
   std::span<const TcpCheckStep> steps_;
   std::size_t next_ = 0;
   bool implicit_connect_ = true;
+  bool started_ = false;
   std::string buffer_;
 };
 

@@ -107,3 +107,20 @@ TEST_CASE("tcp-check: presets and bad steps", "[health][tcp-check]") {
   CHECK(error("send a\\q").find("unknown escape") != std::string::npos);
   CHECK(error("recv").find("unknown tcp_check step 'recv'") != std::string::npos);
 }
+
+TEST_CASE("tcp-check: a connect in mid-script asks for a new connection, then goes on", "[health][tcp-check]") {
+  const auto steps = script({"expect string alpha", "connect port 8081", "send STATUS\\r\\n", "expect string beta"});
+  TcpCheckRun run(steps);
+  CHECK(run.connect_port() == 0);  // the first connection is the implicit one
+  CHECK_FALSE(run.started());
+  CHECK(run.start().kind == Kind::Receive);
+  CHECK(run.started());
+  const auto connect = run.received("alpha\n", false);
+  REQUIRE(connect.kind == Kind::Connect);
+  CHECK(connect.port == 8081);
+  const auto send = run.connected();
+  REQUIRE(send.kind == Kind::Send);
+  CHECK(send.bytes == "STATUS\r\n");
+  CHECK(run.sent().kind == Kind::Receive);
+  CHECK(run.received("beta\n", false).result.status == CheckStatus::Layer7Ok);
+}
