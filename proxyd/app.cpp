@@ -188,15 +188,15 @@ class App {
 
   // The control thread's per-generation parts: health checks and DNS.
   void start_control() {
-    checker_ =
-        std::make_unique<io::HealthChecker>(loop_, *logger_, generation_, [this](std::shared_ptr<io::ServerLive> live) {
-          for (auto& w : workers_) w->post([live](io::Worker& self) { self.shut_down_sessions(live.get()); });
-        });
+    const auto shut_down = [this](std::shared_ptr<io::ServerLive> live) {
+      for (auto& w : workers_) w->post([live](io::Worker& self) { self.shut_down_sessions(live.get()); });
+    };
+    checker_ = std::make_unique<io::HealthChecker>(loop_, *logger_, generation_, shut_down);
     resolver_ = std::make_unique<io::ServerResolver>(loop_, *logger_, generation_, [this] { broadcast_slots_freed(); });
     agents_ = std::make_unique<io::AgentChecker>(
         loop_, *logger_, generation_,
         [this](const stats::AdminCommand& command) { return admin_ ? admin_->execute(command, "agent") : ""; },
-        [this] { broadcast_slots_freed(); });
+        [this] { broadcast_slots_freed(); }, shut_down);
     if (auto saved = io::save_server_state(*generation_); !saved) {
       logger_->warning("server_state_file: {}", saved.error().describe());
     }

@@ -43,12 +43,13 @@ struct AgentChecker::Agent {
 };
 
 AgentChecker::AgentChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation,
-                           Execute execute, std::function<void()> servers_changed)
+                           Execute execute, std::function<void()> servers_changed, ShutDownSessions shut_down_sessions)
     : loop_(loop),
       logger_(logger),
       generation_(std::move(generation)),
       execute_(std::move(execute)),
       servers_changed_(std::move(servers_changed)),
+      shut_down_sessions_(std::move(shut_down_sessions)),
       wakeup_(loop, [this] { run_due(); }) {
   std::vector<common::Duration> intervals;
   for (const auto& backend : generation_->backends) {
@@ -167,12 +168,8 @@ void AgentChecker::apply_operational(Agent& agent, bool up, const std::string& d
   auto& history = live.history;
   if (history.agent_down == !up) return;
   history.agent_down = !up;
-  const bool serving_before = live.up.load(std::memory_order_relaxed);
   const bool serving_now = up && history.checks_up;
-  if (serving_before == serving_now) return;
-  live.up.store(serving_now, std::memory_order_relaxed);
-  const auto now = loop_.now();
-  history.health_changed(serving_now, now);
+  if (!live.set_serving_health(serving_now, loop_.now(), agent.server.config.slowstart)) return;
   const auto [active, backup] = agent.backend.in_service();
   logger_.log(
       serving_now ? Level::Notice : Level::Warning,
@@ -182,6 +179,9 @@ void AgentChecker::apply_operational(Agent& agent, bool up, const std::string& d
           {static_cast<std::uint32_t>(active), static_cast<std::uint32_t>(backup),
            live.active.load(std::memory_order_relaxed), 0, agent.backend.queued.load(std::memory_order_relaxed)}));
   if (serving_now && servers_changed_) servers_changed_();
+  if (!serving_now && agent.server.config.on_marked_down_shutdown && shut_down_sessions_) {
+    shut_down_sessions_(agent.server.live);
+  }
 }
 
 }  // namespace proxyd::io

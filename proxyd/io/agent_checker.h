@@ -25,8 +25,10 @@ class AgentChecker {
  public:
   // Runs an admin command as the runtime API would (its answer, "" when done).
   using Execute = std::function<std::string(const stats::AdminCommand&)>;
+  // Ends the sessions on a server (on_marked_down=shutdown_sessions), on every worker.
+  using ShutDownSessions = std::function<void(std::shared_ptr<ServerLive>)>;
   AgentChecker(common::io::EventLoop& loop, common::log::Logger& logger, GenerationPtr generation, Execute execute,
-               std::function<void()> servers_changed);
+               std::function<void()> servers_changed, ShutDownSessions shut_down_sessions = {});
   ~AgentChecker();
   AgentChecker(const AgentChecker&) = delete;
   AgentChecker& operator=(const AgentChecker&) = delete;
@@ -47,6 +49,7 @@ class AgentChecker {
   GenerationPtr generation_;
   Execute execute_;
   std::function<void()> servers_changed_;
+  ShutDownSessions shut_down_sessions_;
   std::vector<std::unique_ptr<Agent>> agents_;
   std::unique_ptr<health::CheckScheduler> scheduler_;
   common::io::TimerWatcher wakeup_;

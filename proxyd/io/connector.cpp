@@ -75,6 +75,7 @@ void Connector::leave_queue() {
 }
 
 void Connector::finish(std::optional<log::TerminationState> failure) {
+  if (phase_ == Phase::Queued) leave_queue();  // e.g. no server left in service while queued
   phase_ = Phase::Idle;
   watcher_.stop();
   timer_.stop();

@@ -7,14 +7,12 @@
 namespace proxyd::io {
 
 void ErrorReports::post(Report report) {
-  std::function<void()> wake;
-  {
-    std::lock_guard lock(mutex_);
-    if (!wake_) return;
-    reports_.push_back(std::move(report));
-    wake = wake_;
-  }
-  wake();
+  // Woken under the lock: set_wake({}) (the checker going away) waits for a
+  // post in progress, so no wake reaches a destroyed watcher.
+  std::lock_guard lock(mutex_);
+  if (!wake_) return;
+  reports_.push_back(std::move(report));
+  wake_();
 }
 
 void ErrorReports::set_wake(std::function<void()> wake) {

@@ -67,6 +67,14 @@ void load_pattern_files(const std::string& source, sample::Library& library, std
 
 }  // namespace
 
+bool ServerLive::set_serving_health(bool serving, common::TimePoint now, common::Duration slowstart) {
+  if (up.exchange(serving, std::memory_order_relaxed) == serving) return false;
+  if (serving) came_back(now, slowstart);
+  if (!serving) observed_errors.store(0, std::memory_order_relaxed);
+  history.health_changed(serving, now);
+  return true;
+}
+
 void ServerHistory::health_changed(bool up, common::TimePoint now) {
   last_change = now;
   if (!up) {

@@ -140,6 +140,10 @@ struct ServerLive {
   std::atomic<std::int64_t> back_since_ns{0};
   // observe: consecutive errors seen in traffic, all workers together.
   std::atomic<std::uint32_t> observed_errors{0};
+  // The health part of `up` (checks and agent together) becomes <up> at
+  // <now>: the history, the slowstart ramp and the passive-health count
+  // follow. False when nothing changed. Control thread.
+  bool set_serving_health(bool up, common::TimePoint now, common::Duration slowstart);
   // Back in the rotation at <now>: a server with slowstart ramps up.
   void came_back(common::TimePoint now, common::Duration slowstart) {
     if (slowstart.count() > 0)

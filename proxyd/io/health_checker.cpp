@@ -408,11 +408,8 @@ void HealthChecker::apply_transition(BackendChecks& checks, const ServerShared& 
   const bool up = transition.to == health::ServerHealth::Up;
   auto& history = server.live->history;
   history.checks_up = up;
-  if (up && history.agent_down) return;  // the agent holds it DOWN: no change of `up`
-  server.live->up.store(up, std::memory_order_relaxed);
-  if (up) server.live->came_back(now, server.config.slowstart);
-  if (!up) server.live->observed_errors.store(0, std::memory_order_relaxed);
-  server.live->history.health_changed(up, now);
+  // The agent may hold the server DOWN already: only a change of `up` acts.
+  if (!server.live->set_serving_health(up && !history.agent_down, now, server.config.slowstart)) return;
   log_transition(checks, server, transition);
   end_sessions_on(checks, server, !up);
 }

@@ -30,7 +30,7 @@ std::optional<AddressEvent> ServerAddress::update(const Resolution& resolution, 
 }
 
 std::uint32_t weight_of_srv(std::uint16_t srv_weight) {
-  return std::clamp<std::uint32_t>(srv_weight, 1, 256);
+  return std::uint32_t{srv_weight} / 256 + 1;
 }
 
 std::optional<AddressEvent> ServerAddress::lose(Outcome cause) {

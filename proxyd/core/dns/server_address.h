@@ -30,8 +30,8 @@ struct AddressEvent {
   std::uint16_t srv_weight = 0;    // the SRV record's weight (0: none, an A/AAAA record)
 };
 
-// The server weight an SRV weight gives (0..65535 to 1..256): the weight
-// itself up to 256, and 0 ("no preference", RFC 2782) as 1.
+// The server weight an SRV weight gives (0..65535 to 1..256), HAProxy's
+// mapping: srv_weight / 256 + 1.
 std::uint32_t weight_of_srv(std::uint16_t srv_weight);
 
 class ServerAddress {

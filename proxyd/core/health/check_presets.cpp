@@ -51,8 +51,9 @@ Steps pgsql(std::string_view user) {
   append_be32(packet, static_cast<std::uint32_t>(body.size() + 4));
   packet += body;
   Steps steps{send_bytes(std::move(packet))};
-  // 'R' (52), length 8 to 12, an authentication request code HAProxy accepts.
-  steps.push_back(*parse_tcp_check_step("expect rbinary ^52000000(08|0A|0C)000000(00|02|03|04|05|06|07|09|0A)"));
+  // 'R' (52), any length (SASL lists its mechanisms), an authentication
+  // request code: ok, password, md5, SCM, GSS, SSPI, SASL ...
+  steps.push_back(*parse_tcp_check_step("expect rbinary ^52[0-9A-F]{8}000000(00|02|03|04|05|06|07|09|0A)"));
   return steps;
 }
 
@@ -80,6 +81,7 @@ Steps mysql(std::string_view user, bool post41) {
   packet += payload;
   steps.push_back(send_bytes(std::move(packet)));
   steps.push_back(*parse_tcp_check_step("expect rbinary ^[0-9A-F]{6}0200"));
+  steps.push_back(send_bytes(std::string("\x01\x00\x00\x00\x01", 5)));  // COM_QUIT: a clean goodbye
   return steps;
 }
 
@@ -87,7 +89,11 @@ Steps mysql(std::string_view user, bool post41) {
 // resultCode success (0).
 Steps ldap() {
   Steps steps{send_bytes(std::string("\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00", 14))};
-  steps.push_back(*parse_tcp_check_step("expect rbinary ^30[0-9A-F]{2}020101610[0-9A-F]0A0100"));
+  // BER lengths short (< 0x80) or long (0x81..0x84 and 1 to 4 bytes: Active
+  // Directory's form), message 1, BindResponse (61), resultCode 0.
+  steps.push_back(
+      *parse_tcp_check_step("expect rbinary ^30([0-7][0-9A-F]|8[1-4]([0-9A-F]{2}){1,4})020101"
+                            "61([0-7][0-9A-F]|8[1-4]([0-9A-F]{2}){1,4})0A0100"));
   return steps;
 }
 

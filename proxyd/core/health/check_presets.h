@@ -8,7 +8,8 @@
 //   mysql-check [user NAME [post-41|pre-41]]
 //                               the server's v10 greeting; with a user, a
 //                               client authentication packet (no password;
-//                               4.1 format unless pre-41) and its OK packet
+//                               4.1 format unless pre-41), its OK packet,
+//                               then COM_QUIT
 //   ldap-check                  an anonymous LDAPv3 bind, a success result
 //   ssl-hello-chk               a TLS ClientHello; a TLS record back
 //                               (handshake or alert) proves a TLS stack

@@ -37,7 +37,9 @@ bool observes(ObserveMode mode, Observation observation) {
     case ObserveMode::Layer4:
       return observation == Observation::Layer4Ok || observation == Observation::Layer4Error;
     case ObserveMode::Layer7:
-      return true;
+      // A connection that opens says nothing of the responses (HAProxy
+      // ignores it in layer7 mode): only a correct response clears the run.
+      return observation != Observation::Layer4Ok;
   }
   return false;
 }

@@ -43,7 +43,8 @@ enum class Observation {
 // HAProxy's words for <observation> ("Wrong http response", ...).
 std::string_view describe(Observation observation);
 bool is_error(Observation observation);
-// Whether <mode> judges <observation> (layer4: connections only).
+// Whether <mode> judges <observation> (layer4: connections only; layer7:
+// failed connections and responses, not successful connects).
 bool observes(ObserveMode mode, Observation observation);
 // The observation of a server's response status.
 Observation observe_status(int status);

@@ -203,7 +203,8 @@ TEST_CASE("layer-7 value errors carry their line", "[config]") {
       {"check = http GET health", "check path"},
       {"check = http GET / HTTP/2", "unknown check option"},
       {"check = ping",
-       "expected none, tcp, http [METHOD PATH [HTTP/1.1 Host=NAME]], tcp-check, redis-check or smtpchk"},
+       "expected none, tcp, http [METHOD PATH [HTTP/1.1 Host=NAME]], tcp-check, redis-check, smtpchk, "
+       "pgsql-check user NAME, mysql-check [user NAME [post-41|pre-41]], ldap-check or ssl-hello-chk"},
       {"check_expect = status 600", "within 100-599"},
       {"check_expect = status 399-200", "within 100-599"},
       {"check_expect = regex ok", "expected status"},

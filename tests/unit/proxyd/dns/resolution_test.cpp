@@ -255,7 +255,9 @@ TEST_CASE("ServerAddress: an SRV record's weight is an event even when the addre
   REQUIRE(e);
   CHECK(e->kind == proxyd::dns::AddressEvent::Kind::Changed);
   CHECK(e->srv_weight == 50);
+  // HAProxy's mapping: srv_weight / 256 + 1.
   CHECK(proxyd::dns::weight_of_srv(0) == 1);
-  CHECK(proxyd::dns::weight_of_srv(30) == 30);
-  CHECK(proxyd::dns::weight_of_srv(5000) == 256);
+  CHECK(proxyd::dns::weight_of_srv(255) == 1);
+  CHECK(proxyd::dns::weight_of_srv(768) == 4);
+  CHECK(proxyd::dns::weight_of_srv(65535) == 256);
 }

@@ -50,6 +50,8 @@ TEST_CASE("pgsql-check sends a v3 StartupMessage and takes any authentication re
   CHECK(sent == std::string("\0\0\0\x16\0\x03\0\0user\0haproxy\0\0", 22));
   const std::string md5("R\0\0\0\x0c\0\0\0\x05salt", 13);
   CHECK(run(steps, "", md5).status == CheckStatus::Layer7Ok);
+  const std::string sasl("R\0\0\0\x17\0\0\0\x0aSCRAM-SHA-256\0\0", 24);  // PostgreSQL 14+'s default
+  CHECK(run(steps, "", sasl).status == CheckStatus::Layer7Ok);
   const std::string error("E\0\0\0\x20SFATAL\0C28000\0Mrole does not exist\0\0", 38);
   CHECK_FALSE(is_success(run(steps, "", error).status));
   CHECK_FALSE(preset_tcp_check("pgsql-check"));
@@ -64,10 +66,12 @@ TEST_CASE("mysql-check reads the v10 greeting, logs in without a password, wants
   std::string sent;
   const std::string ok("\x07\0\0\x02\0\0\0\x02\0\0\0", 11);
   CHECK(run(preset("mysql-check user haproxy"), greeting, ok, &sent).status == CheckStatus::Layer7Ok);
-  // 3-byte length, sequence 1, 4.1 flags (PROTOCOL_41 | SECURE_CONNECTION), the user, an empty auth response.
-  REQUIRE(sent.size() == 4 + 32 + 8 + 1);
+  // 3-byte length, sequence 1, 4.1 flags (PROTOCOL_41 | SECURE_CONNECTION), the user, an empty auth
+  // response; then COM_QUIT.
+  REQUIRE(sent.size() == 4 + 32 + 8 + 1 + 5);
   CHECK(sent.substr(0, 8) == std::string("\x29\0\0\x01\x00\x82\0\0", 8));
   CHECK(sent.substr(36, 9) == std::string("haproxy\0\0", 9));
+  CHECK(sent.substr(45) == std::string("\x01\0\0\0\x01", 5));
   const std::string denied("\x17\0\0\x02\xff\x15\x04#28000Access denied", 27);
   CHECK_FALSE(is_success(run(preset("mysql-check user haproxy"), greeting, denied).status));
   std::string old;
@@ -83,6 +87,9 @@ TEST_CASE("ldap-check binds anonymously and wants resultCode success", "[proxyd]
   const std::string success("\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00", 14);
   CHECK(run(steps, "", success, &sent).status == CheckStatus::Layer7Ok);
   CHECK(sent == std::string("\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00", 14));
+  // Active Directory's long-form BER lengths.
+  const std::string long_form("\x30\x84\0\0\0\x10\x02\x01\x01\x61\x84\0\0\0\x07\x0a\x01\x00\x04\x00\x04\x00", 22);
+  CHECK(run(steps, "", long_form).status == CheckStatus::Layer7Ok);
   const std::string refused("\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x31\x04\x00\x04\x00", 14);  // invalidCredentials
   CHECK_FALSE(is_success(run(steps, "", refused).status));
 }

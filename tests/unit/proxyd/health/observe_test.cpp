@@ -27,6 +27,8 @@ TEST_CASE("observe=layer4 judges connections only; layer7 judges everything", "[
   CHECK_FALSE(observes(ObserveMode::Layer4, Observation::HttpWrongStatus));
   CHECK(observes(ObserveMode::Layer7, Observation::HttpWrongStatus));
   CHECK(observes(ObserveMode::Layer7, Observation::Layer4Error));
+  CHECK_FALSE(observes(ObserveMode::Layer7, Observation::Layer4Ok));  // a connect clears no run of 5xx
+  CHECK(observes(ObserveMode::Layer4, Observation::Layer4Ok));
   CHECK_FALSE(observes(ObserveMode::None, Observation::Layer4Error));
   CHECK(is_error(Observation::HttpReadTimeout));
   CHECK_FALSE(is_error(Observation::HttpOk));
