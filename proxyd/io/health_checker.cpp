@@ -42,6 +42,7 @@ struct HealthChecker::Probe {
   std::string request;                        // HTTP checks: the bytes still to send (tcp-check: of its send step)
   std::string response;                       // HTTP checks: what the server answered so far
   std::optional<health::TcpCheckRun> script;  // check = tcp-check, redis-check, smtpchk
+  bool script_tls = false;                    // the script's current connection is `connect ... ssl`
   common::io::IoWatcher watcher;
   common::io::TimerWatcher timeout;
 };
@@ -168,6 +169,7 @@ void HealthChecker::start_probe(BackendChecks& checks, std::size_t index) {
   if (settings.check == config::CheckKind::TcpCheck) {
     probe.script.emplace(settings.tcp_checks);
     port = probe.script->connect_port();  // tcp_check = connect port N
+    probe.script_tls = probe.script->connect_ssl();
   }
   probe.started = loop_.now();
   probe.timeout.start(settings.check_timeout.value_or(settings.check_interval));
@@ -252,10 +254,20 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
     return;
   }
   const auto& settings = checks.backend.config.settings;
+  const auto* server = checks.servers[index];
   if (probe.script) {
-    probe.stream = make_plain_stream(probe.fd.get());
     probe.response.clear();
-    run_script(checks, index, probe.script->started() ? probe.script->connected() : probe.script->start());
+    if (!probe.script_tls) {
+      probe.stream = make_plain_stream(probe.fd.get());
+      continue_script(checks, index);
+      return;
+    }
+    // connect ... ssl: the server's check_ssl settings, else its ssl ones
+    // (the configuration requires one of them).
+    const auto& tls = server->check_tls ? server->check_tls : server->tls;
+    probe.stream = std::unique_ptr<Stream>(tls->connect(probe.fd.get()));
+    probe.phase = Probe::Phase::Handshaking;
+    handshake(checks, index);
     return;
   }
   if (settings.check != config::CheckKind::Http) {
@@ -267,7 +279,6 @@ void HealthChecker::on_connected(BackendChecks& checks, std::size_t index) {
   // An `ssl` server is checked over TLS, as its traffic goes (not when the
   // check goes to a port of its own: Patroni's REST API beside PostgreSQL).
   // check_ssl: over TLS with its own settings, whatever the traffic does.
-  const auto* server = checks.servers[index];
   const auto& tls = server->check_tls ? server->check_tls : server->config.check_port ? nullptr : server->tls;
   probe.stream = tls ? std::unique_ptr<Stream>(tls->connect(probe.fd.get())) : make_plain_stream(probe.fd.get());
   probe.phase = Probe::Phase::Handshaking;
@@ -290,8 +301,18 @@ void HealthChecker::handshake(BackendChecks& checks, std::size_t index) {
     complete(checks, index, {CheckStatus::Layer6InvalidResponse, "SSL handshake failure", {}});
     return;
   }
+  if (probe.script) {
+    continue_script(checks, index);
+    return;
+  }
   probe.phase = Probe::Phase::Sending;
   send_request(checks, index);
+}
+
+// A script's connection is up (plain, or TLS once its handshake is done).
+void HealthChecker::continue_script(BackendChecks& checks, std::size_t index) {
+  auto& script = *checks.probes[index]->script;
+  run_script(checks, index, script.started() ? script.connected() : script.start());
 }
 
 void HealthChecker::send_request(BackendChecks& checks, std::size_t index) {
@@ -332,6 +353,7 @@ void HealthChecker::run_script(BackendChecks& checks, std::size_t index, health:
       return;
     case Kind::Connect:
       probe.watcher.stop();
+      probe.script_tls = action.ssl;
       connect_probe(checks, index, action.port);
       return;
     case Kind::Done:

@@ -48,6 +48,7 @@ class HealthChecker {
   void send_request(BackendChecks& checks, std::size_t index);
   void receive_response(BackendChecks& checks, std::size_t index);
   void complete(BackendChecks& checks, std::size_t index, health::CheckResult result);
+  void continue_script(BackendChecks& checks, std::size_t index);
   void run_script(BackendChecks& checks, std::size_t index, health::TcpCheckRun::Action action);
   void receive_script(BackendChecks& checks, std::size_t index);
   void apply_transition(BackendChecks& checks, const ServerShared& server, const health::HealthTransition& transition,

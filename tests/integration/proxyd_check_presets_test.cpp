@@ -169,3 +169,31 @@ TEST_CASE("tcp-check: a connect in mid-script checks a second port in the same c
   admin = std::make_unique<testing::TcpBackend>("beta", admin_address);
   CHECK(p.wait_for_log("Server www/s is UP", 5s));
 }
+
+TEST_CASE("tcp-check: connect ssl speaks TLS to the server (openssl s_server); a plain server fails the handshake",
+          "[proxyd][health]") {
+  testing::TempDir tls_dir;
+  REQUIRE(std::system(fmt::format("cd {} && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+                                  "-nodes -days 2 -subj /CN=tls.test -keyout k.pem -out c.pem >/dev/null 2>&1",
+                                  tls_dir.path())
+                          .c_str()) == 0);
+  const auto tls_port = testing::free_port();
+  // -rev: each line sent comes back reversed, over TLS.
+  testing::DaemonRunner server({"openssl", "s_server", "-accept", fmt::format("127.0.0.1:{}", tls_port), "-cert",
+                                tls_dir.file("c.pem"), "-key", tls_dir.file("k.pem"), "-rev", "-quiet"},
+                               tls_dir.file("s_server.log"));
+  REQUIRE(testing::eventually([&] { return testing::TcpClient::connect(fmt::format("127.0.0.1:{}", tls_port)); },
+                              5s));
+  testing::TcpBackend plain("plain");
+  testing::ProxydRunner p;
+  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp-check\ncheck_interval = 200ms\n"
+                      "rise = 1\nfall = 1\ntcp_check = connect ssl\ntcp_check = send olleh\\n\n"
+                      "tcp_check = expect string hello\nserver = tls 127.0.0.1:{} check_ssl verify=none\n"
+                      "server = plain {} check_ssl verify=none\n",
+                      tls_port, plain.endpoint()));
+  CHECK(p.wait_for_log("Server www/plain is DOWN, reason: Layer6 invalid response, info: \"SSL handshake failure\"",
+                       5s));
+  std::this_thread::sleep_for(600ms);
+  INFO(p.log() << server.log());
+  CHECK(p.log().find("Server www/tls is DOWN") == std::string::npos);
+}

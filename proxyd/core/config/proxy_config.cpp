@@ -403,27 +403,7 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
     }
   }
   for (const auto& b : config.backends) {
-    std::set<std::string> names;
-    for (const auto& s : b.servers) {
-      if (!names.insert(s.name).second) {
-        diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
-      }
-      if (s.address.port == 0 && !s.is_srv()) {
-        diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
-      }
-      if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
-        diagnostics.error(doc.at(s.line), fmt::format("server '{}': observe needs health checks (a 'check' in "
-                                                      "backend '{}', and no no_check): they bring it back UP",
-                                                      s.name, b.name));
-      }
-      if (s.agent_check && !s.agent_port) {
-        diagnostics.error(doc.at(s.line), fmt::format("server '{}': agent_check needs agent_port=N", s.name));
-      }
-      if (s.observe == health::ObserveMode::Layer7 && b.settings.mode != Mode::Http) {
-        diagnostics.error(doc.at(s.line),
-                          fmt::format("server '{}': observe=layer7 needs mode http (use layer4)", s.name));
-      }
-    }
+    validate_servers(doc, b, diagnostics);
     if (b.settings.rise == 0 || b.settings.fall == 0) {
       diagnostics.error(doc.at(b.line), fmt::format("backend '{}': rise and fall must be at least 1", b.name));
     }

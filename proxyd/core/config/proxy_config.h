@@ -250,7 +250,7 @@ struct Server {
   health::OnError on_error = health::OnError::FailCheck;
   // agent_check (health/agent_reply.h): agent_port=N (needed), agent_addr=IP,
   // agent_inter=DURATION (default: the server's inter), agent_send=TEXT
-  // (\n, \r, \t, \\ unescaped).
+  // (tcp_check's escapes: \r \n \t \\ \xHH).
   bool agent_check = false;
   std::optional<std::uint16_t> agent_port;
   std::optional<common::net::IpAddress> agent_addr;
@@ -376,6 +376,10 @@ common::Result<Server> parse_server(std::string_view value, std::string_view def
 inline constexpr std::uint64_t kMaxTemplateSlots = 1024;
 common::Result<std::vector<Server>> parse_server_template(std::string_view value, std::string_view defaults = {});
 common::Result<Bind> parse_bind(std::string_view value);
+// A backend's servers against each other and the backend (names, ports,
+// what observe, agent_check and tcp_check's TLS need); errors at the lines.
+void validate_servers(const common::config::IniDocument& doc, const Backend& backend,
+                      common::config::Diagnostics& diagnostics);
 // A bind line, ADDRESS:FIRST-LAST giving one bind per port (at most kMaxPortRange).
 inline constexpr std::uint64_t kMaxPortRange = 1024;
 common::Result<std::vector<Bind>> parse_binds(std::string_view value);

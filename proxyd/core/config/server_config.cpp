@@ -3,8 +3,10 @@
 // init_addr, and again while running with resolvers=NAME).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <set>
 
 #include "common/core/text.h"
 #include "proxyd/core/config/http_config.h"
@@ -118,21 +120,6 @@ struct ValueOption {
   std::function<Status(Server&, std::string_view)> apply;
 };
 
-// Health-check options (HAProxy's port, addr, inter ..., and our check_ spellings).
-// agent_send's escapes: \n, \r, \t and \\ (the line a server option can hold).
-std::string unescape_agent_send(std::string_view v) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] != '\\' || i + 1 == v.size()) {
-      out += v[i];
-      continue;
-    }
-    const char c = v[++i];
-    out += c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
-  }
-  return out;
-}
-
 // HAProxy's agent-port, agent-addr, agent-inter, agent-send.
 const std::vector<ValueOption>& agent_options() {
   static const std::vector<ValueOption> kOptions{
@@ -154,13 +141,16 @@ const std::vector<ValueOption>& agent_options() {
        [](Server& s, std::string_view v) { return parse_optional_duration(s.agent_inter, "agent_inter", v); }},
       {"agent_send",
        [](Server& s, std::string_view v) -> Status {
-         s.agent_send = unescape_agent_send(v);
+         auto text = health::unescape_check_text(v);  // the escapes of tcp_check = send
+         if (!text) return fail("server option agent_send: {}", text.error().message);
+         s.agent_send = std::move(*text);
          return {};
        }},
   };
   return kOptions;
 }
 
+// Health-check options (HAProxy's port, addr, inter ..., and our check_ spellings).
 const std::vector<ValueOption>& check_options() {
   static const std::vector<ValueOption> kOptions{
       {"check_port",
@@ -387,6 +377,38 @@ Result<std::vector<Server>> parse_server_template(std::string_view value, std::s
     servers.push_back(std::move(*server));
   }
   return servers;
+}
+
+void validate_servers(const cfg::IniDocument& doc, const Backend& b, cfg::Diagnostics& diagnostics) {
+  std::set<std::string> names;
+  for (const auto& s : b.servers) {
+    if (!names.insert(s.name).second) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
+    }
+    if (s.address.port == 0 && !s.is_srv()) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+    }
+    if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}': observe needs health checks (a 'check' in "
+                                                    "backend '{}', and no no_check): they bring it back UP",
+                                                    s.name, b.name));
+    }
+    const auto& steps = b.settings.tcp_checks;
+    const bool tls_step = b.settings.check == CheckKind::TcpCheck &&
+                          std::any_of(steps.begin(), steps.end(), [](const auto& step) { return step.ssl; });
+    if (tls_step && s.checked && !s.check_tls && !s.tls) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}': tcp_check = connect ... ssl needs check_ssl (or "
+                                                    "ssl) on the server: its TLS settings",
+                                                    s.name));
+    }
+    if (s.agent_check && !s.agent_port) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}': agent_check needs agent_port=N", s.name));
+    }
+    if (s.observe == health::ObserveMode::Layer7 && b.settings.mode != Mode::Http) {
+      diagnostics.error(doc.at(s.line),
+                        fmt::format("server '{}': observe=layer7 needs mode http (use layer4)", s.name));
+    }
+  }
 }
 
 }  // namespace proxyd::config

@@ -25,8 +25,9 @@ int hex_digit(char c) {
   return -1;
 }
 
-// \r \n \t \\ \xHH, as HAProxy's configuration reads them.
-common::Result<std::string> unescape(std::string_view text) {
+}  // namespace
+
+common::Result<std::string> unescape_check_text(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\\' || i + 1 == text.size()) {
@@ -51,6 +52,8 @@ common::Result<std::string> unescape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 common::Result<std::string> from_hex(std::string_view hex) {
   if (hex.empty() || hex.size() % 2 != 0) return fail("expected an even number of hex digits");
@@ -98,7 +101,7 @@ common::Result<TcpCheckStep> parse_expect(std::string_view value, std::span<cons
   step.match = found->second;
   step.text = std::string(after_words(value, at + 1));
   if (step.match == Match::String) {
-    auto text = unescape(step.text);
+    auto text = unescape_check_text(step.text);
     if (!text) return tl::unexpected(text.error());
     step.data = std::move(*text);
   } else if (step.match == Match::Binary) {
@@ -121,19 +124,25 @@ common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value) {
   if (words[0] == "connect") {
     TcpCheckStep step;
     step.kind = Kind::Connect;
-    if (words.size() == 1) return step;
-    if (words.size() != 3 || words[1] != "port")
-      return fail("connect [port N] (other connect options are not supported)");
-    const auto port = common::config::parse_uint(words[2], 1, 65535);
-    if (!port) return fail("connect [port N] (other connect options are not supported)");
-    step.port = static_cast<std::uint16_t>(*port);
+    constexpr auto kUsage = "connect [port N] [ssl] (other connect options are not supported)";
+    for (std::size_t i = 1; i < words.size(); ++i) {
+      if (words[i] == "ssl" && !step.ssl) {
+        step.ssl = true;
+      } else if (words[i] == "port" && i + 1 < words.size() && step.port == 0) {
+        const auto port = common::config::parse_uint(words[++i], 1, 65535);
+        if (!port) return fail("{}", kUsage);
+        step.port = static_cast<std::uint16_t>(*port);
+      } else {
+        return fail("{}", kUsage);
+      }
+    }
     return step;
   }
   if (words[0] == "send" || words[0] == "send_binary") {
     TcpCheckStep step;
     step.text = std::string(after_words(value, 1));
     if (step.text.empty()) return fail("{} needs the data to send", words[0]);
-    auto data = words[0] == "send" ? unescape(step.text) : from_hex(step.text);
+    auto data = words[0] == "send" ? unescape_check_text(step.text) : from_hex(step.text);
     if (!data) return tl::unexpected(data.error());
     step.data = std::move(*data);
     return step;
@@ -151,6 +160,10 @@ TcpCheckRun::TcpCheckRun(std::span<const TcpCheckStep> steps) : steps_(steps) {
 
 std::uint16_t TcpCheckRun::connect_port() const {
   return implicit_connect_ ? 0 : steps_.front().port;
+}
+
+bool TcpCheckRun::connect_ssl() const {
+  return !implicit_connect_ && steps_.front().ssl;
 }
 
 int TcpCheckRun::step_number() const {
@@ -184,6 +197,7 @@ TcpCheckRun::Action TcpCheckRun::advance() {
     Action connect;
     connect.kind = Action::Kind::Connect;
     connect.port = step.port;
+    connect.ssl = step.ssl;
     return connect;
   }
   if (step.kind == Kind::Send) {

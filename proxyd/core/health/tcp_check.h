@@ -3,7 +3,7 @@
 // the ready-made scripts HAProxy names (check_presets.h). Pure: parsing the steps, and the run of a script as a
 // state machine the adapter feeds with what it read (io/health_checker).
 //
-//   tcp_check = connect [port N]                      (a new connection)
+//   tcp_check = connect [port N] [ssl]                (a new connection; ssl: over TLS)
 //   tcp_check = send TEXT                             (\r \n \t \\ and \xHH escapes)
 //   tcp_check = send_binary HEX
 //   tcp_check = expect [!] string|rstring|binary|rbinary PATTERN
@@ -40,10 +40,15 @@ struct TcpCheckStep {
   bool negate = false;
   std::optional<sample::Regex> regex;  // rstring, rbinary (matched on the hex text)
   std::uint16_t port = 0;              // connect port N; 0: the server's
+  bool ssl = false;                    // connect ... ssl: TLS over that connection
   int line = 0;
 };
 
 common::Result<TcpCheckStep> parse_tcp_check_step(std::string_view value);
+
+// \r \n \t \\ \xHH (and escaped blanks, quotes, '#'), as HAProxy's
+// configuration reads them: tcp_check = send, agent_send.
+common::Result<std::string> unescape_check_text(std::string_view text);
 
 // One run of a script over one connection.
 class TcpCheckRun {
@@ -53,6 +58,7 @@ class TcpCheckRun {
     Kind kind = Kind::Done;
     std::string bytes;       // Send
     std::uint16_t port = 0;  // Connect: 0 = the server's (or check_port)
+    bool ssl = false;        // Connect: over TLS
     CheckResult result;      // Done
   };
 
@@ -60,6 +66,8 @@ class TcpCheckRun {
 
   // The port the first step connects to (0: the server's / check_port).
   std::uint16_t connect_port() const;
+  // Whether the first connection is over TLS (a first `connect ... ssl`).
+  bool connect_ssl() const;
   // After the connection: what to do first.
   Action start();
   // A Connect action's connection is up.

@@ -102,7 +102,15 @@ TEST_CASE("tcp-check: presets and bad steps", "[health][tcp-check]") {
   CHECK(error("expect strin x").find("expect [!] string|rstring|binary|rbinary PATTERN") != std::string::npos);
   CHECK(error("send_binary 0g").find("not hexadecimal") != std::string::npos);
   CHECK(error("send").find("send needs the data to send") != std::string::npos);
-  CHECK(error("connect port 0").find("connect [port N]") != std::string::npos);
+  CHECK(error("connect port 0").find("connect [port N] [ssl]") != std::string::npos);
+  CHECK(error("connect ssl ssl").find("connect [port N] [ssl]") != std::string::npos);
+  CHECK(error("connect addr 10.0.0.1").find("other connect options are not supported") != std::string::npos);
+  const auto tls = script({"connect ssl port 8443", "expect string ok"});
+  CHECK(tls[0].ssl);
+  CHECK(tls[0].port == 8443);
+  CHECK(TcpCheckRun(tls).connect_ssl());
+  CHECK(script({"connect port 6379 ssl"})[0].ssl);
+  CHECK_FALSE(TcpCheckRun(script({"connect port 6379"})).connect_ssl());
   CHECK(error("expect rstring (").find("regex") != std::string::npos);
   CHECK(error("send a\\q").find("unknown escape") != std::string::npos);
   CHECK(error("recv").find("unknown tcp_check step 'recv'") != std::string::npos);
@@ -118,6 +126,7 @@ TEST_CASE("tcp-check: a connect in mid-script asks for a new connection, then go
   const auto connect = run.received("alpha\n", false);
   REQUIRE(connect.kind == Kind::Connect);
   CHECK(connect.port == 8081);
+  CHECK_FALSE(connect.ssl);
   const auto send = run.connected();
   REQUIRE(send.kind == Kind::Send);
   CHECK(send.bytes == "STATUS\r\n");
