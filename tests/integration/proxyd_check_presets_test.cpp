@@ -182,17 +182,18 @@ TEST_CASE("tcp-check: connect ssl speaks TLS to the server (openssl s_server); a
   testing::DaemonRunner server({"openssl", "s_server", "-accept", fmt::format("127.0.0.1:{}", tls_port), "-cert",
                                 tls_dir.file("c.pem"), "-key", tls_dir.file("k.pem"), "-rev", "-quiet"},
                                tls_dir.file("s_server.log"));
-  REQUIRE(testing::eventually([&] { return testing::TcpClient::connect(fmt::format("127.0.0.1:{}", tls_port)); },
-                              5s));
+  REQUIRE(testing::eventually(
+      [&] { return testing::TcpClient::connect(fmt::format("127.0.0.1:{}", tls_port)).has_value(); }, 5s));
   testing::TcpBackend plain("plain");
   testing::ProxydRunner p;
-  p.start(fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp-check\ncheck_interval = 200ms\n"
-                      "rise = 1\nfall = 1\ntcp_check = connect ssl\ntcp_check = send olleh\\n\n"
-                      "tcp_check = expect string hello\nserver = tls 127.0.0.1:{} check_ssl verify=none\n"
-                      "server = plain {} check_ssl verify=none\n",
-                      tls_port, plain.endpoint()));
-  CHECK(p.wait_for_log("Server www/plain is DOWN, reason: Layer6 invalid response, info: \"SSL handshake failure\"",
-                       5s));
+  p.start(
+      fmt::format("[listen www]\nbind = 127.0.0.1:{{port}}\ncheck = tcp-check\ncheck_interval = 200ms\n"
+                  "rise = 1\nfall = 1\ntcp_check = connect ssl\ntcp_check = send olleh\\n\n"
+                  "tcp_check = expect string hello\nserver = tls 127.0.0.1:{} check_ssl verify=none\n"
+                  "server = plain {} check_ssl verify=none\n",
+                  tls_port, plain.endpoint()));
+  CHECK(
+      p.wait_for_log("Server www/plain is DOWN, reason: Layer6 invalid response, info: \"SSL handshake failure\"", 5s));
   std::this_thread::sleep_for(600ms);
   INFO(p.log() << server.log());
   CHECK(p.log().find("Server www/tls is DOWN") == std::string::npos);
