@@ -56,6 +56,16 @@ std::map<Endpoint, std::string> frontend_of(const ProxyConfig& config) {
   return out;
 }
 
+// The mode and owner a unix@ bind at <address> asks for.
+config::UnixSocketFile unix_file_of(const ProxyConfig& config, const Endpoint& address) {
+  for (const auto& f : config.frontends) {
+    for (const auto& b : f.binds) {
+      if (b.address == address) return b.unix_file;
+    }
+  }
+  return {};
+}
+
 std::size_t thread_count(const ProxyConfig& config) {
   if (config.global.threads != 0) return config.global.threads;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -124,7 +134,7 @@ class App {
       return 1;
     }
     raise_file_limit(*logger_, generation_->config);
-    auto sockets = open_sockets(frontend_of(generation_->config));
+    auto sockets = open_sockets(frontend_of(generation_->config), generation_->config);
     if (!sockets) {
       logger_->error("cannot start: {}", sockets.error().describe());
       return 1;
@@ -164,12 +174,16 @@ class App {
  private:
   using SocketsByWorker = std::vector<std::map<Endpoint, common::io::UniqueFd>>;
 
-  // One SO_REUSEPORT socket per worker for each address in <wanted>.
-  common::Result<SocketsByWorker> open_sockets(const std::map<Endpoint, std::string>& wanted) {
+  // One SO_REUSEPORT socket per worker for each address in <wanted>; one
+  // Unix socket that the workers share (a duplicate each).
+  common::Result<SocketsByWorker> open_sockets(const std::map<Endpoint, std::string>& wanted,
+                                               const ProxyConfig& config) {
     SocketsByWorker out(threads_);
     for (const auto& [address, frontend] : wanted) {
       for (auto& per_worker : out) {
-        auto fd = io::open_listen_socket(address);
+        auto fd = address.is_unix() && &per_worker != &out.front()
+                      ? io::duplicate_socket(out.front().at(address), address)
+                      : io::open_listen_socket(address, unix_file_of(config, address));
         if (!fd) return common::fail("frontend {}: {}", frontend, fd.error().describe());
         per_worker[address] = std::move(*fd);
       }
@@ -287,7 +301,7 @@ class App {
     for (const auto& [address, frontend] : wanted) {
       if (!current.contains(address)) added[address] = frontend;
     }
-    auto sockets = open_sockets(added);
+    auto sockets = open_sockets(added, next->config);
     if (!sockets) {
       logger_->error("reload of {} refused: {}; the running configuration is unchanged", options_.config_file,
                      sockets.error().describe());
@@ -401,7 +415,7 @@ class App {
 void check_binds(const ProxyConfig& config, Diagnostics& diagnostics) {
   for (const auto& f : config.frontends) {
     for (const auto& b : f.binds) {
-      if (auto r = io::probe_bind(b.address); !r) {
+      if (auto r = io::probe_bind(b.address, b.unix_file); !r) {
         diagnostics.error({config.source, b.line},
                           fmt::format("frontend '{}': cannot bind {}: {} (check as the user the service runs as)",
                                       f.name, b.address.to_string(), r.error().describe()));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "common/core/text.h"
 
@@ -227,7 +228,15 @@ std::optional<Endpoint> Endpoint::parse(std::string_view text) {
   return e;
 }
 
+Endpoint Endpoint::from_unix_path(std::string path) {
+  Endpoint e;
+  e.unix_path = std::move(path);
+  e.unix_socket = true;
+  return e;
+}
+
 std::string Endpoint::to_string() const {
+  if (unix_socket) return "unix@" + unix_path;
   if (address.is_v4()) return fmt::format("{}:{}", address.to_string(), port);
   return fmt::format("[{}]:{}", address.to_string(), port);
 }

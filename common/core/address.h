@@ -46,12 +46,24 @@ class IpAddress {
   std::array<std::uint8_t, 16> bytes_{};
 };
 
-// An address and a port: "10.0.0.1:80", "[2001:db8::1]:443", "*:80" (any IPv4).
+// The longest Unix socket path (sun_path's size less its terminating NUL).
+inline constexpr std::size_t kMaxUnixPath = 107;
+
+// An address and a port: "10.0.0.1:80", "[2001:db8::1]:443", "*:80" (any
+// IPv4); or a Unix socket path ("unix@/run/app.sock"; a peer accepted on a
+// Unix socket has an empty path).
 struct Endpoint {
+  Endpoint() = default;
+  Endpoint(IpAddress address_, std::uint16_t port_) : address(address_), port(port_) {}
+
   IpAddress address;
   std::uint16_t port = 0;
+  std::string unix_path;
+  bool unix_socket = false;
 
   static std::optional<Endpoint> parse(std::string_view text);
+  static Endpoint from_unix_path(std::string path);
+  bool is_unix() const { return unix_socket; }
   std::string to_string() const;
   friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
 };

@@ -3,14 +3,25 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 namespace common::io {
 
 SocketAddress to_socket_address(const net::Endpoint& endpoint) {
   SocketAddress out;
+  if (endpoint.is_unix()) {
+    auto* sun = reinterpret_cast<sockaddr_un*>(&out.storage);
+    sun->sun_family = AF_UNIX;
+    const auto length = std::min(endpoint.unix_path.size(), sizeof sun->sun_path - 1);
+    std::memcpy(sun->sun_path, endpoint.unix_path.data(), length);
+    out.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length + 1);
+    return out;
+  }
   const auto bytes = endpoint.address.bytes();
   if (endpoint.address.is_v4()) {
     auto* sin = reinterpret_cast<sockaddr_in*>(&out.storage);
@@ -40,6 +51,12 @@ Result<net::Endpoint> to_endpoint(const SocketAddress& address) {
     std::uint8_t b[16];
     std::memcpy(b, &sin6->sin6_addr, 16);
     return net::Endpoint{net::IpAddress::v6(std::span<const std::uint8_t, 16>(b)), ntohs(sin6->sin6_port)};
+  }
+  if (address.family() == AF_UNIX) {
+    const auto* sun = reinterpret_cast<const sockaddr_un*>(&address.storage);
+    const auto offset = offsetof(sockaddr_un, sun_path);
+    const auto length = address.length > offset ? address.length - offset : 0;
+    return net::Endpoint::from_unix_path(std::string(sun->sun_path, ::strnlen(sun->sun_path, length)));
   }
   return fail("unsupported address family {}", address.family());
 }

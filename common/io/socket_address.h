@@ -17,8 +17,10 @@ struct SocketAddress {
   int family() const { return storage.ss_family; }
 };
 
+// A Unix path longer than sun_path holds is cut (configurations refuse those:
+// net::kMaxUnixPath).
 SocketAddress to_socket_address(const net::Endpoint& endpoint);
-// Fails for families other than AF_INET/AF_INET6.
+// Fails for families other than AF_INET/AF_INET6/AF_UNIX.
 Result<net::Endpoint> to_endpoint(const SocketAddress& address);
 
 Status set_nonblocking(int fd);

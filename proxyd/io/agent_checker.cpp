@@ -80,7 +80,7 @@ void AgentChecker::run_due() {
 void AgentChecker::start(Agent& agent) {
   const auto& c = agent.server.config;
   auto target = agent.server.live->address();
-  if (c.agent_addr) target.address = *c.agent_addr;
+  if (c.agent_addr) target = {*c.agent_addr, 0};  // also for unix@ servers
   target.port = *c.agent_port;
   const auto address = common::io::to_socket_address(target);
   agent.reply.clear();

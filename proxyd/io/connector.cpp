@@ -248,7 +248,10 @@ void Connector::on_connected() {
     header.version = server_->config.send_proxy == config::ProxyProtocol::V1 ? proxy_protocol::Version::V1
                                                                              : proxy_protocol::Version::V2;
     header.command = proxy_protocol::Command::Proxy;
-    header.addresses = proxy_protocol::ProxyAddresses{target_.client, target_.local};
+    // A Unix socket has no IP address: "PROXY UNKNOWN" (v1), UNSPEC (v2).
+    if (!target_.client.is_unix() && !target_.local.is_unix()) {
+      header.addresses = proxy_protocol::ProxyAddresses{target_.client, target_.local};
+    }
     const auto bytes = proxy_protocol::encode(header);
     // A fresh connection's send buffer takes a header of this size at once.
     if (::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {

@@ -182,7 +182,7 @@ void HealthChecker::connect_probe(BackendChecks& checks, std::size_t index, std:
   auto& probe = *checks.probes[index];
   const auto& server = *checks.servers[index];
   auto target = server.live->address();
-  if (server.config.check_addr) target.address = *server.config.check_addr;
+  if (server.config.check_addr) target = {*server.config.check_addr, target.port};  // also for unix@ servers
   if (server.config.check_port) target.port = *server.config.check_port;
   if (port != 0) target.port = port;
   const auto address = common::io::to_socket_address(target);

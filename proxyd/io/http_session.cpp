@@ -427,7 +427,8 @@ void HttpSession::forward_request_head() {
   const bool forwardfor = fe.forwardfor || be.forwardfor;
   const auto& except = fe.forwardfor ? fe.forwardfor_except : be.forwardfor_except;
   std::string client_ip;
-  if (forwardfor && !(except && except->contains(client_address_.address))) {
+  // A client on a Unix socket has no address to pass on (HAProxy adds none either).
+  if (forwardfor && !client_address_.is_unix() && !(except && except->contains(client_address_.address))) {
     client_ip = client_address_.address.to_string();
     editor.add("X-Forwarded-For", client_ip);
   }

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -37,6 +38,11 @@ Listener::Listener(Worker& worker, common::io::UniqueFd fd, const common::net::E
 void Listener::set_frontend(GenerationPtr generation, FrontendShared* frontend) {
   generation_ = std::move(generation);
   frontend_ = frontend;
+  // A client on a Unix socket has no port: logs show the bind's number
+  // instead ("unix:1"), as HAProxy.
+  const auto& binds = frontend_->config.binds;
+  const auto bind = std::find_if(binds.begin(), binds.end(), [this](const auto& b) { return b.address == address_; });
+  bind_id_ = static_cast<std::uint16_t>(bind - binds.begin() + 1);
 }
 
 Listener::~Listener() {
@@ -85,8 +91,11 @@ void Listener::on_readable() {
     common::io::SocketAddress local;
     local.length = sizeof local.storage;
     ::getsockname(client.get(), local.get(), &local.length);
-    const auto client_endpoint = common::io::to_endpoint(peer);
-    const auto local_endpoint = common::io::to_endpoint(local);
+    auto client_endpoint = common::io::to_endpoint(peer);
+    if (client_endpoint && client_endpoint->is_unix()) client_endpoint->port = bind_id_;
+    // A Unix socket's own name is the temporary one it was bound at.
+    auto local_endpoint = common::io::to_endpoint(local);
+    if (address_.is_unix()) local_endpoint = address_;
     process.connections.fetch_add(1, std::memory_order_relaxed);
     frontend_->active.fetch_add(1, std::memory_order_relaxed);
     const auto tls = frontend_->tls.find(address_);

@@ -50,6 +50,7 @@ class Listener {
   Worker& worker_;
   common::io::UniqueFd fd_;
   common::net::Endpoint address_;
+  std::uint16_t bind_id_ = 0;  // 1 for the frontend's first bind line
   GenerationPtr generation_;
   FrontendShared* frontend_ = nullptr;
   bool paused_ = false;

@@ -79,6 +79,7 @@ HttpBackend::~HttpBackend() {
 }
 
 std::string HttpBackend::endpoint() const {
+  if (host_.starts_with("unix@")) return host_;  // a Unix socket (listen_on("unix@PATH"))
   return fmt::format("{}:{}", host_, port_);
 }
 

@@ -75,6 +75,7 @@ HttpReply HttpClient::perform(const std::string& url, const std::string* body) {
   for (const auto& r : options_.resolve) resolve = curl_slist_append(resolve, r.c_str());
   curl_easy_setopt(curl_, CURLOPT_RESOLVE, resolve);
   if (!options_.ca_file.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.unix_socket.empty()) curl_easy_setopt(curl_, CURLOPT_UNIX_SOCKET_PATH, options_.unix_socket.c_str());
   if (options_.insecure) {
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 0L);

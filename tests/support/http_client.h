@@ -28,6 +28,7 @@ struct HttpOptions {
   std::vector<std::string> resolve = {};  // CURLOPT_RESOLVE entries "host:port:addr"
   std::string ca_file = {};               // verify the server with this CA (TLS)
   bool insecure = false;                  // do not verify (TLS)
+  std::string unix_socket = {};           // connect to this Unix socket path (the URL names the host)
   std::chrono::milliseconds timeout{5000};
 };
 

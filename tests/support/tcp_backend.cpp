@@ -22,11 +22,18 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
   return ::poll(&p, 1, static_cast<int>(timeout.count())) > 0;
 }
 
+// ADDRESS:PORT or unix@PATH.
+std::optional<common::net::Endpoint> test_endpoint(const std::string& text) {
+  if (text.starts_with("unix@")) return common::net::Endpoint::from_unix_path(text.substr(5));
+  return common::net::Endpoint::parse(text);
+}
+
 }  // namespace
 
 Listening listen_on(const std::string& address) {
-  const auto at = common::net::Endpoint::parse(address);
+  const auto at = test_endpoint(address);
   REQUIRE(at);
+  if (at->is_unix()) ::unlink(at->unix_path.c_str());
   const auto sa = common::io::to_socket_address(*at);
   Listening out;
   out.fd.reset(::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -38,8 +45,8 @@ Listening listen_on(const std::string& address) {
   common::io::SocketAddress bound;
   bound.length = sizeof bound.storage;
   ::getsockname(out.fd.get(), bound.get(), &bound.length);
-  out.port = common::io::to_endpoint(bound)->port;
-  out.host = at->address.to_string();
+  out.port = at->is_unix() ? 0 : common::io::to_endpoint(bound)->port;
+  out.host = at->is_unix() ? at->to_string() : at->address.to_string();
   return out;
 }
 
@@ -58,6 +65,7 @@ TcpBackend::~TcpBackend() {
 }
 
 std::string TcpBackend::endpoint() const {
+  if (host_.starts_with("unix@")) return host_;
   return fmt::format("{}:{}", host_, port_);
 }
 
@@ -121,7 +129,7 @@ void TcpBackend::handle(common::io::UniqueFd fd) {
 }
 
 std::optional<TcpClient> TcpClient::connect(const std::string& endpoint, std::chrono::milliseconds timeout) {
-  const auto at = common::net::Endpoint::parse(endpoint);
+  const auto at = test_endpoint(endpoint);
   if (!at) return std::nullopt;
   const auto sa = common::io::to_socket_address(*at);
   common::io::UniqueFd fd(::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));

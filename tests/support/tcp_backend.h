@@ -86,6 +86,7 @@ struct Listening {
   std::string host;
   std::uint16_t port = 0;
 };
+// ADDRESS:PORT (port 0 picks one), or unix@PATH (port 0).
 Listening listen_on(const std::string& address);
 
 // A free TCP port on 127.0.0.1 (bind to 0, read it, close).

@@ -149,6 +149,19 @@ Result<net::IpAddress> parse_ip(std::string_view value) {
   return *address;
 }
 
+bool is_unix_address(std::string_view word) {
+  return word.starts_with("unix@") || word.starts_with('/');
+}
+
+Result<net::Endpoint> parse_unix_address(std::string_view word) {
+  const auto path = word.starts_with("unix@") ? word.substr(5) : word;
+  if (!path.starts_with('/')) return fail("'{}': a Unix socket needs an absolute path (unix@/run/app.sock)", word);
+  if (path.size() > net::kMaxUnixPath) {
+    return fail("'{}': a Unix socket path has at most {} bytes", word, net::kMaxUnixPath);
+  }
+  return net::Endpoint::from_unix_path(std::string(path));
+}
+
 Result<net::Endpoint> parse_endpoint(std::string_view value) {
   const auto endpoint = net::Endpoint::parse(text::trim(value));
   if (!endpoint) return fail("expected ADDRESS:PORT (10.0.0.1:80, [2001:db8::1]:443 or *:80)");

@@ -25,6 +25,11 @@ Result<bool> parse_bool(std::string_view value);
 Result<std::uint64_t> parse_uint(std::string_view value, std::uint64_t min, std::uint64_t max);
 Result<net::IpAddress> parse_ip(std::string_view value);
 // "ip:port", "[v6]:port", "*:port".
+// `unix@PATH`, or a bare absolute PATH (HAProxy's spellings of a Unix
+// socket address): whether <word> is written as one.
+bool is_unix_address(std::string_view word);
+// The endpoint of such a word: an absolute path of at most net::kMaxUnixPath bytes.
+Result<net::Endpoint> parse_unix_address(std::string_view word);
 Result<net::Endpoint> parse_endpoint(std::string_view value);
 // "10.0.0.0/8"; host bits must be zero.
 Result<net::Cidr> parse_cidr(std::string_view value);

@@ -426,59 +426,6 @@ const Backend* ProxyConfig::find_backend(std::string_view name) const {
   return nullptr;
 }
 
-Result<std::vector<Bind>> parse_binds(std::string_view value) {
-  const auto words = common::text::split_words(value);
-  const auto dash = words.empty() ? std::string_view::npos : words[0].rfind('-');
-  const auto colon = words.empty() ? std::string_view::npos : words[0].rfind(':');
-  if (dash == std::string_view::npos || colon == std::string_view::npos || dash < colon) {
-    auto bind = parse_bind(value);
-    if (!bind) return tl::unexpected(bind.error());
-    return std::vector<Bind>{std::move(*bind)};
-  }
-  // ADDRESS:FIRST-LAST (HAProxy's port range): one bind per port.
-  const auto first = cfg::parse_uint(words[0].substr(colon + 1, dash - colon - 1), 1, 65535);
-  const auto last = cfg::parse_uint(words[0].substr(dash + 1), 1, 65535);
-  if (!first || !last || *last < *first || *last - *first >= kMaxPortRange)
-    return fail("'{}': a port range is FIRST-LAST, at most {} ports", words[0], kMaxPortRange);
-  const auto rest = value.substr(value.find(words[0]) + words[0].size());
-  std::vector<Bind> binds;
-  for (auto port = *first; port <= *last; ++port) {
-    auto bind = parse_bind(fmt::format("{}:{}{}", words[0].substr(0, colon), port, rest));
-    if (!bind) return tl::unexpected(bind.error());
-    binds.push_back(std::move(*bind));
-  }
-  return binds;
-}
-
-Result<Bind> parse_bind(std::string_view value) {
-  const auto words = common::text::split_words(value);
-  if (words.empty()) return fail("expected ADDRESS:PORT [accept_proxy] [ssl crt=PATH[,PATH] [alpn=LIST]]");
-  Bind bind;
-  auto address = cfg::parse_endpoint(words[0]);
-  if (!address) return tl::unexpected(address.error());
-  bind.address = *address;
-  bool ssl = false;
-  BindTls tls;
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    if (words[i] == "accept_proxy") {
-      bind.accept_proxy = true;
-    } else if (words[i] == "ssl") {
-      ssl = true;
-    } else {
-      auto updated = parse_bind_tls_option(std::move(tls), words[i]);
-      if (!updated) return tl::unexpected(updated.error());
-      tls = std::move(*updated);
-    }
-  }
-  const bool tls_options = !tls.crt.empty() || !tls.alpn.empty();
-  if (!ssl && tls_options) return fail("crt= and alpn= need ssl");
-  if (!ssl) return bind;
-  if (tls.crt.empty()) return fail("ssl needs crt=PATH");
-  if (tls.alpn.empty()) tls.alpn = {"http/1.1"};
-  bind.tls = std::move(tls);
-  return bind;
-}
-
 ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
   static constexpr cfg::SectionRule kRules[] = {
       {"global", false, true}, {"defaults", false, true}, {"frontend", true, false}, {"backend", true, false},

@@ -185,10 +185,20 @@ struct ServerTls {
   std::vector<std::string> alpn;
 };
 
+// The file of a `unix@PATH` bind (HAProxy's mode/user/group/uid/gid bind
+// options): unset fields keep what the process's umask and identity give.
+struct UnixSocketFile {
+  std::optional<std::uint32_t> mode;  // octal, e.g. 660
+  std::string user;                   // a name, or a number (uid=)
+  std::string group;                  // a name, or a number (gid=)
+  friend bool operator==(const UnixSocketFile&, const UnixSocketFile&) = default;
+};
+
 struct Bind {
-  common::net::Endpoint address;
+  common::net::Endpoint address;  // an IP endpoint, or unix@PATH
   bool accept_proxy = false;
   std::optional<BindTls> tls;  // `ssl`
+  UnixSocketFile unix_file;    // unix@PATH binds only
   int line = 0;
 };
 

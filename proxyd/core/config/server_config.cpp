@@ -20,7 +20,7 @@ using common::Status;
 namespace {
 
 constexpr auto kServerUsage =
-    "expected NAME ADDRESS:PORT|HOSTNAME:PORT [weight=N] [maxconn=N] [backup] [no_check] [disabled] "
+    "expected NAME ADDRESS:PORT|HOSTNAME:PORT|unix@PATH [weight=N] [maxconn=N] [backup] [no_check] [disabled] "
     "[send_proxy=v1|v2] [cookie=VALUE] [resolvers=NAME] [init_addr=last,libc,none,IP] [resolve_prefer=ipv4|ipv6] "
     "[resolve_net=CIDR,...] [ssl [verify=none|required] [ca_file=PATH] [sni=HOST] [alpn=LIST]]";
 
@@ -37,6 +37,12 @@ bool is_host_name(std::string_view host) {
 }
 
 Status parse_target(Server& server, std::string_view word) {
+  if (cfg::is_unix_address(word)) {
+    auto address = cfg::parse_unix_address(word);
+    if (!address) return tl::unexpected(address.error());
+    server.address = *address;
+    return {};
+  }
   if (auto address = common::net::Endpoint::parse(word)) {
     server.address = *address;
     return {};
@@ -166,6 +172,14 @@ const std::vector<ValueOption>& check_options() {
          if (!ip) return fail("server option check_addr: expected an IP address");
          s.check_addr = *ip;
          return {};
+       }},
+      // HAProxy's check-proto: the checks' protocol. HTTP/1.1 is what
+      // proxyd's HTTP checks speak; h2 waits for HTTP/2 in proxyd.
+      {"check_proto",
+       [](Server&, std::string_view v) -> Status {
+         if (v == "h1") return {};
+         if (v == "h2") return fail("server option check_proto=h2: HTTP/2 checks are not supported yet (h1 is)");
+         return fail("server option check_proto: expected h1");
        }},
       {"inter", [](Server& s, std::string_view v) { return parse_optional_duration(s.inter, "inter", v); }},
       {"check_interval", [](Server& s, std::string_view v) { return parse_optional_duration(s.inter, "inter", v); }},
@@ -385,7 +399,7 @@ void validate_servers(const cfg::IniDocument& doc, const Backend& b, cfg::Diagno
     if (!names.insert(s.name).second) {
       diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
     }
-    if (s.address.port == 0 && !s.is_srv()) {
+    if (s.address.port == 0 && !s.is_srv() && !s.address.is_unix()) {
       diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
     }
     if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
@@ -399,6 +413,12 @@ void validate_servers(const cfg::IniDocument& doc, const Backend& b, cfg::Diagno
     if (tls_step && s.checked && !s.check_tls && !s.tls) {
       diagnostics.error(doc.at(s.line), fmt::format("server '{}': tcp_check = connect ... ssl needs check_ssl (or "
                                                     "ssl) on the server: its TLS settings",
+                                                    s.name));
+    }
+    const bool unix_check_port = s.check_port && !s.check_addr;
+    if (s.address.is_unix() && (unix_check_port || (s.agent_check && !s.agent_addr))) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}': a unix@ server has no port: check_port needs "
+                                                    "check_addr=IP, agent_check needs agent_addr=IP",
                                                     s.name));
     }
     if (s.agent_check && !s.agent_port) {

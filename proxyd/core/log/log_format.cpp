@@ -152,7 +152,8 @@ void append_captures(const std::vector<std::string>& values, std::string& out) {
 void append_field(LogField field, const TcpSessionRecord& s, std::string& out) {
   switch (field) {
     case LogField::ClientIp:
-      return append_text(s.client.address.to_string(), out);  // IPv6 without brackets, as HAProxy
+      // IPv6 without brackets; "unix" on a Unix socket (%cp: the bind's number), as HAProxy
+      return append_text(s.client.is_unix() ? std::string("unix") : s.client.address.to_string(), out);
     case LogField::ClientPort:
       return append_number(s.client.port, out);
     case LogField::AcceptDate:

@@ -78,17 +78,18 @@ Samples hdr_cnt(const Context& c, Args a) {
   return one(Sample::of_int(static_cast<std::int64_t>(header_values(c.request, arg(a, 0), true).size())));
 }
 
+// A Unix socket has no IP address nor port: no sample, as HAProxy.
 Samples src(const Context& c, Args) {
-  return one(Sample::of_ip(c.src.address));
+  return c.src.is_unix() ? Samples{} : one(Sample::of_ip(c.src.address));
 }
 Samples src_port(const Context& c, Args) {
-  return one(Sample::of_int(c.src.port));
+  return c.src.is_unix() ? Samples{} : one(Sample::of_int(c.src.port));
 }
 Samples dst(const Context& c, Args) {
-  return one(Sample::of_ip(c.dst.address));
+  return c.dst.is_unix() ? Samples{} : one(Sample::of_ip(c.dst.address));
 }
 Samples dst_port(const Context& c, Args) {
-  return one(Sample::of_int(c.dst.port));
+  return c.dst.is_unix() ? Samples{} : one(Sample::of_int(c.dst.port));
 }
 Samples fe_name(const Context& c, Args) {
   return one(Sample::of_str(std::string(c.frontend)));

@@ -58,9 +58,9 @@ std::string render_servers_state(const StatsSnapshot& snapshot, std::string_view
       const auto& s = be.servers[i];
       const auto status = s.check.last ? check_status_code(s.check.last->status) : std::string_view("-");
       fmt::format_to(it, "{} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", b + 1, be.name, i + 1, s.name,
-                     s.address.address.to_string(), s.up ? 2 : 0, admin_flags(s.admin, s.resolved), s.weight,
-                     s.configured_weight, whole_seconds(s.since_change), status, s.check_health(), s.address.port,
-                     s.host.empty() ? "-" : s.host, s.address_source);
+                     s.address.is_unix() ? s.address.to_string() : s.address.address.to_string(), s.up ? 2 : 0,
+                     admin_flags(s.admin, s.resolved), s.weight, s.configured_weight, whole_seconds(s.since_change),
+                     status, s.check_health(), s.address.port, s.host.empty() ? "-" : s.host, s.address_source);
     }
   }
   return out;
