@@ -14,9 +14,10 @@ install(FILES etc/logrotate.d/hapair DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/log
 
 # Every file installed under etc/, relative to it: moved to /etc for the
 # prefix /usr, and the package's conffiles (dpkg keeps local edits on
-# upgrade). The first two come from the install rules in CMakeLists.txt.
+# upgrade). The first three come from the install rules in CMakeLists.txt.
 set(HAPAIR_CONFIG_FILES
     proxyd/proxyd.ini
+    default/proxyd
     vrrpd/vrrpd.ini
     sysctl.d/90-vrrpd.conf
     rsyslog.d/49-hapair.conf

@@ -23,6 +23,7 @@
 #include "proxyd/io/admin_service.h"
 #include "proxyd/io/admin_socket.h"
 #include "proxyd/io/agent_checker.h"
+#include "proxyd/io/config_sources.h"
 #include "proxyd/io/generation.h"
 #include "proxyd/io/health_checker.h"
 #include "proxyd/io/init_addr.h"
@@ -40,12 +41,14 @@ using common::config::Diagnostics;
 using config::ProxyConfig;
 using Endpoint = common::net::Endpoint;
 
-std::optional<ProxyConfig> load(const std::string& path, Diagnostics& diagnostics) {
-  // HAProxy's "$VAR" expansion in double quotes, then the model.
-  const auto build = [](const common::config::IniDocument& doc, Diagnostics& d) {
-    return config::load_proxy_config(common::config::expand_env(doc, common::io::process_environment(), d), d);
-  };
-  return common::io::load_config_file<ProxyConfig>(path, build, diagnostics);
+// The configuration of <options>' files: proxyd's INI or haproxy.cfg, one
+// loader for both (io/config_sources.h).
+std::optional<ProxyConfig> load(const common::cli::DaemonOptions& options, Diagnostics& diagnostics) {
+  const auto sources = io::read_config_sources(options, diagnostics);
+  if (!sources) return std::nullopt;
+  auto config = config::load_proxy_config(io::config_document(*sources, diagnostics), diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
+  return config;
 }
 
 std::map<Endpoint, std::string> frontend_of(const ProxyConfig& config) {
@@ -274,7 +277,7 @@ class App {
     if (stopping_) return;
     common::io::notify_systemd("RELOADING=1");
     Diagnostics diagnostics;
-    auto next_config = load(options_.config_file, diagnostics);
+    auto next_config = load(options_, diagnostics);
     for (const auto& d : diagnostics.all()) logger_->warning("reload: {}", d.to_string());
     if (!next_config) {
       logger_->error("reload of {} refused: {} error(s); the running configuration is unchanged", options_.config_file,
@@ -416,7 +419,7 @@ void check_binds(const ProxyConfig& config, Diagnostics& diagnostics) {
   for (const auto& f : config.frontends) {
     for (const auto& b : f.binds) {
       if (auto r = io::probe_bind(b.address, b.unix_file); !r) {
-        diagnostics.error({config.source, b.line},
+        diagnostics.error(config.where(b.line),
                           fmt::format("frontend '{}': cannot bind {}: {} (check as the user the service runs as)",
                                       f.name, b.address.to_string(), r.error().describe()));
       } else {
@@ -427,13 +430,52 @@ void check_binds(const ProxyConfig& config, Diagnostics& diagnostics) {
   if (!config.stats) return;
   for (const auto& b : config.stats->binds) {
     if (auto r = io::probe_bind(b.address); !r) {
-      diagnostics.error({config.source, b.line},
+      diagnostics.error(config.where(b.line),
                         fmt::format("[stats]: cannot bind {}: {}", b.address.to_string(), r.error().describe()));
     } else {
       std::printf("bind %s (stats): ok\n", b.address.to_string().c_str());
     }
   }
 }
+
+// -c reads what start and reload read: certificates, keys, errorfiles,
+// maps, and the first address of servers named by host. With --offline
+// (a laptop, CI) what only the load balancer has is a warning.
+int check_files(ProxyConfig config, const common::cli::DaemonOptions& options) {
+  io::Generation probe(std::move(config), 1);
+  auto errors = io::load_generation_files(probe);
+  auto names = io::init_server_addresses(probe);
+  errors.insert(errors.end(), names.begin(), names.end());
+  const bool offline = options.extra.contains("offline");
+  for (const auto& e : errors) std::fprintf(stderr, "%s%s\n", offline ? "warning (--offline): " : "", e.c_str());
+  if (!errors.empty() && !offline) {
+    std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options.config_file.c_str(), errors.size());
+    return 1;
+  }
+  std::printf("Configuration file is valid\n");
+  return 0;
+}
+
+// --convert: the files (haproxy.cfg) as proxyd's INI on stdout.
+int convert(const common::cli::DaemonOptions& options) {
+  Diagnostics diagnostics;
+  const auto sources = io::read_config_sources(options, diagnostics);
+  std::optional<common::config::IniDocument> doc;
+  if (sources) doc = io::config_document(*sources, diagnostics);
+  common::io::print_diagnostics(diagnostics);
+  if (!doc || diagnostics.has_errors()) {
+    std::fprintf(stderr, "%s: %zu error(s), not converted\n", options.config_file.c_str(), diagnostics.error_count());
+    return 1;
+  }
+  std::fputs(haproxy_cfg::to_ini(*doc).c_str(), stdout);
+  return 0;
+}
+
+constexpr common::cli::ExtraOption kExtraOptions[] = {
+    {"format", "haproxy|ini: the configuration's format (default: told by its content)"},
+    {"convert", "print the configuration (haproxy.cfg) as proxyd's INI, each line's origin in a comment", false},
+    {"offline", "with -c: unresolvable names and missing files are warnings (checking away from the node)", false},
+};
 
 constexpr std::string_view kCommandsHelp =
     "  ctl [-s SOCKET] COMMAND...   send COMMAND to the admin socket (default: admin_socket of the\n"
@@ -460,7 +502,10 @@ int run_ctl(const common::cli::DaemonOptions& options) {
   }
   if (!socket) {
     Diagnostics ignored;  // an unreadable file just means the default path
-    const auto config = load(config_file, ignored);
+    auto from = options;
+    from.config_file = config_file;
+    from.config_files = {config_file};
+    const auto config = load(from, ignored);
     socket = config && config->global.admin_socket ? *config->global.admin_socket : std::string(kDefaultAdminSocket);
   }
   const auto answer = io::admin_request(*socket, common::text::join(words, " "));
@@ -475,16 +520,16 @@ int run_ctl(const common::cli::DaemonOptions& options) {
 }  // namespace
 
 int run(std::span<const std::string_view> args) {
-  auto options = common::cli::parse_daemon_args(args, kDefaultConfig);
+  auto options = common::cli::parse_daemon_args(args, kDefaultConfig, kExtraOptions);
   if (!options) {
     std::fprintf(stderr, "proxyd: %s (try -h)\n", options.error().message.c_str());
     return 2;
   }
   if (options->show_help) {
-    std::fputs(
-        common::cli::usage("proxyd", "TCP/HTTP reverse proxy and load balancer", kDefaultConfig, {}, kCommandsHelp)
-            .c_str(),
-        stdout);
+    std::fputs(common::cli::usage("proxyd", "TCP/HTTP reverse proxy and load balancer", kDefaultConfig, kExtraOptions,
+                                  kCommandsHelp)
+                   .c_str(),
+               stdout);
     return 0;
   }
   if (options->show_version) {
@@ -496,28 +541,18 @@ int run(std::span<const std::string_view> args) {
     std::fprintf(stderr, "proxyd: unknown command '%s' (try -h)\n", options->command[0].c_str());
     return 2;
   }
+  if (options->extra.contains("convert")) return convert(*options);
   Diagnostics diagnostics;
-  auto config = load(options->config_file, diagnostics);
-  if (config && options->check_only) check_binds(*config, diagnostics);
+  auto config = load(*options, diagnostics);
+  const bool offline = options->extra.contains("offline");
+  if (config && options->check_only && !offline) check_binds(*config, diagnostics);
   common::io::print_diagnostics(diagnostics);
   if (!config || diagnostics.has_errors()) {
     std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(),
                  diagnostics.error_count());
     return 1;
   }
-  if (options->check_only) {
-    // Certificates, keys and errorfiles too: what start and reload read.
-    io::Generation probe(std::move(*config), 1);
-    auto errors = io::load_generation_files(probe);
-    if (errors.empty()) errors = io::init_server_addresses(probe);
-    if (!errors.empty()) {
-      for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
-      std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(), errors.size());
-      return 1;
-    }
-    std::printf("Configuration file is valid\n");
-    return 0;
-  }
+  if (options->check_only) return check_files(std::move(*config), *options);
   App app(std::move(*config), *options);
   return app.run();
 }

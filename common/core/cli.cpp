@@ -17,7 +17,8 @@ Result<DaemonOptions> parse_daemon_args(std::span<const std::string_view> args, 
     if (arg == "-f" || arg == "--config") {
       auto v = value("a file");
       if (!v) return tl::unexpected(v.error());
-      options.config_file = *v;
+      if (options.config_files.empty()) options.config_file = *v;
+      options.config_files.push_back(*v);
     } else if (arg == "-p" || arg == "--pidfile") {
       auto v = value("a file");
       if (!v) return tl::unexpected(v.error());
@@ -32,11 +33,15 @@ Result<DaemonOptions> parse_daemon_args(std::span<const std::string_view> args, 
       options.show_help = true;
     } else if (arg.starts_with("--")) {
       const auto name = arg.substr(2);
-      bool known = false;
+      const ExtraOption* known = nullptr;
       for (const auto& extra : extra_options) {
-        if (extra.name == name) known = true;
+        if (extra.name == name) known = &extra;
       }
-      if (!known) return fail("unknown option {}", arg);
+      if (known == nullptr) return fail("unknown option {}", arg);
+      if (!known->takes_value) {
+        options.extra[std::string(name)] = "";
+        continue;
+      }
       auto v = value("a value");
       if (!v) return tl::unexpected(v.error());
       options.extra[std::string(name)] = *v;
@@ -62,7 +67,8 @@ std::string usage(std::string_view program, std::string_view summary, std::strin
       "  -h, --help           this help\n",
       program, commands_help.empty() ? "" : " [command ...]", summary, default_config);
   for (const auto& extra : extra_options) {
-    out += fmt::format("  --{:<18} {}\n", fmt::format("{} VALUE", extra.name), extra.help);
+    out += fmt::format("  --{:<18} {}\n", extra.takes_value ? fmt::format("{} VALUE", extra.name) : extra.name,
+                       extra.help);
   }
   if (!commands_help.empty()) out += fmt::format("\nCommands:\n{}", commands_help);
   return out;

@@ -17,19 +17,21 @@
 namespace common::cli {
 
 struct DaemonOptions {
-  std::string config_file;
+  std::string config_file;                // the first -f
+  std::vector<std::string> config_files;  // every -f, in order (HAProxy's -f may repeat); empty: the default
   bool check_only = false;
   bool debug = false;
   std::optional<std::string> pidfile;
   bool show_version = false;
   bool show_help = false;
-  std::map<std::string, std::string, std::less<>> extra;  // declared --name VALUE options
+  std::map<std::string, std::string, std::less<>> extra;  // declared --name VALUE options (flags: "")
   std::vector<std::string> command;                       // subcommand words
 };
 
 struct ExtraOption {
   std::string_view name;  // "peer-config" for --peer-config FILE
   std::string_view help;
+  bool takes_value = true;  // false: a flag (--convert)
 };
 
 // Parses argv[1..]; <extra_options> are daemon-specific --name VALUE options.

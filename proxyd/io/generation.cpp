@@ -20,20 +20,20 @@ bool same_server_line(const config::Server& a, const config::Server& b) {
 }
 
 // The errorfiles of <settings> into <pages>; problems appended to <errors>.
-void load_errorfiles(const std::string& source, const config::ProxySettings& settings, http::ErrorPages& pages,
+void load_errorfiles(const config::ProxyConfig& config, const config::ProxySettings& settings, http::ErrorPages& pages,
                      std::vector<std::string>& errors) {
   for (const auto& e : settings.errorfiles) {
     std::ifstream in(e.path, std::ios::binary);
     if (!in) {
-      errors.push_back(fmt::format("{}:{}: errorfile {}: cannot read {}", source, e.line, e.status, e.path));
+      errors.push_back(fmt::format("{}: errorfile {}: cannot read {}", config.position(e.line), e.status, e.path));
       continue;
     }
     std::ostringstream contents;
     contents << in.rdbuf();
     auto response = http::prepare_errorfile(e.status, contents.str());
     if (!response) {
-      errors.push_back(
-          fmt::format("{}:{}: errorfile {}: {}: {}", source, e.line, e.status, e.path, response.error().describe()));
+      errors.push_back(fmt::format("{}: errorfile {}: {}: {}", config.position(e.line), e.status, e.path,
+                                   response.error().describe()));
       continue;
     }
     pages.set(e.status, std::move(*response));
@@ -142,28 +142,29 @@ void Generation::inherit(const Generation& previous) {
 
 std::vector<std::string> load_generation_files(Generation& generation) {
   std::vector<std::string> errors;
-  const auto& source = generation.config.source;
+  const auto& config = generation.config;
+  const auto& source = config.source;
   load_pattern_files(source, *generation.config.library, errors);
   for (auto& frontend : generation.frontends) {
-    load_errorfiles(source, frontend->config.settings, frontend->error_pages, errors);
+    load_errorfiles(config, frontend->config.settings, frontend->error_pages, errors);
     for (const auto& bind : frontend->config.binds) {
       if (!bind.tls) continue;
       auto context = TlsServerContext::load(*bind.tls);
       if (!context) {
-        errors.push_back(
-            fmt::format("{}:{}: bind {}: {}", source, bind.line, bind.address.to_string(), context.error().describe()));
+        errors.push_back(fmt::format("{}: bind {}: {}", config.position(bind.line), bind.address.to_string(),
+                                     context.error().describe()));
         continue;
       }
       frontend->tls[bind.address] = std::move(*context);
     }
   }
   for (auto& backend : generation.backends) {
-    load_errorfiles(source, backend->config.settings, backend->error_pages, errors);
+    load_errorfiles(config, backend->config.settings, backend->error_pages, errors);
     for (auto& server : backend->servers) {
       const auto load = [&](const config::ServerTls& settings, std::shared_ptr<const TlsClientContext>& into) {
         auto context = TlsClientContext::load(settings);
         if (!context) {
-          errors.push_back(fmt::format("{}:{}: server {}: {}", source, server->config.line, server->config.name,
+          errors.push_back(fmt::format("{}: server {}: {}", config.position(server->config.line), server->config.name,
                                        context.error().describe()));
           return;
         }

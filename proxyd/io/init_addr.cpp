@@ -58,7 +58,7 @@ std::vector<common::net::Endpoint> taken_by_others(const BackendShared& backend,
 
 // Tries <server>'s methods in order; an error when none gave an address.
 std::optional<std::string> init_one(const BackendShared& backend, ServerShared& server, const dns::ServerState& last,
-                                    const std::string& source) {
+                                    const config::ProxyConfig& config) {
   const auto& c = server.config;
   auto& live = *server.live;
   std::vector<std::string> tried;
@@ -92,8 +92,8 @@ std::optional<std::string> init_one(const BackendShared& backend, ServerShared& 
   }
   std::string why;
   for (const auto& t : tried) why += (why.empty() ? "" : "; ") + t;
-  return fmt::format("{}:{}: server '{}': cannot resolve '{}' ({}); init_addr = ...,none starts it in maintenance",
-                     source, c.line, c.name, c.host, why);
+  return fmt::format("{}: server '{}': cannot resolve '{}' ({}); init_addr = ...,none starts it in maintenance",
+                     config.position(c.line), c.name, c.host, why);
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ std::vector<std::string> init_server_addresses(Generation& generation) {
   for (auto& backend : generation.backends) {
     for (auto& server : backend->servers) {
       if (server->config.host.empty() || server->inherited) continue;
-      if (auto error = init_one(*backend, *server, last, generation.config.source)) errors.push_back(std::move(*error));
+      if (auto error = init_one(*backend, *server, last, generation.config)) errors.push_back(std::move(*error));
     }
   }
   return errors;

@@ -299,10 +299,14 @@ void Session::on_connector(std::optional<log::TerminationState> failure) {
 void Session::start_relay() {
   phase_ = Phase::Relaying;
   const auto& settings = backend_->config.settings;
+  // The backend's timeout_tunnel replaces both inactivity timeouts once the
+  // server is connected (HAProxy's rule in mode tcp).
+  const auto tunnel = settings.timeout_tunnel;
   relay_ = std::make_unique<Relay>(
       worker_.loop(), worker_.pipes(), worker_.buffers(), client_.get(), server_fd_.get(),
-      Relay::Timeouts{frontend_.config.settings.timeout_client, settings.timeout_server,
-                      frontend_.config.settings.timeout_client_fin, settings.timeout_server_fin},
+      Relay::Timeouts{tunnel.value_or(frontend_.config.settings.timeout_client),
+                      tunnel.value_or(settings.timeout_server), frontend_.config.settings.timeout_client_fin,
+                      settings.timeout_server_fin},
       [this](const RelayResult& r) {
         record_.bytes_from_client = r.client_to_server;
         record_.bytes_to_client = r.server_to_client;

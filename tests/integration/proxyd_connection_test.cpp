@@ -192,3 +192,20 @@ TEST_CASE("agent_check: the agent's line sets DOWN/UP, weight, drain, ready and 
   CHECK(p.wait_for_log("Server www/a maxconn changed from 0 to 7 (agent)", 5s));
   CHECK(p.admin("get weight www/a") == "2 (initial 4)\n");
 }
+
+TEST_CASE("timeout_tunnel in mode tcp replaces the client and server timeouts once connected (HAProxy)", "[proxyd]") {
+  testing::TcpBackend server("beta");
+  testing::ProxydRunner p;
+  p.start(
+      fmt::format("[listen tunnel]\nbind = 127.0.0.1:{{port}}\ntimeout_client = 30s\ntimeout_server = 30s\n"
+                  "timeout_tunnel = 300ms\nserver = s {}\n",
+                  server.endpoint()));
+  auto client = TcpClient::connect(p.endpoint());
+  REQUIRE(client);
+  CHECK(client->read_line() == "beta");
+  const auto idle_from = std::chrono::steady_clock::now();
+  CHECK_FALSE(client->read_to_end().value_or("x").size() > 0);  // closed by proxyd, nothing more
+  const auto idle = std::chrono::steady_clock::now() - idle_from;
+  CHECK(idle >= 250ms);
+  CHECK(idle < 5s);
+}

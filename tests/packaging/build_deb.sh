@@ -54,7 +54,7 @@ has() {
 for bin in proxyd vrrpd floatip; do has '-rwxr-xr-x' "usr/sbin/$bin"; done
 has '-rwxr-xr-x' usr/libexec/hapair/floatip-notify-master
 for unit in proxyd vrrpd; do has '-rw-r--r--' "usr/lib/systemd/system/$unit.service"; done
-for file in proxyd/proxyd.ini vrrpd/vrrpd.ini sysctl.d/90-vrrpd.conf rsyslog.d/49-hapair.conf logrotate.d/hapair; do
+for file in proxyd/proxyd.ini default/proxyd vrrpd/vrrpd.ini sysctl.d/90-vrrpd.conf rsyslog.d/49-hapair.conf logrotate.d/hapair; do
     has '-rw-r--r--' "etc/$file"
 done
 has '-rw-r--r--' usr/share/doc/hapair/README.md

@@ -5,7 +5,7 @@
 namespace common::config {
 
 std::string Diagnostic::to_string() const {
-  const char* kind = severity == Severity::Error ? "error" : "warning";
+  const char* kind = severity == Severity::Error ? "error" : severity == Severity::Warning ? "warning" : "notice";
   if (where.line > 0) return fmt::format("{}:{}: {}: {}", where.file, where.line, kind, message);
   return fmt::format("{}: {}: {}", where.file, kind, message);
 }
@@ -23,6 +23,10 @@ void Diagnostics::error(Location where, std::string message) {
 
 void Diagnostics::warning(Location where, std::string message) {
   items_.push_back({Severity::Warning, std::move(where), std::move(message)});
+}
+
+void Diagnostics::notice(Location where, std::string message) {
+  items_.push_back({Severity::Notice, std::move(where), std::move(message)});
 }
 
 }  // namespace common::config

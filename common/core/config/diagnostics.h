@@ -12,7 +12,9 @@ struct Location {
   int line = 0;  // 0: the file as a whole
 };
 
-enum class Severity { Error, Warning };
+// Notice: information that changes nothing (a haproxy.cfg directive proxyd
+// accepts as a no-op, and why).
+enum class Severity { Error, Warning, Notice };
 
 struct Diagnostic {
   Severity severity = Severity::Error;
@@ -27,6 +29,7 @@ class Diagnostics {
  public:
   void error(Location where, std::string message);
   void warning(Location where, std::string message);
+  void notice(Location where, std::string message);
 
   bool has_errors() const { return errors_ != 0; }
   std::size_t error_count() const { return errors_; }

@@ -99,4 +99,11 @@ IniDocument parse_ini(std::string_view text, std::string_view file, Diagnostics&
   return doc;
 }
 
+Location IniDocument::at(int line) const {
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
+    if (line >= span->first_line) return {span->file, line - span->first_line + 1};
+  }
+  return {file, line};
+}
+
 }  // namespace common::config

@@ -33,11 +33,21 @@ struct IniSection {
   std::string title() const;
 };
 
+// One file of a document read from several (haproxy.cfg's `-f` repeated):
+// its lines are numbered from <first_line> on in the document.
+struct IniFileSpan {
+  int first_line = 1;
+  std::string file;
+};
+
 struct IniDocument {
   std::string file;
   std::vector<IniSection> sections;
+  // Several files: the document's line numbers run on from one file to
+  // the next; at() gives back each file's own name and line.
+  std::vector<IniFileSpan> spans;
 
-  Location at(int line) const { return {file, line}; }
+  Location at(int line) const;
 };
 
 // Longest line accepted (inih's fixed line buffer, minus the terminator).

@@ -101,8 +101,8 @@ Result<Bind> parse_bind(std::string_view value) {
       tls = std::move(*updated);
     }
   }
-  const bool tls_options = !tls.crt.empty() || !tls.alpn.empty();
-  if (!ssl && tls_options) return fail("crt= and alpn= need ssl");
+  const bool tls_options = !tls.crt.empty() || !tls.alpn.empty() || !tls.tickets;
+  if (!ssl && tls_options) return fail("crt=, alpn= and no_tls_tickets need ssl");
   if (!ssl) return bind;
   if (tls.crt.empty()) return fail("ssl needs crt=PATH");
   if (tls.alpn.empty()) tls.alpn = {"http/1.1"};

@@ -340,8 +340,13 @@ Result<BindTls> parse_bind_tls_option(BindTls tls, std::string_view word) {
       }
     }
     tls.alpn = std::move(*protocols);
+  } else if (word == "no_tls_tickets") {
+    tls.tickets = false;
   } else {
-    return fail("unknown bind option '{}' (expected accept_proxy, ssl, crt=PATH[,PATH], alpn=LIST)", word);
+    return fail(
+        "unknown bind option '{}' (expected accept_proxy, ssl, crt=PATH[,PATH], alpn=LIST, no_tls_tickets, "
+        "or mode=/user=/group= on unix@ binds)",
+        word);
   }
   return tls;
 }

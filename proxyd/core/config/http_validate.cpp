@@ -121,11 +121,10 @@ void check_layer7_keys(const cfg::IniDocument& doc, const cfg::IniSection& secti
     diagnostics.warning(doc.at(line_of(section, key)),
                         fmt::format("{}: '{}' has no effect in mode tcp", section.title(), key));
   }
-  if (seen.contains("timeout_tunnel")) {
-    diagnostics.warning(doc.at(line_of(section, "timeout_tunnel")),
-                        fmt::format("{}: 'timeout_tunnel' has no effect in mode tcp (timeout_client and "
-                                    "timeout_server apply)",
-                                    section.title()));
+  if (seen.contains("timeout_tunnel") && !is_backend) {
+    diagnostics.warning(
+        doc.at(line_of(section, "timeout_tunnel")),
+        fmt::format("{}: 'timeout_tunnel' is the backend's (a frontend's has no effect)", section.title()));
   }
   if (!is_backend) return;
   if (settings.balance == Balance::Uri || settings.balance == Balance::Header) {

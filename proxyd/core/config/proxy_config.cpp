@@ -378,8 +378,15 @@ void validate(const cfg::IniDocument& doc, ProxyConfig& config, cfg::Diagnostics
   for (const auto& b : config.backends) backend_names.insert(b.name);
   for (const auto& f : config.frontends) {
     if (f.binds.empty()) diagnostics.error(doc.at(f.line), fmt::format("frontend '{}' has no 'bind'", f.name));
+    // Without a default backend, what no rule routes or answers gets 503
+    // (HAProxy's behaviour); a frontend with neither is a mistake.
+    const bool routes = !f.use_backends.empty() || !f.redirects.empty() || !f.http_request.empty();
     if (f.backend.empty()) {
-      diagnostics.error(doc.at(f.line), fmt::format("frontend '{}' has no 'backend'", f.name));
+      if (!routes) {
+        diagnostics.error(doc.at(f.line), fmt::format("frontend '{}' has no 'backend' (nor a use_backend, redirect "
+                                                      "or http_request rule that routes or answers)",
+                                                      f.name));
+      }
     } else if (!backend_names.contains(f.backend)) {
       std::vector<std::string_view> names(backend_names.begin(), backend_names.end());
       const auto guess = common::text::closest_match(f.backend, names);
@@ -426,6 +433,15 @@ const Backend* ProxyConfig::find_backend(std::string_view name) const {
   return nullptr;
 }
 
+common::config::Location ProxyConfig::where(int line) const {
+  return cfg::IniDocument{source, {}, spans}.at(line);
+}
+
+std::string ProxyConfig::position(int line) const {
+  const auto at = where(line);
+  return fmt::format("{}:{}", at.file, at.line);
+}
+
 ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
   static constexpr cfg::SectionRule kRules[] = {
       {"global", false, true}, {"defaults", false, true}, {"frontend", true, false}, {"backend", true, false},
@@ -433,6 +449,7 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
   };
   ProxyConfig config;
   config.source = doc.file;
+  config.spans = doc.spans;
   const auto sections = cfg::check_sections(doc, kRules, diagnostics);
   const auto proxy = proxy_keys();
   const auto globals = global_keys();

@@ -169,6 +169,7 @@ struct BindTls {
   std::string min_version = "TLSv1.2";  // from the frontend's ssl_min_version
   std::string ciphers;
   std::string ciphersuites;
+  bool tickets = true;  // no_tls_tickets: false
 };
 
 // `server = NAME ADDR:PORT ssl [verify=none|required] [ca_file=PATH] [sni=HOST]`
@@ -359,6 +360,12 @@ struct Resolvers {
 
 struct ProxyConfig {
   std::string source;  // file it came from
+  // A configuration read from several files (haproxy.cfg's -f repeated):
+  // where each starts in the document's line numbers.
+  std::vector<common::config::IniFileSpan> spans;
+  // "file:line" of line <line> of the document (each file's own numbering).
+  std::string position(int line) const;
+  common::config::Location where(int line) const;
   Global global;
   std::vector<Resolvers> resolvers;
   ProxySettings defaults;

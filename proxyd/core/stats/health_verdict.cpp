@@ -15,7 +15,7 @@ HealthVerdict evaluate_health(const StatsSnapshot& snapshot) {
   std::set<std::string> checked;
   for (const auto& f : snapshot.frontends) {
     if (!f.listening) problems.push_back(fmt::format("frontend {} is not listening", f.name));
-    if (!checked.insert(f.backend).second) continue;
+    if (f.backend.empty() || !checked.insert(f.backend).second) continue;  // rules only: no default to judge
     const auto* backend = snapshot.find_backend(f.backend);
     if (backend == nullptr || !backend->in_service()) {
       problems.push_back(fmt::format("backend {} has no usable server", f.backend));

@@ -138,6 +138,9 @@ common::Status configure_server(SSL_CTX* ctx, const config::BindTls& settings, S
   SSL_CTX_set_session_id_context(ctx, reinterpret_cast<const unsigned char*>(kSessionIdContext.data()),
                                  static_cast<unsigned int>(kSessionIdContext.size()));
   SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_key_callback);
+  // no_tls_tickets (HAProxy's no-tls-tickets): no resumption at all, as
+  // the session cache is off too; every connection does a full handshake.
+  if (!settings.tickets) SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
   SSL_CTX_set_tlsext_servername_callback(ctx, servername_callback);
   SSL_CTX_set_tlsext_servername_arg(ctx, &shared);
   if (!shared.alpn.empty()) SSL_CTX_set_alpn_select_cb(ctx, alpn_select_callback, &shared);

@@ -432,7 +432,7 @@ TEST_CASE("bind ssl", "[config]") {
   }
   SECTION("errors") {
     CHECK(parse_bind("*:443 ssl").error().message == "ssl needs crt=PATH");
-    CHECK(parse_bind("*:443 crt=/a.pem").error().message == "crt= and alpn= need ssl");
+    CHECK(parse_bind("*:443 crt=/a.pem").error().message == "crt=, alpn= and no_tls_tickets need ssl");
     CHECK(parse_bind("*:443 ssl crt=a.pem").error().message.find("absolute path") != std::string::npos);
     CHECK(parse_bind("*:443 ssl crt=/a.pem,").error().message.find("empty item") != std::string::npos);
     CHECK(parse_bind("*:443 ssl crt=/a.pem alpn=").error().message.find("empty item") != std::string::npos);

@@ -1,0 +1,254 @@
+// haproxy.cfg through the reader into proxyd's model: what a tutorial's
+// file becomes, the no-ops and refusals at their lines, several defaults,
+// several files, and --convert's INI giving the same document back.
+#include "proxyd/core/haproxy_cfg/reader.h"
+
+#include <catch2/catch.hpp>
+
+#include "proxyd/core/config/proxy_config.h"
+
+using namespace proxyd;
+using common::config::Diagnostics;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::optional<std::string> no_env(std::string_view) {
+  return std::nullopt;
+}
+
+common::config::IniDocument read_one(const std::string& text, Diagnostics& d) {
+  const haproxy_cfg::SourceFile files[] = {{"h.cfg", text}};
+  return haproxy_cfg::read(files, no_env, d);
+}
+
+config::ProxyConfig load(const std::string& text, Diagnostics& d) {
+  return config::load_proxy_config(read_one(text, d), d);
+}
+
+bool has(const Diagnostics& d, const std::string& text) {
+  return d.to_string().find(text) != std::string::npos;
+}
+
+constexpr const char* kTutorial = R"(global
+    log 127.0.0.1 local0 notice
+    chroot /var/lib/haproxy
+    stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners
+    stats timeout 30s
+    user haproxy
+    group haproxy
+    daemon
+    maxconn 4000
+    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets
+
+defaults
+    mode http
+    log global
+    option httplog
+    option dontlognull
+    timeout connect 5000
+    timeout client  50000
+    timeout server  50s
+
+frontend www
+    bind :80
+    bind 127.0.0.1:8443,127.0.0.1:9443 accept-proxy
+    acl is_api path_beg /api/
+    http-request set-header X-Forwarded-Proto http
+    use_backend api if is_api
+    default_backend web
+
+backend web
+    balance roundrobin
+    option httpchk GET /health
+    http-check expect status 200
+    server web1 10.0.0.21:80 check inter 2s rise 2 fall 3 weight 10
+    server web2 10.0.0.22:80 check
+    server sorry 10.0.0.30:80 backup
+
+backend api
+    server api1 10.0.0.41:8080
+
+listen stats
+    bind 127.0.0.1:8404
+    stats enable
+    stats uri /stats
+    stats refresh 10s
+    stats auth admin:secret
+)";
+
+}  // namespace
+
+TEST_CASE("a tutorial's haproxy.cfg becomes proxyd's model, key by key") {
+  Diagnostics d;
+  const auto c = load(kTutorial, d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(c.global.user == "haproxy");
+  CHECK(c.global.maxconn == 4000u);
+  CHECK(c.global.admin_socket == "/run/haproxy/admin.sock");
+  REQUIRE(c.global.logs.size() == 1);
+  REQUIRE(c.frontends.size() == 1);
+  const auto& www = c.frontends[0];
+  REQUIRE(www.binds.size() == 3);
+  CHECK(www.binds[0].address.to_string() == "0.0.0.0:80");
+  CHECK(www.binds[2].address.to_string() == "127.0.0.1:9443");
+  CHECK(www.binds[2].accept_proxy);
+  CHECK(www.backend == "web");
+  CHECK(www.settings.timeout_connect == 5000ms);
+  CHECK(www.settings.timeout_client == 50000ms);
+  CHECK(www.settings.mode == config::Mode::Http);
+  CHECK(www.settings.dontlognull);
+  CHECK_FALSE(www.settings.redispatch);  // HAProxy's default, not proxyd's
+  const auto* web = c.find_backend("web");
+  REQUIRE(web);
+  CHECK(web->settings.check == config::CheckKind::Http);
+  CHECK(web->settings.http_check.path == "/health");
+  CHECK(web->settings.timeout_server == 50s);
+  REQUIRE(web->servers.size() == 3);
+  CHECK(web->servers[0].weight == 10u);
+  CHECK(web->servers[0].inter == 2s);
+  CHECK(web->servers[1].checked);
+  CHECK_FALSE(web->servers[2].checked);  // no `check`: not checked, as HAProxy
+  CHECK(c.find_backend("api")->settings.check == config::CheckKind::None);
+  REQUIRE(c.stats);
+  CHECK(c.stats->uri == "/stats");
+  REQUIRE(c.stats->auth.size() == 1);
+  CHECK(c.stats->refresh == 10s);
+  CHECK(has(d, "h.cfg:3: warning: 'chroot' is not applied"));
+  CHECK(has(d, "h.cfg:8: notice: 'daemon' changes nothing for proxyd"));
+  CHECK(has(d, "h.cfg:5: notice: 'stats timeout' changes nothing"));
+  CHECK(has(d, "h.cfg:40: notice: listen 'stats' serves the stats page"));
+}
+
+TEST_CASE("the Patroni pattern: an HTTP check on another port of a mode tcp listen") {
+  Diagnostics d;
+  const auto c = load(
+      "listen postgres\n  bind *:5000\n  mode tcp\n  option httpchk\n  http-check expect status 200\n"
+      "  default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions\n"
+      "  server pg1 10.0.0.1:5432 maxconn 100 check port 8008\n"
+      "  server pg2 10.0.0.2:5432 maxconn 100 check port 8008\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  const auto& b = c.backends.at(0);
+  CHECK(b.settings.check == config::CheckKind::Http);
+  CHECK(b.settings.http_check.method == "OPTIONS");  // HAProxy's default method
+  REQUIRE(b.servers.size() == 2);
+  CHECK(b.servers[0].check_port == 8008);
+  CHECK(b.servers[0].on_marked_down_shutdown);
+  CHECK(b.servers[1].inter == 3s);
+  CHECK(b.servers[1].maxconn == 100u);
+}
+
+TEST_CASE("what proxyd lacks is refused at its line with the alternative; the rest is still read") {
+  Diagnostics d;
+  load(
+      "global\n  lua-load /etc/haproxy/x.lua\n  nbproc 4\n"
+      "peers mypeers\n  peer a 10.0.0.1:1024\n"
+      "backend b\n  stick-table type ip size 1m\n  option splice-auto\n  balance url_param userid\n"
+      "  server s 10.0.0.1:80 check track b2/s\n  frobnicate 3\n",
+      d);
+  CHECK(has(d, "h.cfg:2: error: 'lua-load' is not supported by proxyd: Lua is not embedded"));
+  CHECK(has(d, "h.cfg:3: error: 'nbproc' is not supported by proxyd: proxyd is one process with threads"));
+  CHECK(has(d, "h.cfg:4: error: 'peers' is not supported by proxyd"));
+  CHECK_FALSE(has(d, "h.cfg:5:"));  // the skipped section's lines say nothing more
+  CHECK(has(d, "h.cfg:7: error: 'stick-table' is not supported by proxyd"));
+  CHECK(has(d, "h.cfg:8: notice: 'option splice-auto' changes nothing for proxyd"));
+  CHECK(has(d, "h.cfg:9: error: 'balance url_param' is not supported by proxyd"));
+  CHECK(has(d, "h.cfg:10: error: 'server … track' is not supported by proxyd"));
+  CHECK(has(d, "h.cfg:11: error: unknown or unsupported proxy directive 'frobnicate'"));
+}
+
+TEST_CASE("several defaults sections: each proxy takes the last one before it, or the one named by from") {
+  Diagnostics d;
+  const auto c = load(
+      "defaults tcpish\n  mode tcp\n  timeout client 1s\n"
+      "listen a\n  bind 127.0.0.1:1001\n  server s 10.0.0.1:80\n"
+      "defaults\n  mode http\n  timeout client 2s\n  option redispatch\n"
+      "listen b\n  bind 127.0.0.1:1002\n  server s 10.0.0.1:80\n"
+      "listen c from tcpish\n  bind 127.0.0.1:1003\n  timeout client 3s\n  server s 10.0.0.1:80\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  REQUIRE(c.frontends.size() == 3);
+  CHECK(c.frontends[0].settings.mode == config::Mode::Tcp);
+  CHECK(c.frontends[0].settings.timeout_client == 1s);
+  CHECK(c.frontends[1].settings.mode == config::Mode::Http);
+  CHECK(c.frontends[1].settings.timeout_client == 2s);
+  CHECK(c.find_backend("b")->settings.redispatch);
+  CHECK_FALSE(c.find_backend("a")->settings.redispatch);
+  CHECK(c.frontends[2].settings.mode == config::Mode::Tcp);
+  CHECK(c.frontends[2].settings.timeout_client == 3s);
+}
+
+TEST_CASE("several files are one configuration; errors name each file's own line") {
+  const haproxy_cfg::SourceFile files[] = {{"a.cfg", "global\n  maxconn 10\n"},
+                                           {"b.cfg", "frontend f\n  bind *:80\n  default_backend nope\n"}};
+  Diagnostics d;
+  const auto doc = haproxy_cfg::read(files, no_env, d);
+  config::load_proxy_config(doc, d);
+  CHECK(has(d, "b.cfg:1: error: frontend 'f' uses unknown backend 'nope'"));
+}
+
+TEST_CASE("--convert's INI reads back as the same document") {
+  Diagnostics d;
+  const auto doc = read_one(kTutorial, d);
+  REQUIRE(!d.has_errors());
+  const auto ini = haproxy_cfg::to_ini(doc);
+  CHECK(ini.find("; h.cfg:29\n[backend web]\n") != std::string::npos);
+  Diagnostics again;
+  const auto back = common::config::parse_ini(ini, "converted.ini", again);
+  REQUIRE(!again.has_errors());
+  REQUIRE(back.sections.size() == doc.sections.size());
+  for (std::size_t i = 0; i < doc.sections.size(); ++i) {
+    CHECK(back.sections[i].title() == doc.sections[i].title());
+    REQUIRE(back.sections[i].entries.size() == doc.sections[i].entries.size());
+    for (std::size_t k = 0; k < doc.sections[i].entries.size(); ++k) {
+      CHECK(back.sections[i].entries[k].key == doc.sections[i].entries[k].key);
+      CHECK(back.sections[i].entries[k].value == doc.sections[i].entries[k].value);
+    }
+  }
+}
+
+TEST_CASE("haproxy.cfg is told from proxyd's INI by its content") {
+  CHECK(haproxy_cfg::looks_like_haproxy("# comment\n\nglobal\n  daemon\n"));
+  CHECK(haproxy_cfg::looks_like_haproxy("frontend www\n"));
+  CHECK_FALSE(haproxy_cfg::looks_like_haproxy("; proxyd\n[global]\n"));
+  CHECK_FALSE(haproxy_cfg::looks_like_haproxy(""));
+}
+
+TEST_CASE("HAProxy 1.x spellings tutorials still carry are read, each with a notice") {
+  Diagnostics d;
+  const auto c = load(
+      "listen web 127.0.0.1:8080\n  mode http\n  clitimeout 30000\n  srvtimeout 30000\n  contimeout 4000\n"
+      "  redispatch\n  option httpclose\n  reqadd X-Forwarded-Proto:\\ https\n  rspidel ^Server:.*\n"
+      "  reqidel ^X-Debug:\n  server a 10.0.0.1:80\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  const auto& f = c.frontends.at(0);
+  CHECK(f.binds.at(0).address.to_string() == "127.0.0.1:8080");
+  CHECK(f.settings.timeout_client == 30s);
+  CHECK(f.settings.timeout_connect == 4s);
+  CHECK(f.settings.http_close);
+  CHECK(c.backends.at(0).settings.redispatch);
+  CHECK(f.http_request.size() == 2);
+  CHECK(f.http_response.size() == 1);
+  CHECK(has(d, "h.cfg:1: notice: 'listen NAME ADDRESS' is HAProxy 1.x's"));
+  CHECK(has(d, "h.cfg:3: notice: 'clitimeout' is HAProxy 1.x's spelling of 'timeout_client'"));
+  CHECK(has(d, "h.cfg:9: notice: 'rspidel' is HAProxy 1.x's; read as http_response = del-header Server"));
+}
+
+TEST_CASE("a frontend without a default backend is accepted when rules route or answer (HAProxy's 503)") {
+  Diagnostics d;
+  const auto c = load(
+      "frontend f\n  mode http\n  bind *:80\n  http-request redirect scheme https\n"
+      "frontend g\n  mode http\n  bind *:81\n  use_backend b if { path_beg /b }\n"
+      "frontend h\n  mode http\n  bind *:82\n"
+      "backend b\n  mode http\n  server s 10.0.0.1:80\n",
+      d);
+  CHECK_FALSE(has(d, "frontend 'f'"));
+  CHECK_FALSE(has(d, "frontend 'g'"));
+  CHECK(has(d, "h.cfg:9: error: frontend 'h' has no 'backend'"));
+}
