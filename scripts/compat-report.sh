@@ -28,7 +28,7 @@ for file in "$DIR"/haproxy/*; do
         continue
     fi
     errors=$(grep -E ': error: ' "$OUT/$name.out" || true)
-    if ! grep -qvE '\{\{|\}\}|<[a-z0-9_-]+>|%%|\$\{?[A-Z_]+' <<<"$errors"; then
+    if ! grep -qvE '\{\{|\}\}|<[a-z0-9_-]+>|%%|\$\{?[A-Z_]+|__[A-Z0-9_]+__|XXX' <<<"$errors"; then
         templated=$((templated + 1))
         printf '%-70s template placeholders only\n' "$name"
         continue

@@ -210,7 +210,10 @@ void Connector::connect() {
   ++attempts_;
   connect_started_ = worker_.loop().now();
   address_epoch_ = server_->live->address_epoch.load(std::memory_order_acquire);
-  const auto address = common::io::to_socket_address(server_->live->address());
+  auto endpoint = server_->live->address();
+  // A server without a port takes the port the client connected to (HAProxy).
+  if (endpoint.port == 0 && !endpoint.is_unix()) endpoint.port = target_.local.port;
+  const auto address = common::io::to_socket_address(endpoint);
   fd_.reset(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd_) {
     finish(log::TerminationState{TerminationCause::Resource, SessionPhase::Connect});

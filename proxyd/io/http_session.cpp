@@ -428,7 +428,9 @@ void HttpSession::forward_request_head() {
   const auto& except = fe.forwardfor ? fe.forwardfor_except : be.forwardfor_except;
   std::string client_ip;
   // A client on a Unix socket has no address to pass on (HAProxy adds none either).
-  if (forwardfor && !client_address_.is_unix() && !(except && except->contains(client_address_.address))) {
+  const bool if_none = fe.forwardfor ? fe.forwardfor_if_none : be.forwardfor_if_none;
+  const bool present = if_none && head.header("x-forwarded-for").has_value();
+  if (forwardfor && !present && !client_address_.is_unix() && !(except && except->contains(client_address_.address))) {
     client_ip = client_address_.address.to_string();
     editor.add("X-Forwarded-For", client_ip);
   }

@@ -155,8 +155,8 @@ Result<AclDefinition> parse_acl(std::string_view value, sample::Library* lib) {
   return AclDefinition{std::move(*acl), 0};
 }
 
-// NAME [if|unless CONDITION]; a NAME with %[...] is computed per request
-// (a dynamic rule may then go without a condition).
+// NAME [if|unless CONDITION]; a NAME with %[...] is computed per request.
+// Without a condition the rule always matches (HAProxy's grammar).
 Result<http::UseBackendRule> parse_use_backend(std::string_view value, sample::Library* lib) {
   const auto words = common::text::split_words(value);
   if (words.empty()) return fail("expected NAME [if|unless CONDITION]");
@@ -166,8 +166,6 @@ Result<http::UseBackendRule> parse_use_backend(std::string_view value, sample::L
     auto name = sample::LogFormat::parse(rule.backend, lib);
     if (!name) return fail("backend name: {}", name.error().describe());
     rule.dynamic = std::move(*name);
-  } else if (words.size() < 2) {
-    return fail("expected NAME if|unless CONDITION (a name with %[...] may go without)");
   }
   if (words.size() < 2) return rule;
   auto condition = parse_condition(rest_after_words(value, 1), lib);
@@ -370,6 +368,9 @@ Result<ServerTls> parse_server_tls_option(ServerTls tls, std::string_view word) 
     auto protocols = parse_alpn(arg);
     if (!protocols) return tl::unexpected(protocols.error());
     tls.alpn = std::move(*protocols);
+  } else if (option == "ciphers" || option == "ciphersuites") {
+    if (!is_visible(arg)) return fail("server option {}: expected an OpenSSL cipher list", option);
+    (option == "ciphers" ? tls.ciphers : tls.ciphersuites) = std::string(arg);
   } else {
     return fail("unknown server option '{}'", word);
   }

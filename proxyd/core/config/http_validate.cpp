@@ -15,10 +15,11 @@ namespace cfg = common::config;
 namespace {
 
 // Keys only the HTTP path reads; set in a mode tcp section they are ignored.
-constexpr std::array<std::string_view, 20> kLayer7Keys{"http_server_close",
+constexpr std::array<std::string_view, 21> kLayer7Keys{"http_server_close",
                                                        "http_close",
                                                        "forwardfor",
                                                        "forwardfor_except",
+                                                       "forwardfor_if_none",
                                                        "http_request_add_header",
                                                        "http_request_set_header",
                                                        "http_request_del_header",

@@ -219,6 +219,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       cfg::field("http_close", &S::http_close, cfg::parse_bool, "false"),
       cfg::field("forwardfor", &S::forwardfor, cfg::parse_bool, "false"),
       cfg::field("forwardfor_except", &S::forwardfor_except, optional_cidr()),
+      cfg::field("forwardfor_if_none", &S::forwardfor_if_none, cfg::parse_bool, "false"),
       header_rule_key("http_request_add_header", &S::request_header_rules, http::HeaderRule::Action::Add),
       header_rule_key("http_request_set_header", &S::request_header_rules, http::HeaderRule::Action::Set),
       header_rule_key("http_request_del_header", &S::request_header_rules, http::HeaderRule::Action::Del),

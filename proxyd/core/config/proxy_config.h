@@ -146,6 +146,7 @@ struct ProxySettings {
   bool http_close = false;         // close both sides after each response
   bool forwardfor = false;         // append X-Forwarded-For
   std::optional<common::net::Cidr> forwardfor_except;
+  bool forwardfor_if_none = false;  // only when the request has no X-Forwarded-For (HAProxy's if-none)
   std::vector<http::HeaderRule> request_header_rules;   // http_request_{add,set,del}_header
   std::vector<http::HeaderRule> response_header_rules;  // http_response_{add,set,del}_header
   std::optional<http::CookieSettings> cookie;
@@ -184,6 +185,8 @@ struct ServerTls {
   std::string ca_file;  // empty: the system store
   std::string sni;      // server name sent and verified; empty: none sent, verify IP/none
   std::vector<std::string> alpn;
+  std::string ciphers;       // ciphers= (TLS 1.2, OpenSSL syntax); empty: OpenSSL's
+  std::string ciphersuites;  // ciphersuites= (TLS 1.3); empty: OpenSSL's
 };
 
 // The file of a `unix@PATH` bind (HAProxy's mode/user/group/uid/gid bind

@@ -52,7 +52,16 @@ Status parse_target(Server& server, std::string_view word) {
     server.host = std::string(word);  // an SRV name (_service._proto.name): its records give the ports
     return {};
   }
-  if (colon == std::string_view::npos) return fail("'{}': expected ADDRESS:PORT or HOSTNAME:PORT", word);
+  if (colon == std::string_view::npos || word.find(':') != colon) {
+    // No port (HAProxy's rule: the port the client connected to).
+    if (auto ip = common::net::IpAddress::parse(word)) {
+      server.address = {*ip, 0};
+      return {};
+    }
+    if (!is_host_name(word)) return fail("'{}': expected ADDRESS[:PORT] or HOSTNAME[:PORT]", word);
+    server.host = std::string(word);
+    return {};
+  }
   const auto host = word.substr(0, colon);
   const auto port = cfg::parse_uint(word.substr(colon + 1), 1, 65535);
   if (!port) return fail("'{}': the port must be 1 to 65535", word);
@@ -298,7 +307,8 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
     t.check_ssl = true;
   } else if (option == "check_sni" && !arg.empty()) {
     t.check_sni = std::string(arg);
-  } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn") {
+  } else if (option == "verify" || option == "ca_file" || option == "sni" || option == "alpn" || option == "ciphers" ||
+             option == "ciphersuites") {
     auto updated = parse_server_tls_option(std::move(t.tls), word);
     if (!updated) return tl::unexpected(updated.error());
     t.tls = std::move(*updated);
@@ -313,7 +323,7 @@ Status parse_option(Server& server, TlsWords& t, std::string_view word) {
         "agent_inter=, agent_send=, rise=, fall=, on_marked_down=, "
         "on_marked_up=, check_ssl, check_sni=, ssl, "
         "verify=, "
-        "ca_file=, sni=, alpn=)",
+        "ca_file=, sni=, alpn=, ciphers=, ciphersuites=)",
         word);
   }
   return {};
@@ -399,8 +409,11 @@ void validate_servers(const cfg::IniDocument& doc, const Backend& b, cfg::Diagno
     if (!names.insert(s.name).second) {
       diagnostics.error(doc.at(s.line), fmt::format("server '{}' defined twice in backend '{}'", s.name, b.name));
     }
-    if (s.address.port == 0 && !s.is_srv() && !s.address.is_unix()) {
-      diagnostics.error(doc.at(s.line), fmt::format("server '{}' needs a port", s.name));
+    const bool checked = b.settings.check != CheckKind::None && s.checked;
+    if (s.address.port == 0 && !s.is_srv() && !s.address.is_unix() && checked && !s.check_port) {
+      diagnostics.error(doc.at(s.line), fmt::format("server '{}' has no port (it takes the port each client "
+                                                    "connected to): its health checks need check_port=N",
+                                                    s.name));
     }
     if (s.observe != health::ObserveMode::None && (b.settings.check == CheckKind::None || !s.checked)) {
       diagnostics.error(doc.at(s.line), fmt::format("server '{}': observe needs health checks (a 'check' in "

@@ -10,10 +10,22 @@ namespace {
 
 using Handler = void (*)(Writer&, const CfgLine&);
 
-// `log TARGET [len N] [format F] [sample …] FACILITY [LEVEL [MINLEVEL]]`.
 void global_log(Writer& w, const CfgLine& l) {
+  if (auto value = log_value(w, l)) {
+    w.global_logs.push_back(*value);
+    w.put("log", *value, l.line);
+  }
+}
+
+}  // namespace
+
+// `log TARGET [len N] [format F] [sample …] FACILITY [LEVEL [MINLEVEL]]`.
+std::optional<std::string> log_value(Writer& w, const CfgLine& l) {
   std::string target(l.word(1));
-  if (target.empty()) return w.error(l.line, "log: expected a target (/dev/log, 127.0.0.1:514, stderr …)");
+  if (target.empty()) {
+    w.error(l.line, "log: expected a target (/dev/log, 127.0.0.1:514, stderr …)");
+    return std::nullopt;
+  }
   if (target == "stdout") {
     w.notice(l.line, "log stdout: proxyd writes this target to stderr (journald and docker collect both)");
     target = "stderr";
@@ -32,11 +44,13 @@ void global_log(Writer& w, const CfgLine& l) {
       if (l.word(i + 1) == "raw") {
         value += " format raw";
       } else if (l.word(i + 1) != "rfc3164" && l.word(i + 1) != "local") {
-        return w.unsupported(l, "log … format " + std::string(l.word(i + 1)), "proxyd sends RFC 3164 or raw lines");
+        w.unsupported(l, "log … format " + std::string(l.word(i + 1)), "proxyd sends RFC 3164 or raw lines");
+        return std::nullopt;
       }
       i += 2;
     } else if (word == "sample") {
-      return w.unsupported(l, "log … sample", "every line goes to each target");
+      w.unsupported(l, "log … sample", "every line goes to each target");
+      return std::nullopt;
     } else {
       break;
     }
@@ -45,8 +59,10 @@ void global_log(Writer& w, const CfgLine& l) {
   if (l.words.size() > i + 2) {
     w.notice(l.line, "log … minlevel: proxyd does not raise the level of less severe lines");
   }
-  w.put("log", value, l.line);
+  return value;
 }
+
+namespace {
 
 // `stats socket PATH|ipv4@ADDR:PORT [mode M] [level L] [user U] [group G] …`.
 void stats_socket(Writer& w, const CfgLine& l) {
@@ -109,6 +125,10 @@ const std::map<std::string_view, Handler>& global_handlers() {
          w.put("server_state_file", path, l.line);
        }},
       {"server-state-base", [](Writer& w, const CfgLine& l) { w.server_state_base = std::string(l.word(1)); }},
+      {"ssl-default-server-ciphers",
+       [](Writer& w, const CfgLine& l) { w.server_tls_defaults.push_back("ciphers=" + l.plain(1)); }},
+      {"ssl-default-server-ciphersuites",
+       [](Writer& w, const CfgLine& l) { w.server_tls_defaults.push_back("ciphersuites=" + l.plain(1)); }},
       {"unix-bind",
        [](Writer& w, const CfgLine& l) {
          w.unsupported(l, "unix-bind", "write the path, mode and owner on each bind unix@PATH");

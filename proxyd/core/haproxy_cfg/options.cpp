@@ -82,7 +82,10 @@ void preset_check(Writer& w, const CfgLine& l, std::size_t name_at) {
 void forwardfor(Writer& w, const CfgLine& l, std::size_t first) {
   w.put("forwardfor", "true", l.line);
   for (std::size_t i = first; i < l.words.size(); i += 2) {
-    if (l.word(i) == "except") {
+    if (l.word(i) == "if-none") {
+      w.put("forwardfor_if_none", "true", l.line);
+      --i;  // a flag: one word
+    } else if (l.word(i) == "except") {
       w.put("forwardfor_except", std::string(l.word(i + 1)), l.line);
     } else {
       return w.unsupported(l, fmt::format("option forwardfor {}", l.word(i)),

@@ -123,6 +123,14 @@ void log(Writer& w, const CfgLine& l) {
   if (l.word(1) == "global") {
     return w.no_op(l, "log global", "proxyd sends every proxy's lines to [global]'s log targets");
   }
+  // The same target as global's: what proxyd does anyway.
+  const auto value = log_value(w, l);
+  if (!value) return;
+  if (std::find(w.global_logs.begin(), w.global_logs.end(), *value) != w.global_logs.end()) {
+    return w.no_op(l, "log (in a proxy)",
+                   "the same target as a global log line, where proxyd sends every proxy's "
+                   "lines");
+  }
   w.unsupported(l, "log (in a proxy)", "proxyd logs every proxy to [global]'s targets: move the log line there");
 }
 

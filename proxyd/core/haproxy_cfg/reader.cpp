@@ -37,10 +37,15 @@ bool repeatable(std::string_view key) {
   return kKeys.contains(key);
 }
 
-// Keys proxyd's [defaults] does not take (HAProxy's named defaults may).
+// Keys proxyd's [defaults] does not take (HAProxy's defaults may).
 bool rule_key(std::string_view key) {
   return key == "acl" || key == "http_request" || key == "http_response" || key == "tcp_request" ||
-         key == "use_backend" || key == "redirect";
+         key == "use_backend" || key == "redirect" || key == "backend";
+}
+
+// Keys only a frontend takes: a backend inherits none of them.
+bool frontend_key(std::string_view key) {
+  return key == "backend" || key == "use_backend" || key == "redirect" || key == "tcp_request";
 }
 
 // HAProxy's defaults where proxyd's differ: written unless the file sets them.
@@ -58,6 +63,7 @@ bool has_key(const IniSection& s, std::string_view key) {
 std::vector<IniEntry> merged(const std::vector<IniEntry>& base, const IniSection& own) {
   std::vector<IniEntry> out;
   for (const auto& e : base) {
+    if (own.kind == "backend" && frontend_key(e.key)) continue;
     const bool overridden = repeatable(e.key) ? e.key == "tcp_check" && has_key(own, "tcp_check") : has_key(own, e.key);
     if (!overridden) out.push_back(e);
   }
@@ -235,6 +241,7 @@ class Reader {
     if (w_.facts.disabled) return;
     if (w_.facts.stats) return stats_listener();
     if (w_.has_backend()) checks(base);
+    if (w_.has_backend()) server_tls_defaults();
     if (w_.has_frontend() && has_ssl_bind()) {
       for (const auto& e : w_.bind_tls_defaults) {
         if (!has_key(current_, e.key)) current_.entries.push_back(e);
@@ -255,10 +262,25 @@ class Reader {
     bool any = false;
     for (const auto& [index, checked] : w_.facts.servers) any = any || checked || all;
     if (!any) return;
-    const auto& kind = w_.facts.check ? w_.facts.check : base ? base->check : std::nullopt;
+    auto kind = w_.facts.check ? w_.facts.check : base ? base->check : std::nullopt;
+    // option tcp-check without tcp-check lines: a connection check (HAProxy).
+    const bool steps = has_key(current_, "tcp_check") ||
+                       (current_defaults_ && has_key(defaults_[*current_defaults_].section, "tcp_check"));
+    if (kind == "tcp-check" && !steps) kind = "tcp";
     current_.entries.push_back({"check", kind.value_or("tcp"), kind ? w_.facts.check_line : current_.line});
     for (const auto& [index, checked] : w_.facts.servers) {
       if (!checked && !all) current_.entries[index].value += " no_check";
+    }
+  }
+
+  // global ssl-default-server-*: on each `ssl` server without its own.
+  void server_tls_defaults() {
+    for (auto& e : current_.entries) {
+      if ((e.key != "server" && e.key != "server_template") || e.value.find(" ssl") == std::string::npos) continue;
+      for (const auto& option : w_.server_tls_defaults) {
+        const auto name = option.substr(0, option.find('=') + 1);
+        if (e.value.find(" " + name) == std::string::npos) e.value += " " + option;
+      }
     }
   }
 

@@ -43,6 +43,8 @@ const std::map<std::string_view, Mapped>& server_words() {
       {"verify", {"verify", Arg::Value}},
       {"ca-file", {"ca_file", Arg::Value}},
       {"alpn", {"alpn", Arg::Value}},
+      {"ciphers", {"ciphers", Arg::Value}},
+      {"ciphersuites", {"ciphersuites", Arg::Value}},
       {"cookie", {"cookie", Arg::Value}},
       {"resolvers", {"resolvers", Arg::Value}},
       {"init-addr", {"init_addr", Arg::Value}},

@@ -41,7 +41,11 @@ class Writer {
   // ssl-default-bind-* of global: keys each frontend with ssl binds gets
   // unless it sets them itself (proxyd's TLS settings are per frontend).
   std::vector<common::config::IniEntry> bind_tls_defaults;
-  std::string server_state_base;  // global server-state-base
+  std::string server_state_base;         // global server-state-base
+  std::vector<std::string> global_logs;  // the `log =` values of global
+  // ssl-default-server-ciphers/-ciphersuites: options each `ssl` server
+  // gets unless it gives its own ("ciphers=LIST").
+  std::vector<std::string> server_tls_defaults;
 
   bool is_proxy() const {
     return kind == SectionKind::Defaults || kind == SectionKind::Frontend || kind == SectionKind::Backend ||
@@ -99,6 +103,10 @@ void userlist_directive(Writer& w, const CfgLine& l);
 // `option …`, `no option …`, `http-check …`, `tcp-check …` (options.cpp).
 void option_directive(Writer& w, const CfgLine& l);
 void check_directive(Writer& w, const CfgLine& l);
+
+// A `log TARGET … FACILITY [LEVEL]` line as proxyd's `log =` value
+// (global_directives.cpp); nullopt after an error.
+std::optional<std::string> log_value(Writer& w, const CfgLine& l);
 
 // `server NAME ADDR [options]` and `default-server [options]` as proxyd's
 // `server =` / `default_server =` value (options.cpp); <checked> tells

@@ -270,6 +270,12 @@ common::Status configure_client(SSL_CTX* ctx, const config::ServerTls& settings)
   // then body); has_buffered_input() accounts for what is read ahead.
   SSL_CTX_set_read_ahead(ctx, 1);
   SSL_CTX_set_default_passwd_cb(ctx, no_password);
+  if (!settings.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, settings.ciphers.c_str()) != 1) {
+    return common::fail("ciphers '{}': {}", settings.ciphers, take_openssl_error());
+  }
+  if (!settings.ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, settings.ciphersuites.c_str()) != 1) {
+    return common::fail("ciphersuites '{}': {}", settings.ciphersuites, take_openssl_error());
+  }
   if (settings.verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
     if (!settings.ca_file.empty()) {

@@ -326,8 +326,8 @@ TEST_CASE("use_backend errors", "[config]") {
     CHECK(has_error(d, "p.ini:5: error: frontend 'www': use_backend names unknown backend 'ap' (did you mean 'app'?)"));
   }
   SECTION("syntax") {
-    for (const std::string value : {"app", "app when host x", "app if host", "app if port 80", "app if host a b",
-                                    "app if a ||", "app if { path"}) {
+    for (const std::string value :
+         {"app when host x", "app if host", "app if port 80", "app if host a b", "app if a ||", "app if { path"}) {
       Diagnostics d;
       load(http_config("use_backend = " + value + "\n"), d);
       INFO(value);

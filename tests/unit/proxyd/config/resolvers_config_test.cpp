@@ -47,7 +47,9 @@ TEST_CASE("bad server names and DNS options say what is wrong", "[config][dns]")
   const auto error = [](const char* line) { return parse_server(line).error().message; };
   CHECK(error("a web..example.org:80").find("not an address, nor a host name") != std::string::npos);
   CHECK(error("a web.example.org:0").find("the port must be 1 to 65535") != std::string::npos);
-  CHECK(error("a web.example.org").find("expected ADDRESS:PORT or HOSTNAME:PORT") != std::string::npos);
+  CHECK(error("a web!example.org").find("expected ADDRESS[:PORT] or HOSTNAME[:PORT]") != std::string::npos);
+  // No port: the port each client connected to (HAProxy's rule).
+  CHECK(parse_server("a web.example.org")->address.port == 0);
   CHECK(error("a w:80 init_addr=last,dns").find("init_addr: 'dns' is not last, libc, none or an IP") !=
         std::string::npos);
   CHECK(error("a w:80 resolve_prefer=ipv5").find("resolve_prefer: expected ipv4 or ipv6") != std::string::npos);

@@ -252,3 +252,29 @@ TEST_CASE("a frontend without a default backend is accepted when rules route or 
   CHECK_FALSE(has(d, "frontend 'g'"));
   CHECK(has(d, "h.cfg:9: error: frontend 'h' has no 'backend'"));
 }
+
+TEST_CASE("what operators' files carry: portless servers, defaults' default_backend, global server ciphers …") {
+  Diagnostics d;
+  const auto c = load(
+      "global\n  log 127.0.0.1 local0\n  ssl-default-server-ciphers ECDHE+AESGCM\n"
+      "defaults\n  mode http\n  log 127.0.0.1 local0\n  default_backend web\n  option forwardfor if-none\n"
+      "frontend www\n  bind *:80\n  use_backend api\n"
+      "backend web\n  server a 10.0.0.1 maxconn 10\n  server b app.internal\n"
+      "backend api\n  option tcp-check\n  server t 10.0.0.2:443 ssl verify none check\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(has(d, "h.cfg:6: notice: 'log (in a proxy)' changes nothing for proxyd"));
+  const auto& f = c.frontends.at(0);
+  CHECK(f.backend == "web");
+  CHECK(f.settings.forwardfor_if_none);
+  REQUIRE(f.use_backends.size() == 1);
+  CHECK_FALSE(f.use_backends[0].condition);
+  const auto* web = c.find_backend("web");
+  CHECK(web->servers.at(0).address.port == 0);  // the client's destination port, as HAProxy
+  CHECK(web->servers.at(1).host == "app.internal");
+  const auto* api = c.find_backend("api");
+  CHECK(api->settings.check == config::CheckKind::Tcp);  // option tcp-check without steps: a connect
+  REQUIRE(api->servers.at(0).tls);
+  CHECK(api->servers.at(0).tls->ciphers == "ECDHE+AESGCM");
+}
