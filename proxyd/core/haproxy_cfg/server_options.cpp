@@ -82,6 +82,27 @@ const std::map<std::string_view, std::pair<Arg, std::string_view>>& server_no_op
   return kWords;
 }
 
+using NoOps = std::map<std::string_view, std::pair<Arg, std::string_view>>;
+
+// A <context> (server, bind) word proxyd has no option for: a no-op (this
+// file's list, then keyword_table's) with the words it takes, or refused.
+std::optional<std::size_t> other_word(Writer& w, const CfgLine& l, std::size_t i, std::string_view context,
+                                      const NoOps& no_ops, std::string_view help) {
+  const auto word = l.word(i);
+  const auto shown = fmt::format("{} … {}", context, word);
+  if (const auto it = no_ops.find(word); it != no_ops.end()) {
+    w.no_op(l, shown, it->second.second);
+    return i + (it->second.first == Arg::Value ? 2 : 1);
+  }
+  if (const auto verdict = find_keyword(context, word); verdict && verdict->no_op) {
+    w.no_op(l, shown, verdict->reason);
+    return i + (verdict->takes_value ? 2 : 1);
+  }
+  if (!w.known_elsewhere(l, context, word, shown))
+    w.unsupported(l, shown, fmt::format("see proxyd/README.md, {}", help));
+  return std::nullopt;
+}
+
 std::string underscores(std::string_view value) {
   std::string out(value);
   for (auto& c : out) c = c == '-' ? '_' : c;
@@ -145,18 +166,7 @@ std::optional<std::size_t> server_word(Writer& w, const CfgLine& l, std::size_t 
     out += fmt::format(" {}={}", m.ours, value);
     return i + 2;
   }
-  if (const auto it = server_no_ops().find(word); it != server_no_ops().end()) {
-    w.no_op(l, fmt::format("server … {}", word), it->second.second);
-    return i + (it->second.first == Arg::Value ? 2 : 1);
-  }
-  if (const auto verdict = find_keyword("server", word); verdict && verdict->no_op) {
-    w.no_op(l, fmt::format("server … {}", word), verdict->reason);
-    return i + (verdict->takes_value ? 2 : 1);
-  }
-  if (!w.known_elsewhere(l, "server", word, fmt::format("server … {}", word))) {
-    w.unsupported(l, fmt::format("server … {}", word), "see proxyd/README.md, Backend keys, for the server options");
-  }
-  return std::nullopt;
+  return other_word(w, l, i, "server", server_no_ops(), "Backend keys, for the server options");
 }
 
 // HAProxy's address prefixes and shorthands in proxyd's words.
@@ -271,18 +281,7 @@ std::optional<std::size_t> bind_word(Writer& w, const CfgLine& l, std::size_t i,
     w.put(word == "ciphers" ? "ssl_ciphers" : "ssl_ciphersuites", value, l.line);
     return i + 2;
   }
-  if (const auto it = bind_no_ops().find(word); it != bind_no_ops().end()) {
-    w.no_op(l, fmt::format("bind … {}", word), it->second.second);
-    return i + (it->second.first == Arg::Value ? 2 : 1);
-  }
-  if (const auto verdict = find_keyword("bind", word); verdict && verdict->no_op) {
-    w.no_op(l, fmt::format("bind … {}", word), verdict->reason);
-    return i + (verdict->takes_value ? 2 : 1);
-  }
-  if (!w.known_elsewhere(l, "bind", word, fmt::format("bind … {}", word))) {
-    w.unsupported(l, fmt::format("bind … {}", word), "see proxyd/README.md, Frontend keys, for the bind options");
-  }
-  return std::nullopt;
+  return other_word(w, l, i, "bind", bind_no_ops(), "Frontend keys, for the bind options");
 }
 
 }  // namespace
