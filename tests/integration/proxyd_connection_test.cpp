@@ -27,7 +27,7 @@ std::optional<TcpClient> send_get(const std::string& endpoint, const std::string
 
 }  // namespace
 
-TEST_CASE("abortonclose: a client that closes while queued is not served (CQ); without it, it is", "[proxyd]") {
+TEST_CASE("abortonclose: a client that closes while queued is not served (CQ), without it, it is", "[proxyd]") {
   testing::HttpBackend a("a");
   testing::HttpBackend b("b");
   testing::ProxydRunner p;
@@ -106,7 +106,7 @@ TEST_CASE("maxqueue: requests beyond a full server's queue leave persistence for
   CHECK(requests[1].request_line() == "GET /waits-for-a HTTP/1.1");
 }
 
-TEST_CASE("slowstart: a server back UP takes a share that grows to its weight; none at start", "[proxyd]") {
+TEST_CASE("slowstart: a server back UP takes a share that grows to its weight, none at start", "[proxyd]") {
   auto a = std::make_unique<testing::TcpBackend>("a");
   const auto a_address = a->endpoint();
   testing::TcpBackend b("b");
@@ -135,7 +135,7 @@ TEST_CASE("slowstart: a server back UP takes a share that grows to its weight; n
   CHECK((late >= 15 && late <= 19));
 }
 
-TEST_CASE("observe=layer7: 5xx responses in traffic mark a server DOWN; its checks bring it back", "[proxyd]") {
+TEST_CASE("observe=layer7: 5xx responses in traffic mark a server DOWN, its checks bring it back", "[proxyd]") {
   testing::HttpBackend a("a");
   testing::HttpBackend b("b");
   a.set_health_status(503);  // a's /health is broken; its / (what the check asks) is fine

@@ -80,7 +80,7 @@ TEST_CASE("HTTP through a unix@ bind to a unix@ server, beside HAProxy: same log
   CHECK(app.requests()[2].header("X-Forwarded-For").empty());
 }
 
-TEST_CASE("TCP through a unix@ bind: send_proxy says PROXY UNKNOWN, as HAProxy; checks reach a unix@ server",
+TEST_CASE("TCP through a unix@ bind: send_proxy says PROXY UNKNOWN, as HAProxy, checks reach a unix@ server",
           "[proxyd]") {
   testing::TempDir sockets;
   testing::TcpBackend server("beta");

@@ -2,6 +2,16 @@
 
 namespace common::config {
 
+namespace {
+
+// "line 12", or "other.cfg:12" when the document spans several files.
+std::string first_at(const IniDocument& doc, int line) {
+  const auto at = doc.at(line);
+  return doc.spans.size() > 1 ? fmt::format("{}:{}", at.file, at.line) : fmt::format("line {}", at.line);
+}
+
+}  // namespace
+
 std::vector<const IniSection*> check_sections(const IniDocument& doc, std::span<const SectionRule> rules,
                                               Diagnostics& diagnostics) {
   std::vector<const IniSection*> accepted;
@@ -36,7 +46,7 @@ std::vector<const IniSection*> check_sections(const IniDocument& doc, std::span<
     const auto [it, inserted] = seen.emplace(key, section.line);
     if (!inserted) {
       diagnostics.error(doc.at(section.line),
-                        fmt::format("duplicate section {} (first at line {})", section.title(), it->second));
+                        fmt::format("duplicate section {} (first at {})", section.title(), first_at(doc, it->second)));
       continue;
     }
     accepted.push_back(&section);

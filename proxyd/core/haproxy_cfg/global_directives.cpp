@@ -193,6 +193,8 @@ void ssl_default_options(Writer& w, const CfgLine& l) {
     } else if (word == "no-sslv3" || word == "no-tlsv10" || word == "no-tlsv11" || word == "ssl-min-ver") {
       if (word == "ssl-min-ver") ++i;
       w.notice(l.line, fmt::format("{} {}: proxyd never speaks below TLS 1.2", l.word(0), word));
+    } else if (word == "no-tls-tickets" && l.word(0) == "ssl-default-bind-options") {
+      w.bind_no_tls_tickets = true;
     } else if (word == "no-tls-tickets" || word == "prefer-client-ciphers") {
       w.notice(l.line, fmt::format("{} {}: proxyd issues no session tickets and prefers its own cipher order "
                                    "(OpenSSL's)",
@@ -227,7 +229,8 @@ void global_directive(Writer& w, const CfgLine& l) {
     return w.no_op(l, keyword, "a tuning or start-up switch with no counterpart in proxyd's design");
   }
   if (keyword == "ca-base" || keyword == "crt-base") {
-    return w.no_op(l, keyword, "applied by this reader to the relative paths of later crt and ca-file options");
+    (keyword == "ca-base" ? w.ca_base : w.crt_base) = std::string(l.word(1));
+    return;
   }
   w.error(l.line, fmt::format("unknown or unsupported global directive '{}'", keyword));
 }

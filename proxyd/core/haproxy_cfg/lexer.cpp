@@ -63,6 +63,7 @@ class LineLexer {
         append(c);
       }
     }
+    if (!error_.empty()) return common::fail("{}", error_);
     if (single_ || double_) return common::fail("unterminated {} quote", single_ ? "single" : "double");
     end_word();
     return std::move(words_);
@@ -99,7 +100,8 @@ class LineLexer {
           i_ += 2;
           return;
         }
-        break;
+        error_ = "\\x needs two hexadecimal digits";
+        return;
       case ' ':
       case '\t':
       case '#':
@@ -122,7 +124,10 @@ class LineLexer {
     bool split = false;
     if (i_ + 1 < text_.size() && text_[i_ + 1] == '{') {
       const auto close = text_.find('}', i_ + 2);
-      if (close == std::string_view::npos) return append('$');
+      if (close == std::string_view::npos || text_.substr(i_, close - i_).find('"') != std::string_view::npos) {
+        error_ = "'${' without its closing '}' in the same quotes";
+        return;
+      }
       auto inside = text_.substr(i_ + 2, close - i_ - 2);
       i_ = close;
       if (const auto dash = inside.find('-'); dash != std::string_view::npos) {
@@ -174,6 +179,7 @@ class LineLexer {
   std::vector<CfgWord> words_;
   std::vector<std::string> unset_;
   std::size_t i_ = 0;
+  std::string error_;  // the first malformed escape or variable
   bool single_ = false;
   bool double_ = false;
   bool open_ = false;

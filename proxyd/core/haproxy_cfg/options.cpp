@@ -97,10 +97,22 @@ void forwardfor(Writer& w, const CfgLine& l, std::size_t first) {
 // http-check send [meth M] [uri U] [ver V] [hdr Host H]: the parts of
 // proxyd's `check = http M U V Host=H`.
 void http_check_send(Writer& w, const CfgLine& l) {
-  std::string method = "GET";
+  // What `option httpchk` set (here or in defaults) is the base; HAProxy's
+  // defaults otherwise (OPTIONS / HTTP/1.0).
+  std::string method = "OPTIONS";
   std::string uri = "/";
   std::string version;
   std::string host;
+  const auto base = w.facts.check ? w.facts.check : w.inherited_check;
+  if (base && base->starts_with("http")) {
+    const auto words = common::text::split_words(*base);
+    for (std::size_t k = 1; k < words.size(); ++k) {
+      if (k == 1) method = std::string(words[k]);
+      if (k == 2) uri = std::string(words[k]);
+      if (k == 3 && words[k].starts_with("HTTP/")) version = std::string(words[k]);
+      if (words[k].starts_with("Host=")) host = std::string(words[k].substr(5));
+    }
+  }
   for (std::size_t i = 2; i < l.words.size(); i += 2) {
     const auto key = l.word(i);
     if (key == "meth") {
@@ -133,6 +145,27 @@ void Writer::no_op(const CfgLine& l, std::string_view keyword, std::string_view 
   notice(l.line, fmt::format("'{}' changes nothing for proxyd: {}", keyword, why));
 }
 
+std::string escape_check_text(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f || c == ' ') {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 bool Writer::known_elsewhere(const CfgLine& l, std::string_view context, std::string_view keyword,
                              std::string_view shown) {
   const auto verdict = find_keyword(context, keyword);
@@ -142,14 +175,17 @@ bool Writer::known_elsewhere(const CfgLine& l, std::string_view context, std::st
   return true;
 }
 
-common::Result<std::string> to_duration(std::string_view t) {
+common::Result<std::string> to_duration(std::string_view t, std::string_view bare_unit) {
   std::size_t digits = 0;
   while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
-  if (digits == 0) return common::fail("'{}': expected a time (HAProxy's: 500, 500ms, 5s, 1m, 1h, 1d)", t);
+  if (digits == 0 || digits > 12) {
+    return common::fail("'{}': expected a time (HAProxy's: 500, 500ms, 5s, 1m, 1h, 1d)", t);
+  }
   const auto unit = t.substr(digits);
-  if (unit.empty()) return std::string(t) + "ms";  // HAProxy's bare numbers are milliseconds
+  if (unit.empty()) return std::string(t) + std::string(bare_unit);  // HAProxy's bare numbers: ms, mostly
   if (unit == "us") {
-    const auto us = std::stoull(std::string(t.substr(0, digits)));
+    std::uint64_t us = 0;
+    for (const char c : t.substr(0, digits)) us = us * 10 + static_cast<std::uint64_t>(c - '0');
     return fmt::format("{}ms", (us + 999) / 1000);
   }
   if (unit == "ms" || unit == "s" || unit == "m" || unit == "h" || unit == "d") return std::string(t);
@@ -195,6 +231,7 @@ void check_directive(Writer& w, const CfgLine& l) {
       if (what != "send-binary") return w.unsupported(l, fmt::format("tcp-check {}", what), "send and expect are");
       return w.put("tcp_check", "send_binary " + l.plain(2), l.line);
     }
+    if (what == "send") return w.put("tcp_check", "send " + escape_check_text(l.word(2)), l.line);
     return w.put("tcp_check", l.plain(1), l.line);
   }
   if (what == "expect") {

@@ -106,7 +106,13 @@ void bind(Writer& w, const CfgLine& l) {
     if (w.kind == SectionKind::Defaults) w.error(l.line, "'bind' is not allowed in defaults");
     return;
   }
-  for (auto& value : bind_values(w, l)) w.put("bind", std::move(value), l.line);
+  for (auto& value : bind_values(w, l)) {
+    const auto address = value.substr(0, value.find(' '));
+    const bool bound = std::any_of(w.section->entries.begin(), w.section->entries.end(), [&](const auto& e) {
+      return e.key == "bind" && e.value.substr(0, e.value.find(' ')) == address;
+    });
+    if (!bound) w.put("bind", std::move(value), l.line);  // `bind :80` beside `bind :::80`: once
+  }
 }
 
 void capture(Writer& w, const CfgLine& l) {
@@ -148,7 +154,7 @@ void stats(Writer& w, const CfgLine& l) {
     auto value = l.plain(2);
     if (what == "show-node" && value.empty()) value = "true";
     if (what == "refresh") {
-      auto d = to_duration(value);
+      auto d = to_duration(value, "s");  // HAProxy's unit here is the second
       if (!d) return w.error(l.line, "stats refresh: " + d.error().message);
       value = *d;
     }

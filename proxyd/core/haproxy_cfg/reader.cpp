@@ -29,7 +29,6 @@ bool repeatable(std::string_view key) {
                                                 "tcp_check",
                                                 "server",
                                                 "bind",
-                                                "default_server",
                                                 "server_template",
                                                 "capture_request_header",
                                                 "capture_response_header",
@@ -64,15 +63,33 @@ std::vector<IniEntry> merged(const std::vector<IniEntry>& base, const IniSection
   std::vector<IniEntry> out;
   for (const auto& e : base) {
     if (own.kind == "backend" && frontend_key(e.key)) continue;
-    const bool overridden = repeatable(e.key) ? e.key == "tcp_check" && has_key(own, "tcp_check") : has_key(own, e.key);
+    const bool overridden = repeatable(e.key) ? e.key == "tcp_check" && has_key(own, "tcp_check")
+                                              : e.key != "default_server" && has_key(own, e.key);
     if (!overridden) out.push_back(e);
   }
   out.insert(out.end(), own.entries.begin(), own.entries.end());
   return out;
 }
 
+// Every default-server line of a section as one `default_server` (HAProxy
+// merges them option by option; proxyd's later words override earlier ones).
+void join_default_servers(IniSection& s) {
+  std::optional<std::size_t> first;
+  std::vector<IniEntry> out;
+  for (auto& e : s.entries) {
+    if (e.key == "default_server" && first) {
+      out[*first].value += " " + e.value;
+      continue;
+    }
+    if (e.key == "default_server") first = out.size();
+    out.push_back(std::move(e));
+  }
+  s.entries = std::move(out);
+}
+
 // A repeated single-valued key: the last one wins, as HAProxy (warned).
 void keep_last(IniSection& s, Writer& w) {
+  join_default_servers(s);
   std::vector<IniEntry> out;
   for (std::size_t i = 0; i < s.entries.size(); ++i) {
     const auto& e = s.entries[i];
@@ -129,6 +146,7 @@ class Reader {
 
   void finish() {
     end_section();
+    keep_last(global_, w_);
     doc_.sections.push_back(global_);
     emit_proxies();
     if (stats_) doc_.sections.push_back(*stats_);
@@ -144,10 +162,11 @@ class Reader {
   }
 
   std::optional<std::size_t> find_defaults(std::string_view name, int line) {
-    for (std::size_t i = defaults_.size(); i-- > 0;) {
+    for (std::size_t i = defaults_.size(); i-- > 0 && !name.empty();) {
       if (defaults_[i].name == name) return i;
     }
-    w_.error(line, fmt::format("'from {}': no defaults section of that name before this line", name));
+    w_.error(line, name.empty() ? std::string("'from' needs the name of a defaults section")
+                                : fmt::format("'from {}': no defaults section of that name before this line", name));
     return std::nullopt;
   }
 
@@ -197,6 +216,7 @@ class Reader {
       from_at = 3;
     }
     current_defaults_ = inherited(l, from_at);
+    w_.inherited_check = current_defaults_ ? defaults_[*current_defaults_].facts.check : std::nullopt;
   }
 
   void start_defaults(const CfgLine& l) {
@@ -216,6 +236,7 @@ class Reader {
     defaults_.push_back(std::move(block));
     last_defaults_ = defaults_.size() - 1;
     w_.kind = SectionKind::Defaults;
+    w_.inherited_check.reset();
     w_.section = &defaults_.back().section;
     w_.facts = defaults_.back().facts;
   }
@@ -238,13 +259,20 @@ class Reader {
 
   void end_proxy() {
     const ProxyFacts* base = current_defaults_ ? &defaults_[*current_defaults_].facts : nullptr;
-    if (w_.facts.disabled) return;
+    if (w_.facts.disabled && w_.kind != SectionKind::Backend) return;  // left out, as HAProxy
+    if (w_.facts.disabled) disable_servers();  // frontends that name it get 503, as from HAProxy
     if (w_.facts.stats) return stats_listener();
     if (w_.has_backend()) checks(base);
     if (w_.has_backend()) server_tls_defaults();
     if (w_.has_frontend() && has_ssl_bind()) {
       for (const auto& e : w_.bind_tls_defaults) {
         if (!has_key(current_, e.key)) current_.entries.push_back(e);
+      }
+      for (auto& e : current_.entries) {
+        const bool ssl = e.key == "bind" && e.value.find(" ssl") != std::string::npos;
+        if (ssl && w_.bind_no_tls_tickets && e.value.find("no_tls_tickets") == std::string::npos) {
+          e.value += " no_tls_tickets";
+        }
       }
     }
     proxies_.push_back({current_, current_defaults_});
@@ -267,9 +295,16 @@ class Reader {
     const bool steps = has_key(current_, "tcp_check") ||
                        (current_defaults_ && has_key(defaults_[*current_defaults_].section, "tcp_check"));
     if (kind == "tcp-check" && !steps) kind = "tcp";
-    current_.entries.push_back({"check", kind.value_or("tcp"), kind ? w_.facts.check_line : current_.line});
+    const int line = w_.facts.check ? w_.facts.check_line : base && base->check ? base->check_line : current_.line;
+    current_.entries.push_back({"check", kind.value_or("tcp"), line});
     for (const auto& [index, checked] : w_.facts.servers) {
       if (!checked && !all) current_.entries[index].value += " no_check";
+    }
+  }
+
+  void disable_servers() {
+    for (auto& e : current_.entries) {
+      if (e.key == "server" || e.key == "server_template") e.value += " disabled";
     }
   }
 
@@ -316,11 +351,49 @@ class Reader {
       if (!has_key(defaults, e.key)) defaults.entries.insert(defaults.entries.begin(), e);
     }
     keep_last(defaults, w_);
-    doc_.sections.push_back(std::move(defaults));
+    check_rule_sides();
     for (auto& p : proxies_) {
       if (!one && p.defaults) p.section.entries = merged(defaults_[*p.defaults].section.entries, p.section);
+      if (one) prepend_default_server(defaults, p.section);
       keep_last(p.section, w_);
-      doc_.sections.push_back(std::move(p.section));
+    }
+    doc_.sections.push_back(std::move(defaults));
+    for (auto& p : proxies_) doc_.sections.push_back(std::move(p.section));
+  }
+
+  // [defaults]' default_server applies before a proxy's own (HAProxy merges
+  // them; proxyd's key in a proxy would replace the inherited one).
+  static void prepend_default_server(const IniSection& defaults, IniSection& proxy) {
+    const auto inherited = std::find_if(defaults.entries.begin(), defaults.entries.end(),
+                                        [](const IniEntry& e) { return e.key == "default_server"; });
+    if (inherited == defaults.entries.end()) return;
+    for (auto& e : proxy.entries) {
+      if (e.key == "default_server") e.value = inherited->value + " " + e.value;
+    }
+  }
+
+  // HAProxy refuses a defaults section with rules that both a frontend and
+  // a backend use (its rules would run twice).
+  void check_rule_sides() {
+    for (std::size_t d = 0; d < defaults_.size(); ++d) {
+      const auto& entries = defaults_[d].section.entries;
+      const bool runs_rules = std::any_of(entries.begin(), entries.end(), [](const IniEntry& e) {
+        return e.key == "acl" || e.key == "http_request" || e.key == "http_response" || e.key == "tcp_request";
+      });
+      if (!runs_rules) continue;
+      bool front = false;
+      bool back = false;
+      for (const auto& p : proxies_) {
+        if (p.defaults != d) continue;
+        front = front || p.section.kind != "backend";
+        back = back || p.section.kind == "backend";
+      }
+      if (front && back) {
+        w_.error(defaults_[d].section.line,
+                 "these defaults have rules (acl, http-request …) and are used by "
+                 "frontends and backends both: HAProxy refuses this too; give each "
+                 "side its own named defaults");
+      }
     }
   }
 

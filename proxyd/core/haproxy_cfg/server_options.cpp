@@ -77,7 +77,6 @@ const std::map<std::string_view, std::pair<Arg, std::string_view>>& server_no_op
       {"pool-max-conn", {Arg::Value, "proxyd keeps one server connection per client connection"}},
       {"pool-purge-delay", {Arg::Value, "proxyd keeps one server connection per client connection"}},
       {"tfo", {Arg::None, "a tuning switch"}},
-      {"no-check", {Arg::None, "a server without 'check' is not checked"}},
   };
   return kWords;
 }
@@ -124,6 +123,10 @@ std::optional<std::size_t> server_word(Writer& w, const CfgLine& l, std::size_t 
     checked = true;
     return i + 1;
   }
+  if (word == "no-check") {  // even under `default-server check`
+    out += " no_check";
+    return i + 1;
+  }
   if (word == "verifyhost") {  // the name the certificate must carry: proxyd's sni= (also sent as SNI)
     out += fmt::format(" sni={}", l.word(i + 1));
     return i + 2;
@@ -162,7 +165,10 @@ std::optional<std::size_t> server_word(Writer& w, const CfgLine& l, std::size_t 
       value = *d;
     } else if (word == "on-error" || word == "on-marked-down" || word == "on-marked-up") {
       value = underscores(value);
+    } else if (word == "agent-send") {
+      value = escape_check_text(value);  // one word again for proxyd's parser, its bytes as escapes
     }
+    if (word == "ca-file") value = w.with_base(w.ca_base, value);
     out += fmt::format(" {}={}", m.ours, value);
     return i + 2;
   }
@@ -193,13 +199,19 @@ std::optional<std::string> address_of(Writer& w, const CfgLine& l, std::string_v
 
 std::optional<std::string> server_value(Writer& w, const CfgLine& l, std::size_t first_option, bool& checked) {
   std::string out;
-  if (first_option == 3) {
+  if (l.word(0) == "server-template") {  // PREFIX COUNT ADDRESS
+    if (l.words.size() < 4) {
+      w.error(l.line, "server-template: expected PREFIX COUNT ADDRESS[:PORT] [options]");
+      return std::nullopt;
+    }
+    auto address = address_of(w, l, l.word(3));
+    if (!address) return std::nullopt;
+    out = fmt::format("{} {} {}", l.word(1), l.word(2), *address);
+    first_option = 4;
+  } else if (first_option == 3) {
     auto address = address_of(w, l, l.word(2));
     if (!address) return std::nullopt;
     out = fmt::format("{} {}", l.word(1), *address);
-  } else if (l.word(0) == "server-template") {
-    out = fmt::format("{} {} {}", l.word(1), l.word(2), l.word(3));
-    first_option = 4;
   }
   for (std::size_t i = first_option; i < l.words.size();) {
     const auto next = server_word(w, l, i, out, checked);
@@ -221,7 +233,6 @@ const std::map<std::string_view, std::pair<Arg, std::string_view>>& bind_no_ops(
       {"no-sslv3", {Arg::None, "proxyd never offers below TLS 1.2"}},
       {"no-tlsv10", {Arg::None, "proxyd never offers below TLS 1.2"}},
       {"no-tlsv11", {Arg::None, "proxyd never offers below TLS 1.2"}},
-      {"v6only", {Arg::None, "proxyd's [::] binds are IPv6-only"}},
       {"defer-accept", {Arg::None, "a TCP tuning switch proxyd does not expose"}},
       {"tfo", {Arg::None, "no TCP Fast Open; clients fall back to a normal handshake"}},
       {"allow-0rtt", {Arg::None, "proxyd accepts no TLS early data; clients do a full handshake"}},
@@ -243,6 +254,7 @@ struct BindWords {
   std::vector<std::string> crt;
   bool ssl = false;
   bool v4v6 = false;
+  bool v6only = false;
 };
 
 // One bind word at words[i]; the next index, or nullopt after an error.
@@ -256,8 +268,9 @@ std::optional<std::size_t> bind_word(Writer& w, const CfgLine& l, std::size_t i,
   }
   if (word == "accept-proxy") return out.options += " accept_proxy", i + 1;
   if (word == "v4v6") return out.v4v6 = true, i + 1;
+  if (word == "v6only") return out.v6only = true, i + 1;
   if (word == "no-tls-tickets") return out.options += " no_tls_tickets", i + 1;
-  if (word == "crt") return out.crt.push_back(value), i + 2;
+  if (word == "crt") return out.crt.push_back(w.with_base(w.crt_base, value)), i + 2;
   if (word == "mode" || word == "user" || word == "group" || word == "uid" || word == "gid") {
     return out.options += fmt::format(" {}={}", word, value), i + 2;
   }
@@ -305,7 +318,9 @@ std::vector<std::string> bind_values(Writer& w, const CfgLine& l) {
     auto ours = address_of(w, l, address);
     if (!ours) return {};
     out.push_back(*ours + words.options + tls);
-    if (words.v4v6 && ours->starts_with("[::]:")) out.push_back("*" + ours->substr(4) + words.options + tls);
+    // HAProxy's [::] bind takes IPv4 too (Linux's bindv6only=0) unless
+    // v6only; proxyd's are IPv6-only, so the IPv4 twin is bound beside it.
+    if (!words.v6only && ours->starts_with("[::]:")) out.push_back("*" + ours->substr(4) + words.options + tls);
   }
   return out;
 }

@@ -41,7 +41,14 @@ class Writer {
   // ssl-default-bind-* of global: keys each frontend with ssl binds gets
   // unless it sets them itself (proxyd's TLS settings are per frontend).
   std::vector<common::config::IniEntry> bind_tls_defaults;
-  std::string server_state_base;         // global server-state-base
+  std::string server_state_base;               // global server-state-base
+  std::string ca_base;                         // global ca-base: prefix of relative ca-file paths
+  std::string crt_base;                        // global crt-base: prefix of relative crt paths
+  bool bind_no_tls_tickets = false;            // ssl-default-bind-options no-tls-tickets
+  std::optional<std::string> inherited_check;  // the check kind of the defaults this proxy takes
+  std::string with_base(const std::string& base, const std::string& path) const {
+    return base.empty() || path.starts_with('/') ? path : base + "/" + path;
+  }
   std::vector<std::string> global_logs;  // the `log =` values of global
   // ssl-default-server-ciphers/-ciphersuites: options each `ssl` server
   // gets unless it gives its own ("ciphers=LIST").
@@ -91,9 +98,14 @@ inline std::vector<std::string_view> split_on(std::string_view text, char separa
   }
 }
 
-// HAProxy's time (bare numbers are milliseconds; us ms s m h d) in proxyd's
-// words (bare numbers are seconds there).
-common::Result<std::string> to_duration(std::string_view haproxy_time);
+// HAProxy's time (bare numbers are milliseconds, or <bare_unit>; us ms s m
+// h d) in proxyd's words (bare numbers are seconds there).
+common::Result<std::string> to_duration(std::string_view haproxy_time, std::string_view bare_unit = "ms");
+
+// Check payload bytes (tcp-check send, agent-send) as proxyd's escapes
+// (backslash, \r, \n, \t, \xHH), so they stay one word and reach the server
+// as written.
+std::string escape_check_text(std::string_view bytes);
 
 // The directives of one line in the current section (directives.cpp).
 void global_directive(Writer& w, const CfgLine& l);

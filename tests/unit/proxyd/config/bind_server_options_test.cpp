@@ -47,7 +47,7 @@ TEST_CASE("unix@ binds refuse relative or long paths, bad modes, and file option
   CHECK(parse_bind("127.0.0.1:80 mode=600").error().message.find("a unix@PATH bind takes") != std::string::npos);
 }
 
-TEST_CASE("servers on Unix sockets need no port; a check port or an agent needs an IP") {
+TEST_CASE("servers on Unix sockets need no port, a check port or an agent needs an IP") {
   Diagnostics d;
   const auto c = load(
       "[listen www]\nbind = unix@/run/www.sock\n"
@@ -75,7 +75,7 @@ TEST_CASE("servers on Unix sockets need no port; a check port or an agent needs 
         std::string::npos);
 }
 
-TEST_CASE("Unix endpoints become sockaddr_un and back; an unnamed peer has an empty path") {
+TEST_CASE("Unix endpoints become sockaddr_un and back, an unnamed peer has an empty path") {
   const auto sa = common::io::to_socket_address(common::net::Endpoint::from_unix_path("/run/x.sock"));
   CHECK(sa.family() == AF_UNIX);
   const auto back = common::io::to_endpoint(sa);
@@ -90,7 +90,7 @@ TEST_CASE("Unix endpoints become sockaddr_un and back; an unnamed peer has an em
   CHECK(peer->unix_path.empty());
 }
 
-TEST_CASE("check_proto=h1 is HTTP checks' protocol; h2 is refused with the reason") {
+TEST_CASE("check_proto=h1 is HTTP checks' protocol, h2 is refused with the reason") {
   Diagnostics d;
   load(
       "[listen www]\nbind = *:80\ncheck = http\nserver = a 10.0.0.1:80 check_proto=h1\n"

@@ -52,7 +52,7 @@ TEST_CASE("haproxy.cfg words: quotes, escapes, comments, as the manual's matrix"
   CHECK(!lines[2].words[2].quoted);
 }
 
-TEST_CASE("variables expand only within double quotes; unset ones warn; [*] splits") {
+TEST_CASE("variables expand only within double quotes, unset ones warn, a list variable splits") {
   Diagnostics d;
   const auto lines = lex_text(
       "bind \"${ADDR}:80\" $ADDR '${ADDR}' \"${NOPE-127.0.0.1}:81\" \"\\$ADDR\"\n"
@@ -68,7 +68,7 @@ TEST_CASE("variables expand only within double quotes; unset ones warn; [*] spli
   CHECK(d.all()[0].to_string() == "h.cfg:2: warning: environment variable 'UNSET' is not set (expanded to nothing)");
 }
 
-TEST_CASE(".if/.elif/.else/.endif keep one branch; .notice/.warning/.alert report; errors at their lines") {
+TEST_CASE(".if/.elif/.else/.endif keep one branch, .notice/.warning/.alert report, errors at their lines") {
   Diagnostics d;
   const auto lines = lex_text(
       ".if defined(ADDR) && !defined(NOPE)\n"
@@ -94,7 +94,7 @@ TEST_CASE(".if/.elif/.else/.endif keep one branch; .notice/.warning/.alert repor
   CHECK(text.find("UNSET") == std::string::npos);  // skipped lines are not expanded
 }
 
-TEST_CASE("an unterminated quote is an error at its line; the next lines are still read") {
+TEST_CASE("an unterminated quote is an error at its line, the next lines are still read") {
   Diagnostics d;
   const auto lines = lex_text("bind \"oops\nmode http\n", d);
   CHECK(d.to_string() == "h.cfg:1: error: unterminated double quote\n");

@@ -141,7 +141,7 @@ TEST_CASE("the Patroni pattern: an HTTP check on another port of a mode tcp list
   CHECK(b.servers[1].maxconn == 100u);
 }
 
-TEST_CASE("what proxyd lacks is refused at its line with the alternative; the rest is still read") {
+TEST_CASE("what proxyd lacks is refused at its line with the alternative, the rest is still read") {
   Diagnostics d;
   load(
       "global\n  lua-load /etc/haproxy/x.lua\n  nbproc 4\n"
@@ -182,7 +182,7 @@ TEST_CASE("several defaults sections: each proxy takes the last one before it, o
   CHECK(c.frontends[2].settings.timeout_client == 3s);
 }
 
-TEST_CASE("several files are one configuration; errors name each file's own line") {
+TEST_CASE("several files are one configuration, errors name each file's own line") {
   const haproxy_cfg::SourceFile files[] = {{"a.cfg", "global\n  maxconn 10\n"},
                                            {"b.cfg", "frontend f\n  bind *:80\n  default_backend nope\n"}};
   Diagnostics d;
@@ -191,7 +191,7 @@ TEST_CASE("several files are one configuration; errors name each file's own line
   CHECK(has(d, "b.cfg:1: error: frontend 'f' uses unknown backend 'nope'"));
 }
 
-TEST_CASE("--convert's INI reads back as the same document") {
+TEST_CASE("the INI that --convert prints reads back as the same document") {
   Diagnostics d;
   const auto doc = read_one(kTutorial, d);
   REQUIRE(!d.has_errors());
@@ -277,4 +277,74 @@ TEST_CASE("what operators' files carry: portless servers, defaults' default_back
   CHECK(api->settings.check == config::CheckKind::Tcp);  // option tcp-check without steps: a connect
   REQUIRE(api->servers.at(0).tls);
   CHECK(api->servers.at(0).tls->ciphers == "ECDHE+AESGCM");
+}
+
+TEST_CASE("review cases: server-template, http-check send, default-server merging, no-check, stats refresh") {
+  Diagnostics d;
+  const auto c = load(
+      "global\n  crt-base /etc/ssl/site\n  ssl-default-bind-options no-tls-tickets\n"
+      "defaults\n  mode http\n  option httpchk GET /health\n  default-server inter 3s\n"
+      "frontend www\n  bind *:443 ssl crt site.pem\n  default_backend app\n"
+      "backend app\n  http-check send hdr Host app.example\n  default-server fall 5\n  default-server rise 4\n"
+      "  server-template web 3 app.internal:8080 check resolvers dns init-addr none\n"
+      "  server quiet 10.0.0.9:80 no-check\n"
+      "backend off\n  disabled\n  server s 10.0.0.1:80\n"
+      "resolvers dns\n  nameserver ns 127.0.0.1:53\n"
+      "listen stats\n  bind 127.0.0.1:8404\n  stats enable\n  stats refresh 10\n"
+      "backend tcpcheck\n  mode tcp\n  option tcp-check\n  tcp-check send PING\\r\\n\n  tcp-check expect string +PONG\n"
+      "  server r 10.0.0.5:6379 check\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  const auto& www = c.frontends.at(0);
+  REQUIRE(www.binds.at(0).tls);
+  CHECK(www.binds[0].tls->crt.at(0) == "/etc/ssl/site/site.pem");
+  CHECK_FALSE(www.binds[0].tls->tickets);
+  const auto* app = c.find_backend("app");
+  CHECK(app->settings.http_check.method == "GET");
+  CHECK(app->settings.http_check.path == "/health");
+  CHECK(app->settings.http_check.host == "app.example");
+  REQUIRE(app->servers.size() == 4);  // three template slots and quiet
+  CHECK(app->servers[0].inter == 3s);
+  CHECK(app->servers[0].fall == 5u);
+  CHECK(app->servers[0].rise == 4u);
+  CHECK(app->servers[0].checked);
+  CHECK_FALSE(app->servers[3].checked);
+  CHECK(c.find_backend("off")->servers.at(0).disabled);
+  CHECK(c.stats->refresh == 10s);
+  const auto& steps = c.find_backend("tcpcheck")->settings.tcp_checks;
+  REQUIRE(steps.size() == 2);
+}
+
+TEST_CASE("HAProxy's lexical errors: a bad hex escape, an unclosed variable, a bare from") {
+  Diagnostics d;
+  load("global\n  log-tag \"a\\xZZ\"\n  pidfile \"${X\"\nfrontend f from\n  bind *:80\n", d);
+  CHECK(has(d, "h.cfg:2: error: \\x needs two hexadecimal digits"));
+  CHECK(has(d, "h.cfg:3: error: '${' without its closing '}'"));
+  CHECK(has(d, "h.cfg:4: error: 'from' needs the name of a defaults section"));
+}
+
+TEST_CASE("defaults with rules used by frontends and backends both is refused, as HAProxy") {
+  Diagnostics d;
+  load(
+      "defaults shared\n  mode http\n  http-request set-header X-A 1\n"
+      "frontend f from shared\n  bind *:80\n  default_backend b\nbackend b from shared\n  server s 10.0.0.1:80\n",
+      d);
+  CHECK(has(d, "h.cfg:1: error: these defaults have rules"));
+}
+
+TEST_CASE("the INI of --convert keeps control bytes of check payloads as escapes") {
+  Diagnostics d;
+  const auto doc = read_one(
+      "backend r\n  option tcp-check\n  tcp-check send \"PING\\r\\n\"\n"
+      "  server a 10.0.0.1:6379 check agent-check agent-port 9 agent-send \"ready now\\n\"\n",
+      d);
+  const auto ini = haproxy_cfg::to_ini(doc);
+  INFO(ini);
+  CHECK(ini.find("tcp_check = send PING\\r\\n\n") != std::string::npos);
+  CHECK(ini.find("agent_send=ready\\x20now\\n") != std::string::npos);
+  Diagnostics again;
+  config::load_proxy_config(common::config::parse_ini(ini, "c.ini", again), again);
+  INFO(again.to_string());
+  CHECK_FALSE(again.has_errors());
 }
