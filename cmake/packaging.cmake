@@ -18,6 +18,7 @@ install(FILES etc/logrotate.d/hapair DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/log
 set(HAPAIR_CONFIG_FILES
     proxyd/proxyd.ini
     default/proxyd
+    default/vrrpd
     vrrpd/vrrpd.ini
     sysctl.d/90-vrrpd.conf
     rsyslog.d/49-hapair.conf

@@ -13,16 +13,19 @@
 #include <memory>
 #include <optional>
 
+#include "common/core/config/ini_writer.h"
 #include "common/core/log/rate_limiter.h"
 #include "common/io/daemon.h"
 #include "common/io/event_loop.h"
 #include "common/io/pidfile.h"
 #include "version.h"
+#include "vrrpd/commands.h"
 #include "vrrpd/core/config/vrrp_config.h"
 #include "vrrpd/core/notify/notify_plan.h"
 #include "vrrpd/core/track/effective_priority.h"
 #include "vrrpd/core/track/failover_check.h"
 #include "vrrpd/io/address_monitor.h"
+#include "vrrpd/io/config_sources.h"
 #include "vrrpd/io/instance_runner.h"
 #include "vrrpd/io/interface_info.h"
 #include "vrrpd/io/link_monitor.h"
@@ -36,10 +39,6 @@ namespace {
 
 using common::config::Diagnostics;
 using config::VrrpConfig;
-
-std::optional<VrrpConfig> load(const std::string& path, Diagnostics& diagnostics) {
-  return common::io::load_config_file<VrrpConfig>(path, config::load_vrrp_config, diagnostics);
-}
 
 std::string host_name() {
   char name[256] = {};
@@ -333,8 +332,10 @@ class App {
   void reload() {
     common::io::notify_systemd("RELOADING=1");
     Diagnostics diagnostics;
-    auto next = load(options_.config_file, diagnostics);
-    for (const auto& d : diagnostics.all()) logger_->warning("reload: {}", d.to_string());
+    auto next = load(options_, options_.config_file, diagnostics);
+    for (const auto& d : diagnostics.all()) {
+      if (d.severity != common::config::Severity::Notice) logger_->warning("reload: {}", d.to_string());
+    }
     if (!next) {
       logger_->error("reload of {} refused: {} error(s); the running configuration is unchanged", options_.config_file,
                      diagnostics.error_count());
@@ -435,122 +436,16 @@ class App {
   common::io::SignalWatcher sigusr1_;
 };
 
-// Checks of -c that need the machine, not just the file.
-void check_environment(const VrrpConfig& config, Diagnostics& diagnostics) {
-  // Without these vrrpd starts, but every attempt to become master ends in
-  // FAULT (no VIP) or it cannot even send adverts.
-  const struct {
-    int cap;
-    const char* name;
-    const char* needed_for;
-  } needed[] = {{CAP_NET_ADMIN, "CAP_NET_ADMIN", "adding the VIPs through netlink"},
-                {CAP_NET_RAW, "CAP_NET_RAW", "VRRP and ARP sockets"}};
-  for (const auto& n : needed) {
-    if (!common::io::has_effective_capability(n.cap)) {
-      diagnostics.warning({config.source, 0}, fmt::format("this process lacks {} (needed for {}): run vrrpd as root "
-                                                          "or keep it in the unit's CapabilityBoundingSet",
-                                                          n.name, n.needed_for));
-    }
-  }
-  for (const auto& instance : config.instances) {
-    if (!io::read_interface(instance.interface)) {
-      diagnostics.warning({config.source, instance.line},
-                          fmt::format("instance '{}': interface {} does not exist (yet); the instance waits for it",
-                                      instance.name, instance.interface));
-    }
-  }
-  // Scripts that would be refused at run time are reported now.
-  const auto identity = io::resolve_script_user(config.global.script_user);
-  if (!identity) {
-    diagnostics.error({config.source, 0}, identity.error().describe());
-    return;
-  }
-  auto check = [&](const std::string& program, int line, std::string_view what) {
-    if (auto safe = io::check_script_security(program, *identity); !safe) {
-      diagnostics.error({config.source, line}, fmt::format("{}: {}", what, safe.error().describe()));
-    }
-  };
-  for (const auto& in : config.instances) {
-    for (const auto* hook :
-         {&in.notify.master, &in.notify.backup, &in.notify.fault, &in.notify.stop, &in.notify.generic}) {
-      if (*hook) check((*hook)->argv.front(), in.line, fmt::format("instance '{}' notify", in.name));
-    }
-  }
-  for (const auto& t : config.trackers) {
-    if (const auto* script = std::get_if<config::TrackScript>(&t.spec); script && !script->user) {
-      check(script->argv.front(), t.line, fmt::format("track_script '{}'", t.name));
-    }
-  }
-}
-
 constexpr common::cli::ExtraOption kExtraOptions[] = {
-    {"peer-config", "with -c: the other node's file; checks that a failing tracker can make it win"}};
+    {"peer-config", "with -c: the other node's file; checks that a failing tracker can make it win"},
+    {"format", "keepalived|ini: the configuration's format (default: told by its content)"},
+    {"config-id", "keepalived.conf's @ID lines: this node's id (default: the host name up to its first dot)"},
+    {"convert", "print the configuration (keepalived.conf) as vrrpd's INI, each line's origin in a comment", false},
+    {"offline", "with -c: skip the checks of this host (interfaces, capabilities, script users)", false}};
 
 constexpr std::string_view kCommandsHelp =
     "  notify-test INSTANCE MASTER|BACKUP|FAULT|STOP\n"
     "                       run the instance's notify scripts for that transition once, in the foreground\n";
-
-// -c --peer-config: can each tracker's failure actually move the VIP?
-bool check_peer(const VrrpConfig& mine, const std::string& peer_path) {
-  Diagnostics diagnostics;
-  auto theirs = load(peer_path, diagnostics);
-  common::io::print_diagnostics(diagnostics);
-  if (!theirs) return false;
-  std::size_t problems = 0;
-  for (const auto& finding : track::check_failover(mine, *theirs)) {
-    std::printf("%s: %s\n", finding.problem ? "PROBLEM" : "ok", finding.text.c_str());
-    problems += finding.problem ? 1u : 0u;
-  }
-  std::printf("failover check against %s: %zu problem(s)\n", peer_path.c_str(), problems);
-  return problems == 0;
-}
-
-// vrrpd notify-test VI_1 MASTER: what the transition would run, run now.
-int notify_test(const VrrpConfig& config, const std::vector<std::string>& words) {
-  const auto* in = words.size() == 3 ? config.find_instance(words[1]) : nullptr;
-  const std::map<std::string, notify::NotifyState, std::less<>> states{{"MASTER", notify::NotifyState::Master},
-                                                                       {"BACKUP", notify::NotifyState::Backup},
-                                                                       {"FAULT", notify::NotifyState::Fault},
-                                                                       {"STOP", notify::NotifyState::Stop}};
-  const auto state = words.size() == 3 ? states.find(words[2]) : states.end();
-  if (in == nullptr || state == states.end()) {
-    std::fprintf(stderr, "usage: vrrpd [-f FILE] notify-test INSTANCE MASTER|BACKUP|FAULT|STOP\n");
-    return 2;
-  }
-  auto identity = io::resolve_script_user(config.global.script_user);
-  if (!identity) {
-    std::fprintf(stderr, "vrrpd: %s\n", identity.error().describe().c_str());
-    return 1;
-  }
-  const notify::Transition transition{notify::Subject::Instance, in->name, state->second,
-                                      static_cast<std::uint8_t>(in->priority)};
-  int failures = 0;
-  for (const auto& argv : notify::plan(in->notify, transition)) {
-    std::printf("running as %s: %s\n", identity->name.c_str(), io::format_argv(argv).c_str());
-    if (auto safe = io::check_script_security(argv.front(), *identity); !safe) {
-      std::printf("  refused: %s\n", safe.error().describe().c_str());
-      ++failures;
-      continue;
-    }
-    common::io::SpawnOptions options;
-    options.argv = argv;
-    options.env = notify::environment(transition);
-    options.uid = identity->uid;
-    options.gid = identity->gid;
-    options.timeout = in->notify_timeout;
-    const auto r = common::io::run_process(options);
-    if (!r) {
-      std::printf("  %s\n", r.error().describe().c_str());
-      ++failures;
-      continue;
-    }
-    std::printf("  pid %d: %s after %s%s\n", r->pid, r->describe().c_str(),
-                common::format_duration(r->duration).c_str(),
-                r->stderr_first_line.empty() ? "" : (", stderr: " + r->stderr_first_line).c_str());
-    failures += r->success() ? 0 : 1;
-  }
-  return failures == 0 ? 0 : 1;
-}
 
 }  // namespace
 
@@ -571,9 +466,10 @@ int run(std::span<const std::string_view> args) {
     std::printf("vrrpd %s\n", HAPAIR_VERSION);
     return 0;
   }
+  if (options->extra.contains("convert")) return convert(*options);
   Diagnostics diagnostics;
-  auto config = load(options->config_file, diagnostics);
-  if (config && options->check_only) check_environment(*config, diagnostics);
+  auto config = load(*options, options->config_file, diagnostics);
+  if (config && options->check_only && !options->extra.contains("offline")) check_environment(*config, diagnostics);
   common::io::print_diagnostics(diagnostics);
   if (!config || diagnostics.has_errors()) {
     std::fprintf(stderr, "%s: %zu error(s), configuration refused\n", options->config_file.c_str(),
@@ -583,7 +479,7 @@ int run(std::span<const std::string_view> args) {
   if (options->check_only) {
     std::printf("Configuration file is valid\n");
     const auto peer = options->extra.find("peer-config");
-    if (peer != options->extra.end() && !check_peer(*config, peer->second)) return 1;
+    if (peer != options->extra.end() && !check_peer(*config, *options, peer->second)) return 1;
     return 0;
   }
   if (!options->command.empty()) {

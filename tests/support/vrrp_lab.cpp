@@ -78,6 +78,31 @@ void VrrpLab::start_keepalived(const std::string& node, const VrrpSettings& s) {
   REQUIRE(slot->wait_for_log("Entering", std::chrono::seconds(10)));
 }
 
+void VrrpLab::start_on_keepalived_conf(const std::string& node, bool keepalived, const std::string& path) {
+  auto& slot = node == "lb1" ? lb1_ : lb2_;
+  slot.reset();
+  std::vector<std::string> argv{"keepalived",
+                                "-n",
+                                "-l",
+                                "-D",
+                                "-P",
+                                "-i",
+                                node,
+                                "-f",
+                                path,
+                                "-p",
+                                dir_.file(node + "-ka.pid"),
+                                "-r",
+                                dir_.file(node + "-ka-vrrp.pid")};
+  if (!keepalived) {
+    argv = {
+        std::string(HAPAIR_BIN_DIR) + "/vrrpd", "-d", "-f", path, "--config-id", node, "-p", dir_.file(node + ".pid")};
+  }
+  slot =
+      std::make_unique<DaemonRunner>(argv, dir_.file(node + (keepalived ? "-keepalived.log" : ".log")), lab_.ns(node));
+  REQUIRE(slot->wait_for_log("Entering", std::chrono::seconds(10)));
+}
+
 bool VrrpLab::has_vip(const std::string& node) {
   return lab_.addresses(node, "eth1").find(std::string(kVip) + "/24") != std::string::npos;
 }

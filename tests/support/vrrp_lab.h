@@ -35,6 +35,9 @@ class VrrpLab {
   // Starts vrrpd / keepalived on node "lb1" or "lb2" (replacing a running one).
   void start_vrrpd(const std::string& node, const VrrpSettings& settings);
   void start_keepalived(const std::string& node, const VrrpSettings& settings);
+  // Starts <node> on the keepalived.conf <path> as it is, its config-id
+  // (@ID lines) the node's name: Keepalived, or vrrpd (-d: logs on stderr).
+  void start_on_keepalived_conf(const std::string& node, bool keepalived, const std::string& path);
   DaemonRunner& daemon(const std::string& node);
   void kill(const std::string& node, int signo);
 

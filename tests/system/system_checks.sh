@@ -253,6 +253,53 @@ check_sandbox() {
     done
 }
 
+# --- keepalived.conf as it is (VRRPD_CONFIG in /etc/default/vrrpd) -----------
+
+# lb2 switched to a Keepalived file equivalent to the shipped vrrpd.ini; the
+# installed unit reads it through /etc/default/vrrpd and the pair still
+# hands the VIP over both ways.
+check_keepalived_conf() {
+    wait_for 20000 settled || fail "keepalived.conf: pair not settled"
+    sys_exec lb2 mkdir -p /etc/keepalived
+    sys_exec lb2 sh -c "cat > /etc/keepalived/keepalived.conf" <<EOF
+! Keepalived's syntax, read by vrrpd as it is
+global_defs {
+   router_id lb2
+   script_user root
+   enable_script_security
+}
+vrrp_track_process proxyd {
+   process proxyd
+}
+vrrp_instance VI_1 {
+   state BACKUP
+   interface eth1
+   virtual_router_id 51
+   priority 100
+   version 3
+   advert_int 0.1
+   unicast_peer {
+      $(node_ip lb1)
+      $(node_ip lb2)
+   }
+   virtual_ipaddress {
+      $VIP/24 dev eth1 label eth1:vip
+   }
+   track_process {
+      proxyd
+   }
+}
+EOF
+    sys_exec lb2 sh -c 'echo VRRPD_CONFIG=/etc/keepalived/keepalived.conf > /etc/default/vrrpd'
+    check "vrrpd -c accepts the keepalived.conf" sys_exec lb2 vrrpd -c -f /etc/keepalived/keepalived.conf
+    check "systemctl restart vrrpd on lb2 with keepalived.conf" sys_exec lb2 systemctl restart vrrpd
+    check "lb2 (keepalived.conf) is BACKUP beside lb1" wait_for 10000 vip_only_on lb1
+    sys_exec lb1 systemctl stop vrrpd
+    check "lb2 (keepalived.conf) takes the VIP when lb1 stops" wait_for 2000 vip_only_on lb2
+    sys_exec lb1 systemctl start vrrpd
+    check "lb1 takes it back from lb2 (keepalived.conf)" wait_for 10000 vip_only_on lb1
+}
+
 # The exposure scores README.md records; a change of the units that raises
 # them fails here.
 declare -A EXPOSURE_CEILING=([proxyd]=2.5 [vrrpd]=3.5)

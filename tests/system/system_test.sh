@@ -148,6 +148,7 @@ check_stop_hands_over
 check_no_stale_vip
 check_logs
 check_sandbox
+check_keepalived_conf
 
 if ((failures)); then
     echo "system test: $failures check(s) failed"

@@ -101,7 +101,7 @@ IniDocument parse_ini(std::string_view text, std::string_view file, Diagnostics&
 
 Location IniDocument::at(int line) const {
   for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
-    if (line >= span->first_line) return {span->file, line - span->first_line + 1};
+    if (line >= span->first_line) return {span->file, line - span->first_line + span->file_line};
   }
   return {file, line};
 }

@@ -35,9 +35,12 @@ struct IniSection {
 
 // One file of a document read from several (haproxy.cfg's `-f` repeated):
 // its lines are numbered from <first_line> on in the document.
+// A file may also continue after another (keepalived.conf's include): its
+// span then starts at <file_line>.
 struct IniFileSpan {
   int first_line = 1;
   std::string file;
+  int file_line = 1;  // the file's own number of the document's <first_line>
 };
 
 struct IniDocument {

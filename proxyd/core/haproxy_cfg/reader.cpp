@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "common/core/config/ini_writer.h"
 #include "proxyd/core/haproxy_cfg/lexer.h"
 #include "proxyd/core/haproxy_cfg/writer.h"
 
@@ -455,22 +456,7 @@ common::config::IniDocument read(std::span<const SourceFile> files, const common
 }
 
 std::string to_ini(const common::config::IniDocument& doc) {
-  std::string out = "; proxyd configuration converted from haproxy.cfg (proxyd --convert)\n";
-  for (const auto& s : doc.sections) {
-    const auto at = doc.at(s.line);
-    out += s.line > 0 ? fmt::format("\n; {}:{}\n", at.file, at.line) : "\n";
-    out += s.name.empty() ? fmt::format("[{}]\n", s.kind) : fmt::format("[{} {}]\n", s.kind, s.name);
-    int last = -1;
-    for (const auto& e : s.entries) {
-      if (e.line != last && e.line > 0) {
-        const auto where = doc.at(e.line);
-        out += fmt::format("; {}:{}\n", where.file, where.line);
-      }
-      last = e.line;
-      out += fmt::format("{} = {}\n", e.key, e.value);
-    }
-  }
-  return out;
+  return common::config::to_ini(doc, "proxyd configuration converted from haproxy.cfg (proxyd --convert)");
 }
 
 }  // namespace proxyd::haproxy_cfg

@@ -270,6 +270,10 @@ const Tracker* VrrpConfig::find_tracker(std::string_view name) const {
   return nullptr;
 }
 
+common::config::Location VrrpConfig::where(int line) const {
+  return common::config::IniDocument{source, {}, spans}.at(line);
+}
+
 const Instance* VrrpConfig::find_instance(std::string_view name) const {
   for (const auto& in : instances) {
     if (in.name == name) return &in;
@@ -313,6 +317,7 @@ VrrpConfig load_vrrp_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagn
                                                 {"track_interface", true, false}};
   VrrpConfig config;
   config.source = doc.file;
+  config.spans = doc.spans;
   const auto sections = cfg::check_sections(doc, kRules, diagnostics);
   const auto globals = global_keys();
   const auto instance = instance_keys();

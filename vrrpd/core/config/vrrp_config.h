@@ -103,11 +103,15 @@ struct SyncGroup {
 
 struct VrrpConfig {
   std::string source;
+  // The files a keepalived.conf's includes read (IniDocument::spans):
+  // where() turns a line number of the model into its file:line.
+  std::vector<common::config::IniFileSpan> spans;
   Global global;
   std::vector<Instance> instances;
   std::vector<SyncGroup> sync_groups;
   std::vector<Tracker> trackers;
 
+  common::config::Location where(int line) const;
   const Instance* find_instance(std::string_view name) const;
   const Tracker* find_tracker(std::string_view name) const;
 };
