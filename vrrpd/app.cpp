@@ -156,12 +156,12 @@ class App {
     std::vector<track::TrackerInput> inputs;
     for (const auto& name : runner.config().track) {
       const auto* t = config_.find_tracker(name);
-      if (t != nullptr) inputs.push_back({name, t->weight, trackers_->ok(name)});
+      if (t != nullptr) inputs.push_back({name, t->weight, trackers_->ok(name), trackers_->value(name)});
     }
     const auto effective = track::effective_priority(runner.config().priority, inputs);
     if (effective.priority != runner.priority()) runner.set_priority(effective.priority);
     for (const auto& input : inputs) {
-      if (input.weight != 0) continue;
+      if (input.weight != 0 && !input.value) continue;
       const auto reason = fmt::format("tracker {} failed", input.name);
       const bool failing =
           std::find(effective.faults.begin(), effective.faults.end(), input.name) != effective.faults.end();

@@ -102,10 +102,13 @@ void run(bool vrrpd_on_lb1) {
   std::this_thread::sleep_for(1500ms);  // the last notify scripts run
   const auto lines = notify_lines(lab);
   INFO(Catch::Detail::stringify(lines));
+  INFO("vrrpd's log:\n" << lab.daemon(vrrpd_on_lb1 ? "lb1" : "lb2").log());
   // keepalived's notify arguments, from both implementations: each node
-  // became MASTER and BACKUP with its configured priority.
+  // became MASTER and BACKUP; lb1 left MASTER with its effective priority
+  // (150 - 60), as Keepalived passes it.
   CHECK(lines.contains("INSTANCE VI_1 MASTER 150"));
   CHECK(lines.contains("INSTANCE VI_1 BACKUP 150"));
+  CHECK(lines.contains("INSTANCE VI_1 BACKUP 90"));
   CHECK(lines.contains("INSTANCE VI_1 MASTER 100"));
   CHECK(lines.contains("INSTANCE VI_1 BACKUP 100"));
 }

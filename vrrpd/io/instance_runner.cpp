@@ -25,7 +25,9 @@ fsm::InstanceParams make_params(const config::Instance& c, const IpAddress& sour
 
 std::vector<IpAddress> vip_addresses(const config::Instance& c) {
   std::vector<IpAddress> out;
-  for (const auto& v : c.vips) out.push_back(v.address.network);
+  for (const auto& v : c.vips) {
+    if (!v.excluded) out.push_back(v.address.network);  // vip_excluded: held, not advertised
+  }
   return out;
 }
 
@@ -115,7 +117,7 @@ void InstanceRunner::start() {
   remove_stale_vips();
   if (!link_up_) {
     services_.logger.warning("({}) interface {} is down", config_.name, config_.interface);
-    raise_fault(fmt::format("interface {} is down", config_.interface));
+    if (!config_.dont_track_primary) raise_fault(fmt::format("interface {} is down", config_.interface));
   }
   feed(fsm::Startup{});
 }
@@ -220,7 +222,10 @@ void InstanceRunner::on_link(bool up) {
   if (up == link_up_) return;
   link_up_ = up;
   const auto reason = fmt::format("interface {} is down", config_.interface);
-  if (!up) {
+  if (config_.dont_track_primary) {
+    services_.logger.info("({}) Netlink reports {} {} (dont_track_primary: no fault)", config_.name, config_.interface,
+                          up ? "up" : "down");
+  } else if (!up) {
     services_.logger.warning("({}) Netlink reports {} down", config_.name, config_.interface);
     raise_fault(reason);
   } else {

@@ -12,7 +12,7 @@ ScriptTracker::ScriptTracker(common::io::EventLoop& loop, common::log::Logger& l
       spec_(std::get<config::TrackScript>(config.spec)),
       identity_(std::move(identity)),
       on_change_(std::move(on_change)),
-      state_(spec_.rise, spec_.fall),
+      state_(spec_.rise, spec_.fall, !spec_.init_fail),
       timer_(loop, [this] { run(); }) {}
 
 void ScriptTracker::start() {

@@ -3,7 +3,9 @@
 // states into effective priorities and faults (core/track/).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace vrrpd::io {
@@ -15,6 +17,8 @@ class Tracker {
   virtual ~Tracker() = default;
   virtual void start() = 0;
   virtual bool ok() const = 0;
+  // A number that weighs in itself (track_file); nullopt for OK/failing trackers.
+  virtual std::optional<std::int64_t> value() const { return std::nullopt; }
 };
 
 }  // namespace vrrpd::io

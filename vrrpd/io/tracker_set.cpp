@@ -1,6 +1,7 @@
 #include "vrrpd/io/tracker_set.h"
 
 #include "common/io/accounts.h"
+#include "vrrpd/io/file_tracker.h"
 #include "vrrpd/io/http_tracker.h"
 #include "vrrpd/io/interface_info.h"
 #include "vrrpd/io/pid_tracker.h"
@@ -15,6 +16,8 @@ TrackerSet::TrackerSet(common::io::EventLoop& loop, common::log::Logger& logger,
     auto report = [this, name = t.name](bool ok, const std::string& reason) { changed_(name, ok, reason); };
     if (std::holds_alternative<config::TrackPid>(t.spec)) {
       trackers_[t.name] = std::make_unique<PidTracker>(loop, logger, t, report);
+    } else if (std::holds_alternative<config::TrackFile>(t.spec)) {
+      trackers_[t.name] = std::make_unique<FileTracker>(loop, logger, t, report);
     } else if (std::holds_alternative<config::TrackHttp>(t.spec)) {
       trackers_[t.name] = std::make_unique<HttpTracker>(loop, logger, t, report);
     } else if (const auto* script = std::get_if<config::TrackScript>(&t.spec)) {
@@ -47,6 +50,11 @@ bool TrackerSet::ok(const std::string& name) const {
   if (const auto it = trackers_.find(name); it != trackers_.end()) return it->second->ok();
   if (const auto it = interface_up_.find(name); it != interface_up_.end()) return it->second;
   return true;
+}
+
+std::optional<std::int64_t> TrackerSet::value(const std::string& name) const {
+  const auto it = trackers_.find(name);
+  return it != trackers_.end() ? it->second->value() : std::nullopt;
 }
 
 void TrackerSet::on_link(const std::string& interface, bool up) {

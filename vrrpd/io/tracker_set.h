@@ -24,6 +24,7 @@ class TrackerSet {
              const ScriptIdentity& script_identity, Changed changed);
   void start();
   bool ok(const std::string& name) const;
+  std::optional<std::int64_t> value(const std::string& name) const;
   // Link events, for track_interface.
   void on_link(const std::string& interface, bool up);
 

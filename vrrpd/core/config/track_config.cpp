@@ -27,9 +27,9 @@ Result<std::int32_t> parse_weight(std::string_view value) {
 
 // Keys every tracker has, applied to the Tracker; the kind's own keys to its spec.
 template <class Spec>
-cfg::KeyTable<Tracker> with_common(cfg::KeyTable<Spec> own) {
+cfg::KeyTable<Tracker> with_common(cfg::KeyTable<Spec> own, std::string_view default_weight = "0") {
   cfg::KeyTable<Tracker> keys = {
-      cfg::field("weight", &Tracker::weight, parse_weight, "0"),
+      cfg::field("weight", &Tracker::weight, parse_weight, default_weight),
       cfg::field("delay", &Tracker::delay, cfg::parse_duration, "0s"),
   };
   for (auto& k : own) {
@@ -81,7 +81,33 @@ cfg::KeyTable<Tracker> script_keys() {
       cfg::field("rise", &S::rise, cfg::uint_in<std::uint32_t>(1, 100), "1"),
       cfg::field("fall", &S::fall, cfg::uint_in<std::uint32_t>(1, 100), "1"),
       cfg::field("user", &S::user, cfg::optional_of(cfg::parse_account_name)),
+      cfg::field("init_fail", &S::init_fail, cfg::parse_bool, "false"),
   });
+}
+
+// `init_file = [VALUE] [overwrite]`
+Status parse_init_file(TrackFile& f, std::string_view value) {
+  const auto words = common::text::split_words(value);
+  f.init_value = 0;
+  for (const auto& w : words) {
+    std::int64_t v = 0;
+    if (w == "overwrite") {
+      f.overwrite = true;
+    } else if (const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+               ec == std::errc{} && end == w.data() + w.size()) {
+      f.init_value = v;
+    } else {
+      return fail("expected [VALUE] [overwrite], got '{}'", w);
+    }
+  }
+  return {};
+}
+
+// keepalived's default weight of a track_file is 1 (the value counts as read).
+cfg::KeyTable<Tracker> file_keys() {
+  return with_common<TrackFile>({cfg::required(cfg::field("file", &TrackFile::file, cfg::parse_path)),
+                                 cfg::custom<TrackFile>("init_file", parse_init_file)},
+                                "1");
 }
 
 cfg::KeyTable<Tracker> interface_keys() {
@@ -120,6 +146,9 @@ Tracker load_tracker(const cfg::IniDocument& doc, const cfg::IniSection& section
   } else if (section.kind == "track_script") {
     t.spec = TrackScript{};
     cfg::load_section(doc, section, script_keys(), t, diagnostics);
+  } else if (section.kind == "track_file") {
+    t.spec = TrackFile{};
+    cfg::load_section(doc, section, file_keys(), t, diagnostics);
   } else {
     t.spec = TrackInterface{};
     cfg::load_section(doc, section, interface_keys(), t, diagnostics);

@@ -40,7 +40,18 @@ struct TrackScript {
   std::uint32_t rise = 1;
   std::uint32_t fall = 1;
   std::optional<std::string> user;
+  bool init_fail = false;  // keepalived's init_fail: failing until it first succeeds
   friend bool operator==(const TrackScript&, const TrackScript&) = default;
+};
+
+// keepalived's track_file: a number in a file (value x weight, see
+// track/effective_priority.h); `init_file = [VALUE] [overwrite]` writes
+// VALUE at start when the file is missing (always with overwrite).
+struct TrackFile {
+  std::string file;
+  std::optional<std::int64_t> init_value;
+  bool overwrite = false;
+  friend bool operator==(const TrackFile&, const TrackFile&) = default;
 };
 
 struct TrackInterface {
@@ -54,7 +65,7 @@ struct Tracker {
   // > 0 is added to the priority while OK; < 0 is added while failing.
   std::int32_t weight = 0;
   Duration delay{0};  // tolerate a failure this long before acting (a restart)
-  std::variant<TrackPid, TrackHttp, TrackScript, TrackInterface> spec;
+  std::variant<TrackPid, TrackHttp, TrackScript, TrackInterface, TrackFile> spec;
   int line = 0;
 
   std::string_view kind() const;  // "track_pid", ...
@@ -65,7 +76,8 @@ struct Tracker {
 };
 
 // The section kinds, for check_sections().
-inline constexpr std::string_view kTrackerKinds[] = {"track_pid", "track_http", "track_script", "track_interface"};
+inline constexpr std::string_view kTrackerKinds[] = {"track_pid", "track_http", "track_script", "track_interface",
+                                                     "track_file"};
 
 // Loads one tracker section; problems go to <diagnostics>.
 Tracker load_tracker(const common::config::IniDocument& doc, const common::config::IniSection& section,

@@ -105,6 +105,13 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
           "auth_type", &I::auth_type, [](std::string_view v) { return cfg::parse_choice(v, kAuthTypes); }, "none"),
       cfg::field("auth_pass", &I::auth_pass, cfg::parse_text),
       cfg::list("vip", &I::vips, parse_virtual_address),
+      cfg::list("vip_excluded", &I::vips,
+                [](std::string_view v) -> common::Result<VirtualAddress> {
+                  auto vip = parse_virtual_address(v);
+                  if (vip) vip->excluded = true;
+                  return vip;
+                }),
+      cfg::field("dont_track_primary", &I::dont_track_primary, cfg::parse_bool, "false"),
       cfg::field("garp_master_delay", &I::garp_master_delay, cfg::parse_duration, "5s"),
       cfg::field("garp_master_repeat", &I::garp_master_repeat, cfg::uint_in<std::uint32_t>(1, 255), "5"),
       cfg::field("garp_master_refresh", &I::garp_master_refresh, cfg::parse_duration, "0s"),
@@ -142,7 +149,7 @@ void validate_timing(const cfg::IniDocument& doc, const Instance& in, cfg::Diagn
 void validate_addresses(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
   const auto family = in.family();
   for (const auto& vip : in.vips) {
-    if (vip.address.network.family() != family) {
+    if (!vip.excluded && vip.address.network.family() != family) {
       diagnostics.error(doc.at(vip.line), fmt::format("instance '{}': VIP {} mixes IPv4 and IPv6 in one instance",
                                                       in.name, vip.address.to_string()));
     }
@@ -249,7 +256,9 @@ std::string VirtualAddress::to_string() const {
 }
 
 common::net::Family Instance::family() const {
-  if (!vips.empty()) return vips.front().address.network.family();
+  for (const auto& vip : vips) {
+    if (!vip.excluded) return vip.address.network.family();
+  }
   if (!unicast_peers.empty()) return unicast_peers.front().family();
   if (unicast_source) return unicast_source->family();
   return common::net::Family::V4;
@@ -311,10 +320,10 @@ Result<VirtualAddress> parse_virtual_address(std::string_view value) {
 }
 
 VrrpConfig load_vrrp_config(const cfg::IniDocument& doc, cfg::Diagnostics& diagnostics) {
-  static constexpr cfg::SectionRule kRules[] = {{"global", false, true},         {"instance", true, false},
-                                                {"sync_group", true, false},     {"track_pid", true, false},
-                                                {"track_http", true, false},     {"track_script", true, false},
-                                                {"track_interface", true, false}};
+  static constexpr cfg::SectionRule kRules[] = {{"global", false, true},          {"instance", true, false},
+                                                {"sync_group", true, false},      {"track_pid", true, false},
+                                                {"track_http", true, false},      {"track_script", true, false},
+                                                {"track_interface", true, false}, {"track_file", true, false}};
   VrrpConfig config;
   config.source = doc.file;
   config.spans = doc.spans;

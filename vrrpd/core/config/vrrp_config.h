@@ -55,6 +55,7 @@ struct VirtualAddress {
   std::string device;         // empty: the instance interface
   std::string label;
   std::string scope = "global";  // global | site | link | host
+  bool excluded = false;         // vip_excluded: held with the VIPs, not listed in adverts
   int line = 0;
 
   std::string to_string() const;
@@ -75,7 +76,8 @@ struct Instance {
   std::vector<common::net::IpAddress> unicast_peers;
   AuthType auth_type = AuthType::None;
   std::string auth_pass;
-  std::vector<VirtualAddress> vips;
+  std::vector<VirtualAddress> vips;  // vip and vip_excluded
+  bool dont_track_primary = false;   // the interface going down is no fault (keepalived's dont_track_primary)
   Duration garp_master_delay{5000};
   std::uint32_t garp_master_repeat = 5;
   Duration garp_master_refresh{0};

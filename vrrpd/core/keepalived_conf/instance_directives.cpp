@@ -24,7 +24,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kTimeKeys
 }};
 
 // `ADDRESS[/PREFIX] [dev IFACE] [label LABEL] [scope SCOPE] …` as `vip =`.
-void vip_item(Writer& w, IniSection& section, const Node& item) {
+void vip_item(Writer& w, IniSection& section, const Node& item, std::string_view key) {
   static constexpr std::string_view kWithValue[] = {"brd", "broadcast", "peer", "preferred_lft", "track_group"};
   std::string value(item.keyword());
   bool ok = true;
@@ -44,13 +44,13 @@ void vip_item(Writer& w, IniSection& section, const Node& item) {
     if (std::find(std::begin(kWithValue), std::end(kWithValue), option) != std::end(kWithValue)) ++i;
     if (option != "-nodad") ok = false;
   }
-  if (ok) put(section, "vip", std::move(value), item.line);
+  if (ok) put(section, std::string(key), std::move(value), item.line);
 }
 
+// virtual_ipaddress_excluded: `vip_excluded =` (held with the VIPs, not advertised).
 void vip_block(Writer& w, IniSection& section, const Node& block) {
-  if (block.keyword() == "virtual_ipaddress_excluded" && !block.items.empty())
-    return w.unmapped("vrrp_instance", block);
-  for (const auto& item : block.items) vip_item(w, section, item);
+  const auto key = block.keyword() == "virtual_ipaddress" ? "vip" : "vip_excluded";
+  for (const auto& item : block.items) vip_item(w, section, item, key);
 }
 
 void peer_block(Writer& w, IniSection& section, const Node& block) {
@@ -113,6 +113,8 @@ bool simple_key(Writer& w, IniSection& section, const Node& node) {
   }
   if (k == "mcast_src_ip") {
     if (w.needs_args(node, 1)) put(section, "unicast_src_ip", std::string(node.arg(0)), node.line);
+  } else if (k == "dont_track_primary") {
+    put(section, "dont_track_primary", "true", node.line);
   } else if (k == "nopreempt") {
     put(section, "preempt", "false", node.line);
   } else if (k == "preempt") {
@@ -131,7 +133,7 @@ void instance_item(Writer& w, InstanceDef& in, const Node& node) {
     if (is_block(w, node)) peer_block(w, in.section, node);
   } else if (k == "authentication") {
     if (is_block(w, node)) auth_block(w, in.section, node);
-  } else if (k == "track_script" || k == "track_process" || k == "track_interface") {
+  } else if (k == "track_script" || k == "track_process" || k == "track_interface" || k == "track_file") {
     if (!is_block(w, node)) return;
     auto refs = track_block(w, node, k);
     in.tracks.insert(in.tracks.end(), refs.begin(), refs.end());

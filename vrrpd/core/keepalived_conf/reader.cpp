@@ -21,6 +21,8 @@ void top_level(Writer& w, const Node& node) {
     vrrp_script(w, node);
   } else if (k == "vrrp_track_process") {
     vrrp_track_process(w, node);
+  } else if (k == "track_file" || k == "vrrp_track_file") {
+    track_file(w, node);
   } else if (k == "vrrp_sync_group") {
     vrrp_sync_group(w, node);
   } else if (k == "instance" && node.arg_count() == 1) {

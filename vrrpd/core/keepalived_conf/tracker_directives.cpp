@@ -51,6 +51,8 @@ void script_item(Writer& w, TrackerDef& t, const Node& item) {
     if (w.needs_args(item, 1)) put(s, std::string(k), std::string(item.arg(0)), item.line);
   } else if (k == "weight") {
     if (auto weight = weight_of(w, item, 0)) put(s, "weight", *weight, item.line), t.weight = *weight;
+  } else if (k == "init_fail") {
+    put(s, "init_fail", "true", item.line);
   } else if (k == "user") {
     if (!w.needs_args(item, 1)) return;
     put(s, "user", std::string(item.arg(0)), item.line);
@@ -88,6 +90,26 @@ void process_item(Writer& w, TrackerDef& t, const Node& item) {
   }
 }
 
+void file_item(Writer& w, TrackerDef& t, const Node& item) {
+  auto& s = t.section;
+  const auto k = item.keyword();
+  if (k == "file") {
+    if (w.needs_args(item, 1)) put(s, "file", std::string(item.arg(0)), item.line);
+  } else if (k == "weight") {
+    if (!w.needs_args(item, 1)) return;
+    // A file's value is multiplied by its weight: `reverse` is the opposite weight.
+    auto weight = std::string(item.arg(0));
+    if (item.arg(1) == "reverse") weight = weight.starts_with('-') ? weight.substr(1) : "-" + weight;
+    std::erase_if(s.entries, [](const auto& e) { return e.key == "weight"; });
+    put(s, "weight", weight, item.line);
+    t.weight = weight;
+  } else if (k == "init_file") {
+    put(s, "init_file", item.arg_count() == 0 ? std::string("0") : item.args_from(0), item.line);
+  } else {
+    w.unmapped("track_file", item);
+  }
+}
+
 // An interface tracked with <weight> ("" = none): its tracker, made once.
 std::string interface_tracker(Writer& w, std::string_view iface, int line) {
   const std::string name(iface);
@@ -112,6 +134,15 @@ void vrrp_script(Writer& w, const Node& block) {
       if (e.key == "interval") return put(t.section, "timeout", e.value, block.line);
     }
   }
+}
+
+void track_file(Writer& w, const Node& block) {
+  if (!define(w, block, "track_file")) return;
+  auto& t = w.trackers[std::string(block.arg(0))];
+  if (block.keyword() == "vrrp_track_file") w.notice(block.line, "vrrp_track_file is deprecated: track_file");
+  // keepalived's default weight of a file is 1 (vrrpd's [track_file] too).
+  t.weight = "1";
+  for (const auto& item : block.items) file_item(w, t, item);
 }
 
 void vrrp_track_process(Writer& w, const Node& block) {
@@ -149,7 +180,7 @@ void vrrp_sync_group(Writer& w, const Node& block) {
       for (const auto& member : item.items) {
         for (const auto& word : member.words) g.members.push_back(word.text);
       }
-    } else if (k == "track_script" || k == "track_process" || k == "track_interface") {
+    } else if (k == "track_script" || k == "track_process" || k == "track_interface" || k == "track_file") {
       auto refs = track_block(w, item, k);
       g.tracks.insert(g.tracks.end(), refs.begin(), refs.end());
     } else if (k == "sync_group_tracking_weight" || k == "global_tracking") {

@@ -100,6 +100,7 @@ void global_defs(Writer& w, const Node& block);
 void vrrp_instance(Writer& w, const Node& block);
 void vrrp_script(Writer& w, const Node& block);
 void vrrp_track_process(Writer& w, const Node& block);
+void track_file(Writer& w, const Node& block);
 void vrrp_sync_group(Writer& w, const Node& block);
 // `track_script { NAME [weight W] … }` (and track_process, track_interface):
 // the references, interfaces made trackers of their own.

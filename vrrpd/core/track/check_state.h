@@ -10,7 +10,9 @@ namespace vrrpd::track {
 
 class CheckState {
  public:
-  CheckState(std::uint32_t rise, std::uint32_t fall) : rise_(rise), fall_(fall) {}
+  // <initially_ok> false: keepalived's init_fail (failing until <rise> successes).
+  CheckState(std::uint32_t rise, std::uint32_t fall, bool initially_ok = true)
+      : rise_(rise), fall_(fall), ok_(initially_ok) {}
 
   // Records one result; returns the new state when it changed.
   std::optional<bool> record(bool success);

@@ -162,3 +162,40 @@ TEST_CASE("tracker mistakes are reported") {
   CHECK(text.find("key 'weight': expected a weight from -253 to 253") != std::string::npos);
   CHECK(text.find("instance 'VI_1': unknown tracker 'proxy'") != std::string::npos);
 }
+
+TEST_CASE("keepalived's extras: track_file, init_fail, vip_excluded, dont_track_primary") {
+  Diagnostics d;
+  const auto c = load(
+      "[track_file prio]\nfile = /run/vrrpd/prio\ninit_file = 5 overwrite\n"
+      "[track_file gate]\nfile = /run/vrrpd/gate\nweight = 0\n"
+      "[track_script chk]\nscript = /bin/true\ninit_fail = true\n"
+      "[instance VI_1]\ninterface = eth1\nvirtual_router_id = 51\ntrack = prio gate chk\n"
+      "vip = 10.0.0.10/24\nvip_excluded = fd00::10/64 dev eth2\nvip_excluded = 10.0.1.10/24\n"
+      "dont_track_primary = true\n",
+      d);
+  INFO(all(d));
+  REQUIRE_FALSE(d.has_errors());
+  const auto& prio = *c.find_tracker("prio");
+  CHECK(prio.weight == 1);  // keepalived's default for a file
+  CHECK(prio.kind() == "track_file");
+  const auto& file = std::get<vrrpd::config::TrackFile>(prio.spec);
+  CHECK(file.file == "/run/vrrpd/prio");
+  CHECK(file.init_value == 5);
+  CHECK(file.overwrite);
+  CHECK(c.find_tracker("gate")->weight == 0);
+  CHECK_FALSE(std::get<vrrpd::config::TrackFile>(c.find_tracker("gate")->spec).init_value);
+  CHECK(std::get<vrrpd::config::TrackScript>(c.find_tracker("chk")->spec).init_fail);
+  const auto& in = c.instances[0];
+  REQUIRE(in.vips.size() == 3);
+  CHECK_FALSE(in.vips[0].excluded);
+  CHECK(in.vips[1].excluded);
+  CHECK(in.vips[1].device == "eth2");
+  CHECK(in.family() == common::net::Family::V4);  // an excluded IPv6 address does not make it IPv6
+  CHECK(in.version == 2);
+  CHECK(in.dont_track_primary);
+
+  Diagnostics bad;
+  load("[track_file f]\ninit_file = x\n[instance V]\ninterface = e\nvirtual_router_id = 1\ntrack = f\n", bad);
+  CHECK(all(bad).find("expected [VALUE] [overwrite], got 'x'") != std::string::npos);
+  CHECK(all(bad).find("'file'") != std::string::npos);
+}

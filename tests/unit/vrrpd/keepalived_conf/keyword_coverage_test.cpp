@@ -16,7 +16,8 @@ std::string placed(const std::string& context, const std::string& keyword) {
   if (context == "vrrp_instance") return "vrrp_instance I {\n" + item + "}\n";
   if (context == "vrrp_sync_group") return "vrrp_sync_group g {\ngroup { I }\n" + item + "}\n";
   if (context == "virtual_ipaddress" || context == "unicast_peer") {
-    return "vrrp_instance I {\n" + context + " {\n10.0.0.1 " + item + "}\n}\n";
+    // Options of an address line: flags take no value.
+    return "vrrp_instance I {\n" + context + " {\n10.0.0.1 " + keyword + "\n}\n}\n";
   }
   if (context == "authentication" || context == "virtual_routes" || context == "virtual_rules") {
     return "vrrp_instance I {\n" + context + " {\n" + item + "}\n}\n";

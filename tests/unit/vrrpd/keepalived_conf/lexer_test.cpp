@@ -117,7 +117,7 @@ TEST_CASE("keepalived.conf include: the included lines keep their file:line, the
   CHECK(at(1) == "/etc/keepalived/conf.d/a.conf:1");
   CHECK(at(2) == "/etc/keepalived/conf.d/a.conf:3");
   CHECK(at(3) == "/etc/keepalived/keepalived.conf:3");
-  CHECK(d.to_string() == "/etc/keepalived/keepalived.conf:4: error: no such file");
+  CHECK(d.to_string() == "/etc/keepalived/keepalived.conf:4: error: no such file\n");
 }
 
 TEST_CASE("keepalived.conf blocks: braces on the next line, items beside braces, unbalanced braces") {
@@ -136,5 +136,5 @@ TEST_CASE("keepalived.conf blocks: braces on the next line, items beside braces,
   CHECK(tree[0].items[1].args_from(0) == "MASTER");
   CHECK(d.to_string() ==
         "k.conf:7: error: '}' closes no block\n"
-        "k.conf:8: error: block 'x' is not closed: '}' missing");
+        "k.conf:8: error: block 'x' is not closed: '}' missing\n");
 }

@@ -244,3 +244,45 @@ TEST_CASE("smtp_alert with mail settings is refused; --convert's INI reads back 
   CHECK(config::same_settings(again.instances[0], original.instances[0]));
   CHECK(again.trackers == original.trackers);
 }
+
+TEST_CASE("keepalived.conf: track_file, virtual_ipaddress_excluded, dont_track_primary, init_fail") {
+  Diagnostics d;
+  const auto c = load(R"(
+track_file prio {
+  file "/run/keepalived/prio"
+  weight -2 reverse
+  init_file 10 overwrite
+}
+vrrp_track_file gate { file /run/keepalived/gate
+  weight 0 }
+vrrp_script chk { script /bin/true
+  init_fail }
+vrrp_instance A { interface eth0
+  virtual_router_id 1
+  dont_track_primary
+  virtual_ipaddress { 10.0.0.1/24 }
+  virtual_ipaddress_excluded {
+    fd00::1/64 dev eth1
+  }
+  track_file { prio
+    gate }
+  track_script { chk } }
+)",
+                      d);
+  INFO(d.to_string());
+  CHECK_FALSE(d.has_errors());
+  const auto& in = c.instances[0];
+  CHECK(in.dont_track_primary);
+  REQUIRE(in.vips.size() == 2);
+  CHECK(in.vips[1].excluded);
+  CHECK(in.version == 2);  // the excluded IPv6 address changes nothing
+  CHECK(in.track == std::vector<std::string>{"prio", "gate", "chk"});
+  CHECK(c.find_tracker("prio")->weight == 2);  // reverse: the opposite weight
+  const auto& f = std::get<config::TrackFile>(c.find_tracker("prio")->spec);
+  CHECK(f.file == "/run/keepalived/prio");
+  CHECK(f.init_value == 10);
+  CHECK(f.overwrite);
+  CHECK(c.find_tracker("gate")->weight == 0);
+  CHECK(std::get<config::TrackScript>(c.find_tracker("chk")->spec).init_fail);
+  CHECK(has(d, "k.conf:7: notice: vrrp_track_file is deprecated: track_file"));
+}

@@ -24,3 +24,10 @@ TEST_CASE("rise and fall of 1 act at once") {
   CHECK(s.record(false) == false);
   CHECK(s.record(true) == true);
 }
+
+TEST_CASE("init_fail: a check starts failing and needs rise successes") {
+  vrrpd::track::CheckState s(2, 1, false);
+  CHECK_FALSE(s.ok());
+  CHECK_FALSE(s.record(true));
+  CHECK(s.record(true) == std::optional<bool>(true));
+}
