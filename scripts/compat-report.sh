@@ -3,8 +3,8 @@
 # proxyd and vrrpd take as they are: `proxyd -c --offline` on each file of
 # DIR/haproxy and `vrrpd -c --offline` on each of DIR/keepalived (default
 # ../shared/compat-corpus), then the totals and the directives ranked by the
-# files they block. Files whose errors are only templating placeholders
-# ({{ }}, <pg-node1-ip>, %%VAR%%) are counted apart.
+# files they block. Files with templating placeholders where values belong
+# ({{ }}, <pg-node1-ip>, %%VAR%%, an unset $VAR) are counted apart.
 #
 #   scripts/compat-report.sh [DIR]        (PROXYD=build/asan/bin/proxyd, VRRPD=build/asan/bin/vrrpd by default)
 set -euo pipefail
@@ -31,9 +31,11 @@ for file in "$DIR"/haproxy/*; do
         continue
     fi
     errors=$(grep -E ': error: ' "$OUT/$name.out" || true)
-    if ! grep -qvE '\{\{|\}\}|<[a-z0-9_-]+>|%%|\$\{?[A-Z_]+|__[A-Z0-9_]+__|XXX' <<<"$errors"; then
+    # A template: a placeholder where a value belongs (the other errors
+    # may follow from it, e.g. a frontend left without its bind).
+    if grep -qE '\{\{|\}\}|<[a-z0-9_-]+>|%%|\$\{?[A-Z_]+|__[A-Z0-9_]+__|XXX' <<<"$errors"; then
         templated=$((templated + 1))
-        printf '%-70s template placeholders only\n' "$name"
+        printf '%-70s template placeholders\n' "$name"
         continue
     fi
     printf '%-70s refused:\n' "$name"
@@ -44,16 +46,22 @@ for file in "$DIR"/haproxy/*; do
 done
 
 echo
-printf 'haproxy.cfg files: %d; accepted whole: %d (%d%%); only template placeholders: %d\n' \
-    "$total" "$accepted" $((total ? accepted * 100 / total : 0)) "$templated"
+printf 'haproxy.cfg files: %d; accepted whole: %d (%d%%); templates: %d; accepted of the rest: %d of %d (%d%%)\n' \
+    "$total" "$accepted" $((total ? accepted * 100 / total : 0)) "$templated" "$accepted" $((total - templated)) \
+    $((total - templated ? accepted * 100 / (total - templated) : 0))
 if [[ -s $OUT/blockers ]]; then
     echo "What blocks the others, by the number of files:"
     sort "$OUT/blockers" | uniq -c | sort -rn | head -30
 fi
 
-# keepalived.conf → vrrpd
-ktotal=0 kaccepted=0 ktemplated=0
+# keepalived.conf → vrrpd. Besides templates, two kinds of files are
+# counted apart: those Keepalived 2.2.7 itself refuses (`keepalived -t`
+# exits 2: a syntax error; run when keepalived is installed) and those
+# whose only errors are IPVS (LVS) blocks, out of vrrpd's scope.
+ktotal=0 kaccepted=0 ktemplated=0 kka=0 klvs=0
 : >"$OUT/kblockers"
+KEEPALIVED=$(command -v keepalived || true)
+placeholder="got '(<[^']*|[A-Z][A-Z0-9_]*|__[A-Z0-9_]+__[^']*)'"
 for file in "$DIR"/keepalived/*; do
     [[ -f $file ]] || continue
     ktotal=$((ktotal + 1))
@@ -64,19 +72,32 @@ for file in "$DIR"/keepalived/*; do
         continue
     fi
     errors=$(grep -E ': error: ' "$OUT/$name.out" || true)
-    if [[ -n $errors ]] && ! grep -qvE '\{\{|\}\}|<[a-z0-9_-]+>|%%|\$\{?[A-Z_]+|__[A-Z0-9_]+__|XXX' <<<"$errors"; then
+    # A template: Jinja markers, or a placeholder where a value belongs.
+    if grep -qE '\{\{|\{%' "$file" || grep -qE "$placeholder" <<<"$errors"; then
         ktemplated=$((ktemplated + 1))
-        printf '%-70s template placeholders only\n' "$name"
+        printf '%-70s template placeholders\n' "$name"
+        continue
+    fi
+    if [[ -n $KEEPALIVED ]] && { timeout 20 "$KEEPALIVED" -t -l -n -f "$file" >/dev/null 2>&1; (($? == 2)); }; then
+        kka=$((kka + 1))
+        printf '%-70s refused by Keepalived too (keepalived -t)\n' "$name"
+        continue
+    fi
+    if ! grep -qvE "'(virtual_server|virtual_server_group|lvs_[a-z_]*)' is not supported" <<<"$errors"; then
+        klvs=$((klvs + 1))
+        printf '%-70s IPVS (LVS) only\n' "$name"
         continue
     fi
     printf '%-70s refused:\n' "$name"
     sed -n 's/^[^:]*:[0-9]*: error: /    /p' "$OUT/$name.out" | sort -u | head -8
-    sed -n "s/^[^:]*:[0-9]*: error: '\([^']*\)'.*/\1/p; s/^[^:]*:[0-9]*: error: \(instance '[^']*': [a-zA-Z_ ]*\).*/\1/p" \
+    sed -n "s/^[^:]*:[0-9]*: error: '\([^']*\)'.*/\1/p; s/^[^:]*:[0-9]*: error: \(e-mail alerts\).*/\1/p" \
         "$OUT/$name.out" | sort -u >>"$OUT/kblockers"
 done
 echo
-printf 'keepalived.conf files: %d; accepted whole: %d (%d%%); only template placeholders: %d\n' \
-    "$ktotal" "$kaccepted" $((ktotal ? kaccepted * 100 / ktotal : 0)) "$ktemplated"
+rest=$((ktotal - ktemplated - kka - klvs))
+printf 'keepalived.conf files: %d; accepted whole: %d; apart: %d templates, %d refused by Keepalived too, %d IPVS only\n' \
+    "$ktotal" "$kaccepted" "$ktemplated" "$kka" "$klvs"
+printf 'keepalived.conf accepted of the rest: %d of %d (%d%%)\n' "$kaccepted" "$rest" $((rest ? kaccepted * 100 / rest : 0))
 if [[ -s $OUT/kblockers ]]; then
     echo "What blocks the others, by the number of files:"
     sort "$OUT/kblockers" | uniq -c | sort -rn | head -20

@@ -433,7 +433,12 @@ void HttpSession::respond_and_close(int status, const std::string& response, Ter
   } else {
     close_server(true);
   }
-  to_client_.append(response);
+  // A response to HEAD has no body (RFC 9110 9.3.2), proxyd's own answers
+  // included: the head alone, its Content-Length kept (as HAProxy sends it).
+  const bool head = request_head_seen_ && request_head_.head().method == "HEAD";
+  const auto end = head ? response.find("\r\n\r\n") : std::string::npos;
+  to_client_.append(end == std::string::npos ? std::string_view(response)
+                                             : std::string_view(response).substr(0, end + 4));
   pending_termination_ = termination;
   close_client_after_ = true;
   txn_.request = RequestPhase::Closing;

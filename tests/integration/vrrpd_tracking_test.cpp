@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/io/files.h"
 #include "support/daemon_runner.h"
 #include "support/netns_lab.h"
 
@@ -259,4 +260,41 @@ TEST_CASE("a root notify script in a directory others can write is refused, nami
   CHECK(check.log().find("error: instance 'VI_1' notify: refusing to run " + script + " as root: ") !=
         std::string::npos);
   CHECK(check.log().find(" is writable by others") != std::string::npos);
+}
+
+TEST_CASE("track_file: the number in a file weighs in at once, without polling", "[root][vrrpd][tracking]") {
+  Pair p;
+  // keepalived's track_file: value x weight (default 1) is added; init_file writes 0 at start.
+  for (const char* n : {"lb1", "lb2"}) {
+    p.start_vrrpd(
+        n, fmt::format("[track_file prio]\nfile = {}\ninit_file = 0 overwrite\n", p.dir.file(std::string(n) + "-prio")),
+        "track = prio\n");
+  }
+  REQUIRE(p.sole_master("lb1", 10s));
+  CHECK(slurp(p.dir.file("lb1-prio")) == "0\n");
+  // -150 on lb1: 200 - 150 = 50 < 100, lb2 takes over.
+  REQUIRE(common::io::write_file_atomically(p.dir.file("lb1-prio"), "-150\n"));
+  CHECK(p.daemon("lb1", "vrrpd").wait_for_log("Changing effective priority from 200 to 50", 5s));
+  CHECK(p.sole_master("lb2", 5s));
+  // Below -253: a fault.
+  std::ofstream(p.dir.file("lb1-prio")) << "-300";
+  CHECK(p.daemon("lb1", "vrrpd").wait_for_log("Entering FAULT STATE", 5s));
+  std::ofstream(p.dir.file("lb1-prio")) << "0";
+  CHECK(p.sole_master("lb1", 5s));
+}
+
+TEST_CASE("vip_excluded is held with the VIPs but not advertised; dont_track_primary keeps a downed link out of FAULT",
+          "[root][vrrpd][tracking]") {
+  Pair p;
+  p.start_vrrpd("lb1", "", "vip_excluded = 10.77.9.9/32\ndont_track_primary = true\n");
+  p.start_vrrpd("lb2", "");
+  REQUIRE(p.sole_master("lb1", 10s));
+  CHECK(p.lab.addresses("lb1", "eth1").find("10.77.9.9/32") != std::string::npos);
+  // lb1's adverts list the VIP alone: lb2, configured with the VIP only, sees no difference.
+  std::this_thread::sleep_for(500ms);
+  CHECK(p.daemon("lb2", "vrrpd").log().find("differs from our configuration") == std::string::npos);
+  p.lab.must("lb1", {"ip", "link", "set", "eth1", "down"});
+  CHECK(p.daemon("lb1", "vrrpd").wait_for_log("(dont_track_primary: no fault)", 5s));
+  std::this_thread::sleep_for(300ms);
+  CHECK(p.daemon("lb1", "vrrpd").log().find("Entering FAULT STATE") == std::string::npos);
 }

@@ -49,8 +49,8 @@ Result<std::string> parse_realm(std::string_view v) {
   auto text = cfg::parse_text(v);
   if (!text) return text;
   for (const char c : *text) {
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
-      return fail("expected text without quotes, backslashes or control characters");
+    if (c == '"' || static_cast<unsigned char>(c) < 0x20) {
+      return fail("expected text without quotes or control characters");
     }
   }
   return text;

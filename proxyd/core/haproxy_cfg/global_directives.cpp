@@ -145,7 +145,11 @@ const std::map<std::string_view, Handler>& global_handlers() {
       {"nbproc",
        [](Writer& w, const CfgLine& l) {
          if (l.word(1) == "1") return w.no_op(l, "nbproc 1", "proxyd is one process");
-         w.unsupported(l, "nbproc", "proxyd is one process with threads: nbthread N");
+         // HAProxy 2.5+ refuses nbproc; its processes were for using N cores: threads do that.
+         w.warning(l.line, fmt::format("'nbproc {}': proxyd is one process; it runs {} threads instead (nbthread {}), "
+                                       "as HAProxy 2.5+ advises",
+                                       l.word(1), l.word(1), l.word(1)));
+         put_value(w, l, "threads");
        }},
       {"daemon",
        [](Writer& w, const CfgLine& l) {

@@ -241,7 +241,6 @@ constexpr KeywordVerdict kVerdicts[] = {
     {"proxy", "option transparent", false, false, "no transparent proxying to the original destination"},
     {"proxy", "persist rdp-cookie", false, false, "no RDP cookie persistence: balance = source"},
     {"proxy", "rate-limit sessions", false, false, "no session rate limit in proxyd"},
-    {"proxy", "reqrep", false, false, "regex over whole header lines (removed in 2.1): rewrite by hand as http_request = replace-header / replace-uri / replace-path — 2 files"},
     {"proxy", "retry-on", true, false, "conn-failure/none: proxyd retries connection failures only"},
     {"proxy", "server-state-file-name", true, false, "proxyd keeps one server_state_file for all backends"},
     {"proxy", "source", false, false, "no outgoing source address / usesrc (transparent) in proxyd"},

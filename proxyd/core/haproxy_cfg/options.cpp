@@ -189,6 +189,9 @@ common::Result<std::string> to_duration(std::string_view t, std::string_view bar
     return fmt::format("{}ms", (us + 999) / 1000);
   }
   if (unit == "ms" || unit == "s" || unit == "m" || unit == "h" || unit == "d") return std::string(t);
+  // HAProxy 2.6 reads "15min" as 15m (ignoring what follows the unit), with a
+  // warning that it will be an error: so does proxyd (put_duration warns).
+  if (unit == "min") return std::string(t.substr(0, digits)) + "m";
   return common::fail("'{}': unknown time unit '{}' (us, ms, s, m, h, d)", t, unit);
 }
 

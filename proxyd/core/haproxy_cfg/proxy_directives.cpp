@@ -26,6 +26,11 @@ void put_plain(Writer& w, const CfgLine& l, const char* key) {
 void put_duration(Writer& w, const CfgLine& l, const std::string& key, std::string_view value) {
   auto d = to_duration(value);
   if (!d) return w.error(l.line, fmt::format("'{}': {}", l.plain(0), d.error().message));
+  if (value.ends_with("min")) {
+    w.warning(l.line, fmt::format("'{}': 'min' is not one of HAProxy's units; read as {} (HAProxy 2.6 warns the "
+                                  "same and will refuse it)",
+                                  value, *d));
+  }
   w.put(key, *d, l.line);
 }
 
@@ -137,6 +142,11 @@ void log(Writer& w, const CfgLine& l) {
                    "the same target as a global log line, where proxyd sends every proxy's "
                    "lines");
   }
+  if (w.kind == SectionKind::Defaults && w.global_logs.empty()) {
+    w.defaults_logs.push_back({"log", *value, l.line});
+    w.defaults_with_logs.insert(w.section->line);
+    return;
+  }
   w.unsupported(l, "log (in a proxy)", "proxyd logs every proxy to [global]'s targets: move the log line there");
 }
 
@@ -205,6 +215,16 @@ void old_del_header(Writer& w, const CfgLine& l) {
   w.unsupported(l, l.word(0), "HAProxy 1.x's regex header deletion: http_request = del-header NAME");
 }
 
+// reqrep/reqirep/rsprep/rspirep REGEX STRING [cond] (HAProxy 1.x, refused
+// by 2.1+): proxyd keeps them as rules of the same name.
+void old_replace(Writer& w, const CfgLine& l) {
+  if (l.words.size() < 3) return w.error(l.line, fmt::format("'{}' expects REGEX STRING", l.word(0)));
+  const bool request = l.word(0).starts_with("req");
+  w.notice(l.line, fmt::format("'{}' is HAProxy 1.x's (2.1 refuses it); read as {} = {}", l.word(0),
+                               request ? "http_request" : "http_response", l.word(0)));
+  w.put(request ? "http_request" : "http_response", l.tail(0), l.line);
+}
+
 const std::map<std::string_view, Handler>& handlers() {
   static const std::map<std::string_view, Handler> kHandlers{
       {"mode", [](Writer& w, const CfgLine& l) { put_plain(w, l, "mode"); }},
@@ -263,6 +283,10 @@ const std::map<std::string_view, Handler>& handlers() {
       {"stats", stats},
       {"reqadd", old_add_header},
       {"reqidel", old_del_header},
+      {"reqrep", old_replace},
+      {"reqirep", old_replace},
+      {"rsprep", old_replace},
+      {"rspirep", old_replace},
       {"reqdel", old_del_header},
       {"rspidel", old_del_header},
       {"rspdel", old_del_header},
@@ -348,10 +372,6 @@ void proxy_directive(Writer& w, const CfgLine& l) {
   }
   if (w.known_elsewhere(l, "proxy", keyword)) return;
   if (w.known_elsewhere(l, "proxy", fmt::format("{} {}", keyword, l.word(1)))) return;
-  if (keyword == "reqrep" || keyword == "reqirep" || keyword == "rsprep" || keyword == "rspirep") {
-    return w.unsupported(l, keyword,
-                         "HAProxy 1.x's regex header rewriting: use http_request = replace-header / del-header");
-  }
   w.error(l.line, fmt::format("unknown or unsupported proxy directive '{}'", keyword));
 }
 

@@ -121,7 +121,9 @@ constexpr std::array<std::string_view, 8> kUnsupportedSections{"peers", "mailers
 
 class Reader {
  public:
-  Reader(common::config::IniDocument& doc, Diagnostics& diagnostics) : doc_(doc), w_(diagnostics, doc) {
+  Reader(common::config::IniDocument& doc, Diagnostics& diagnostics, const common::config::EnvLookup& env)
+      : doc_(doc), w_(diagnostics, doc) {
+    w_.env = &env;
     global_.kind = "global";
   }
 
@@ -148,6 +150,7 @@ class Reader {
   void finish() {
     end_section();
     keep_last(global_, w_);
+    hoist_defaults_logs();
     doc_.sections.push_back(global_);
     emit_proxies();
     if (stats_) doc_.sections.push_back(*stats_);
@@ -398,6 +401,28 @@ class Reader {
     }
   }
 
+  // A defaults section's log lines while global has none: every proxy
+  // would log there, which in proxyd is [global]'s job. With one such
+  // defaults section they move to [global]; with several, proxies would
+  // log to different places, which proxyd cannot.
+  void hoist_defaults_logs() {
+    if (w_.defaults_logs.empty()) return;
+    if (w_.defaults_with_logs.size() > 1) {
+      for (const auto& e : w_.defaults_logs) {
+        w_.error(e.line,
+                 "'log' in several defaults sections: proxyd logs every proxy to [global]'s targets; put "
+                 "the log lines in global");
+      }
+      return;
+    }
+    for (const auto& e : w_.defaults_logs) {
+      w_.notice(e.line,
+                "log in defaults (global has none): moved to [global], where proxyd sends every proxy's "
+                "lines");
+      global_.entries.push_back(e);
+    }
+  }
+
   static bool has_rules(const IniSection& s) {
     return std::any_of(s.entries.begin(), s.entries.end(), [](const IniEntry& e) { return rule_key(e.key); });
   }
@@ -449,7 +474,7 @@ common::config::IniDocument read(std::span<const SourceFile> files, const common
     lines.insert(lines.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     offset += static_cast<int>(count_lines(f.text));
   }
-  Reader reader(doc, diagnostics);
+  Reader reader(doc, diagnostics, env);
   for (const auto& l : lines) reader.line(l);
   reader.finish();
   return doc;

@@ -176,7 +176,20 @@ std::optional<std::size_t> server_word(Writer& w, const CfgLine& l, std::size_t 
 }
 
 // HAProxy's address prefixes and shorthands in proxyd's words.
-std::optional<std::string> address_of(Writer& w, const CfgLine& l, std::string_view address) {
+std::optional<std::string> address_of(Writer& w, const CfgLine& l, std::string_view written) {
+  // HAProxy expands $VAR and ${VAR} in addresses, quoted or not.
+  std::string expanded(written);
+  if (written.find('$') != std::string_view::npos && w.env != nullptr) {
+    std::vector<std::string> unset;
+    // expand_env reads variables inside double quotes: quote the word whole.
+    expanded = common::config::expand_env(fmt::format("\"{}\"", written), *w.env, &unset);
+    if (!unset.empty()) {
+      w.error(l.line,
+              fmt::format("'{}': ${} is not set (HAProxy expands variables in addresses)", written, unset.front()));
+      return std::nullopt;
+    }
+  }
+  std::string_view address = expanded;
   for (const std::string_view prefix : {"ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@"}) {
     if (address.starts_with(prefix)) address.remove_prefix(prefix.size());
   }

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/core/config/diagnostics.h"
+#include "common/core/config/env_expand.h"
 #include "common/core/config/ini_document.h"
 #include "common/core/result.h"
 #include "common/core/text.h"
@@ -50,6 +52,12 @@ class Writer {
     return base.empty() || path.starts_with('/') ? path : base + "/" + path;
   }
   std::vector<std::string> global_logs;  // the `log =` values of global
+  // Log lines of defaults sections while global has none: proxyd logs every
+  // proxy to [global]'s targets, so they move there at the end.
+  std::vector<common::config::IniEntry> defaults_logs;
+  std::set<int> defaults_with_logs;  // their sections' lines
+  // The environment: HAProxy expands $VAR in addresses even outside quotes.
+  const common::config::EnvLookup* env = nullptr;
   // ssl-default-server-ciphers/-ciphersuites: options each `ssl` server
   // gets unless it gives its own ("ciphers=LIST").
   std::vector<std::string> server_tls_defaults;

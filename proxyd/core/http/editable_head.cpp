@@ -56,6 +56,25 @@ void EditableHead::rewrite_headers(std::string_view name,
   }
 }
 
+void EditableHead::rewrite_lines(const std::function<std::optional<std::string>(std::string_view)>& rewrite) {
+  std::vector<HeaderField> out;
+  for (const auto& field : head_.headers) {
+    const bool framing =
+        common::text::iequals(field.name, "content-length") || common::text::iequals(field.name, "transfer-encoding");
+    const auto line = framing ? std::nullopt : rewrite(std::string(field.name) + ": " + std::string(field.value));
+    if (!line) {
+      out.push_back(field);
+      continue;
+    }
+    const auto colon = line->find(':');
+    const auto name =
+        colon == std::string::npos ? std::string_view() : common::text::trim(std::string_view(*line).substr(0, colon));
+    if (name.empty()) continue;
+    out.push_back({keep(name), keep(common::text::trim(std::string_view(*line).substr(colon + 1)))});
+  }
+  head_.headers = std::move(out);
+}
+
 void EditableHead::set_target(std::string_view target) {
   head_.target = keep(target);
 }

@@ -29,6 +29,11 @@ class EditableHead {
   // gives one.
   void rewrite_headers(std::string_view name,
                        const std::function<std::optional<std::string>(std::string_view)>& rewrite);
+  // Every field as the line "Name: value" through <rewrite> (HAProxy 1.x's
+  // reqrep): a new line "Name: value" replaces the field, a line without a
+  // name removes it. Content-Length and Transfer-Encoding are left alone
+  // (the body's framing was read from them).
+  void rewrite_lines(const std::function<std::optional<std::string>(std::string_view)>& rewrite);
   void set_target(std::string_view target);
   void set_method(std::string_view method);
   void set_status(int status, std::string_view reason);

@@ -78,6 +78,16 @@ struct Parser {
     if (auto ok = regex(w[header ? 2 : 1]); !ok) return ok;
     return format(w.back(), a.value);
   }
+  // reqrep|reqirep|rsprep|rspirep REGEX STRING (HAProxy 1.x): each line of
+  // the head that matches becomes STRING with \N back-references.
+  common::Status line_replace() const {
+    if (w.size() != 3) return fail("{} expects REGEX STRING", w[0].text);
+    auto re = sample::Regex::compile(w[1].text, w[0].text.ends_with("irep"));
+    if (!re) return fail("column {}: {}", w[1].column, re.error().describe());
+    a.regex = std::move(*re);
+    a.body = w[2].text;
+    return {};
+  }
   // set-path|set-pathq|set-query|set-uri|set-method FMT.
   common::Status one_format() const {
     if (w.size() != 2) return fail("{} expects one FORMAT (e.g. /prefix%[path])", w[0].text);
@@ -99,8 +109,12 @@ struct Parser {
     if (auto ok = format(w[2], a.value); !ok) return ok;
     a.status = 302;
     for (std::size_t i = 3; i < w.size(); ++i) {
+      if (w[i].text == "drop-query" || w[i].text == "append-slash") {
+        (w[i].text == "drop-query" ? a.drop_query : a.append_slash) = true;
+        continue;
+      }
       if (w[i].text != "code" || i + 1 == w.size())
-        return fail("redirect: option '{}' is not supported (code N is)", w[i].text);
+        return fail("redirect: option '{}' is not supported (code N, drop-query and append-slash are)", w[i].text);
       const auto code = int_in(w[++i].text, 301, 308);
       if (!code || *code == 304 || *code == 305 || *code == 306)
         return fail("redirect code: 301, 302, 303, 307 or 308");
@@ -222,7 +236,7 @@ struct KindName {
   bool request;
   bool response;
 };
-constexpr std::array<KindName, 26> kKinds{{
+constexpr std::array<KindName, 30> kKinds{{
     {"allow", Kind::Allow, true, true},
     {"deny", Kind::Deny, true, true},
     {"tarpit", Kind::Tarpit, true, false},
@@ -249,6 +263,10 @@ constexpr std::array<KindName, 26> kKinds{{
     {"set-log-level", Kind::SetLogLevel, true, true},
     {"normalize-uri", Kind::NormalizeUri, true, false},
     {"capture", Kind::Capture, true, true},
+    {"reqrep", Kind::LineReplace, true, false},
+    {"reqirep", Kind::LineReplace, true, false},
+    {"rsprep", Kind::LineReplace, false, true},
+    {"rspirep", Kind::LineReplace, false, true},
 }};
 
 // The action of <word> ("set-var(txn.x)" names set-var; <inside> gets "txn.x").
@@ -311,6 +329,9 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
       break;
     case Kind::Redirect:
       ok = p.redirect();
+      break;
+    case Kind::LineReplace:
+      ok = p.line_replace();
       break;
     case Kind::Deny:
     case Kind::Tarpit:

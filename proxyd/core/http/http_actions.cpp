@@ -46,7 +46,11 @@ std::string render_response(const HttpAction& a, const sample::Context& ctx) {
 std::string redirect_location(const HttpAction& a, const sample::Context& ctx) {
   const auto value = a.value.render(ctx);
   const auto* request = ctx.request;
-  const auto target = request != nullptr ? request->target : std::string_view("/");
+  std::string target(request != nullptr ? request->target : std::string_view("/"));
+  if (a.drop_query) target = target.substr(0, target.find('?'));
+  // HAProxy's append-slash looks at the last character of what is kept
+  // (the query too, unless drop-query): use them together.
+  if (a.append_slash && !target.ends_with('/')) target += '/';
   switch (a.redirect) {
     case HttpAction::Redirect::Scheme: {
       const auto host = request != nullptr ? request->header("host").value_or("") : "";
@@ -121,6 +125,23 @@ void edit_target(const HttpAction& a, const sample::Context& ctx, EditableHead& 
   }
 }
 
+// reqrep/rsprep: the request line (requests), then every header line.
+void replace_lines(const HttpAction& a, EditableHead& head) {
+  const auto& h = head.head();
+  if (h.status == 0) {
+    const auto line = fmt::format("{} {} HTTP/1.{}", h.method, h.target, h.version_minor);
+    if (const auto out = a.regex->rewrite(line, a.body)) {
+      const auto first = out->find(' ');
+      const auto last = out->rfind(' ');
+      if (first != std::string::npos && last > first) {
+        head.set_method(std::string_view(*out).substr(0, first));
+        head.set_target(std::string_view(*out).substr(first + 1, last - first - 1));
+      }
+    }
+  }
+  head.rewrite_lines([&](std::string_view line) { return a.regex->rewrite(line, a.body); });
+}
+
 // The actions that edit and go on.
 void edit(const HttpAction& a, sample::Context& ctx, EditableHead& head, ActionResult& r) {
   switch (a.kind) {
@@ -132,6 +153,9 @@ void edit(const HttpAction& a, sample::Context& ctx, EditableHead& head, ActionR
       break;
     case Kind::DelHeader:
       head.del_header(a.name);
+      break;
+    case Kind::LineReplace:
+      replace_lines(a, head);
       break;
     case Kind::ReplaceHeader: {
       const auto format = a.value.render(ctx);

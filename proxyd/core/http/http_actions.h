@@ -61,6 +61,7 @@ struct HttpAction {
     SetLogLevel,
     NormalizeUri,
     Capture,
+    LineReplace,  // HAProxy 1.x's reqrep/reqirep/rsprep/rspirep
   };
   Kind kind = Kind::Allow;
   std::string name;                              // header name; auth realm; set-status reason; log level
@@ -77,6 +78,8 @@ struct HttpAction {
   std::vector<std::pair<std::string, sample::LogFormat>> headers;  // return ... hdr NAME VALUE
   enum class Redirect { Location, Scheme, Prefix };
   Redirect redirect = Redirect::Location;
+  bool drop_query = false;    // redirect … drop-query
+  bool append_slash = false;  // redirect … append-slash
   Normalizer normalizer = Normalizer::MergeSlashes;
   // capture SAMPLE len N | id N: the slot (set by the configuration for the
   // `len` form, which declares one) and its length (0: the slot's).

@@ -37,7 +37,11 @@ bool authorized(const http::Request& request, const config::Stats& settings) {
 
 Response unauthorized(const config::Stats& settings) {
   auto r = text_response(401, "authentication required");
-  r.with("WWW-Authenticate", fmt::format("Basic realm=\"{}\", charset=\"UTF-8\"", settings.realm));
+  // A backslash in the realm (HAProxy keeps `XingCloud\Haproxy` as written) is
+  // sent as a quoted-pair, so the browser shows it as configured.
+  std::string realm;
+  for (const char c : settings.realm) realm += c == '\\' ? std::string("\\\\") : std::string(1, c);
+  r.with("WWW-Authenticate", fmt::format("Basic realm=\"{}\", charset=\"UTF-8\"", realm));
   return r;
 }
 

@@ -348,3 +348,59 @@ TEST_CASE("the INI of --convert keeps control bytes of check payloads as escapes
   INFO(again.to_string());
   CHECK_FALSE(again.has_errors());
 }
+
+TEST_CASE("what HAProxy 2.x dropped or tolerates: nbproc, reqrep, '15min', $VAR in addresses, a realm's backslash") {
+  Diagnostics d;
+  const auto c = load(
+      "global\n  nbproc 4\n"
+      "listen web\n  bind \"127.0.0.1:${PORT_UNQUOTED_TEST-8080}\"\n  mode http\n  timeout client 15min\n"
+      "  reqrep ^([^\\ :]*)\\ /app/(.*) \\1\\ /\\2\n  rspirep ^Server:.* Server:\\ x\n"
+      "  server a 10.0.0.1:80\nlisten stats\n  bind 127.0.0.1:8404\n  stats enable\n  stats realm Corp\\Haproxy\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(c.global.threads == 4);
+  CHECK(has(d, "h.cfg:2: warning: 'nbproc 4': proxyd is one process; it runs 4 threads instead"));
+  const auto& f = c.frontends.at(0);
+  CHECK(f.settings.timeout_client == 15min);
+  CHECK(has(d, "h.cfg:6: warning: '15min': 'min' is not one of HAProxy's units; read as 15m"));
+  CHECK(f.http_request.size() == 1);
+  CHECK(f.http_response.size() == 1);
+  CHECK(has(d, "h.cfg:7: notice: 'reqrep' is HAProxy 1.x's (2.1 refuses it); read as http_request = reqrep"));
+  REQUIRE(c.stats);
+  CHECK(c.stats->realm == "Corp\\Haproxy");
+
+  // Variables in addresses are expanded quoted or not, as HAProxy's address parser does.
+  const auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "FRONTEND_PORT") return std::string("8081");
+    return std::nullopt;
+  };
+  const proxyd::haproxy_cfg::SourceFile files[] = {
+      {"e.cfg", "frontend f\n  bind *:$FRONTEND_PORT\n  default_backend b\nbackend b\n  server s ${NOPE}:80\n"}};
+  Diagnostics d2;
+  const auto doc = proxyd::haproxy_cfg::read(files, env, d2);
+  CHECK(d2.to_string() == "e.cfg:5: error: '${NOPE}:80': $NOPE is not set (HAProxy expands variables in addresses)\n");
+  std::string bind;
+  for (const auto& section : doc.sections) {
+    for (const auto& e : section.entries) bind = e.key == "bind" ? e.value : bind;
+  }
+  CHECK(bind == "*:8081");
+}
+
+TEST_CASE("log lines of a defaults section move to [global] when global has none") {
+  Diagnostics d;
+  const auto c = load(
+      "global\n  maxconn 100\ndefaults\n  log global\n  log 127.0.0.1 local0\n  log 127.0.0.1 local7 debug\n"
+      "  mode http\nlisten web\n  bind 127.0.0.1:8080\n  server a 10.0.0.1:80\n",
+      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(c.global.logs.size() == 2);
+  CHECK(has(d, "h.cfg:5: notice: log in defaults (global has none): moved to [global]"));
+  Diagnostics d2;
+  load(
+      "defaults a\n  log 127.0.0.1 local0\ndefaults b\n  log 127.0.0.1 local1\nlisten web from a\n"
+      "  bind 127.0.0.1:8080\n  server s 10.0.0.1:80\n",
+      d2);
+  CHECK(has(d2, "h.cfg:4: error: 'log' in several defaults sections"));
+}

@@ -254,3 +254,37 @@ TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][
   CHECK(error_of("del-header Server", RuleSet::Response).empty());
   CHECK(error_of("set-status 418 reason \"I'm a teapot\"", RuleSet::Response).empty());
 }
+
+TEST_CASE("reqrep and reqirep (HAProxy 1.x): the request line and each header line, replaced whole",
+          "[http][actions]") {
+  Fixture f;
+  // The corpus' form: a path prefix dropped from the request line.
+  f.run({"reqrep ^([^\\ :]*)\\ /app/(.*) \\1\\ /\\2"});
+  CHECK(f.target() == "/page?x=1");
+  CHECK(std::string(f.head.head().method) == "GET");
+  // A header line: renamed and rewritten; reqirep ignores case.
+  f.run({"reqirep ^x-tenant:\\ (.*) X-Team:\\ \\1"});
+  CHECK(f.header("X-Team") == "blue");
+  CHECK(f.header("X-Tenant") == "<none>");
+  // A replacement without a name removes the line; no match changes nothing.
+  f.run({"reqrep ^X-List:.* gone", "reqrep ^Nothing:.* x"});
+  CHECK(f.header("X-List") == "<none>");
+  CHECK(f.header("Host") == "www.example.org");
+  CHECK(error_of("reqrep onlyone") == "reqrep expects REGEX STRING");
+  CHECK(error_of("rsprep ^X:.* Y:\\ 1", RuleSet::Response).empty());
+  CHECK_FALSE(error_of("rsprep ^X:.* Y", RuleSet::Request).empty());
+}
+
+TEST_CASE("redirect's drop-query and append-slash, as HAProxy's", "[http][actions]") {
+  Fixture f;
+  auto r = f.run({"redirect scheme https drop-query append-slash"});
+  CHECK(r.response.find("Location: https://www.example.org/app/page/\r\n") != std::string::npos);
+  r = f.run({"redirect prefix https://new.example.org drop-query"});
+  CHECK(r.response.find("Location: https://new.example.org/app/page\r\n") != std::string::npos);
+  // Without drop-query HAProxy looks at the last character of the query.
+  r = f.run({"redirect scheme https append-slash code 301"});
+  CHECK(r.status == 301);
+  CHECK(r.response.find("Location: https://www.example.org/app/page?x=1/\r\n") != std::string::npos);
+  CHECK(error_of("redirect scheme https set-cookie X") ==
+        "redirect: option 'set-cookie' is not supported (code N, drop-query and append-slash are)");
+}

@@ -218,7 +218,7 @@ vrrp_instance A {
   CHECK(has(d, "k.conf:6: notice: 'vrrp_skip_check_adv_addr' changes nothing for vrrpd"));
   CHECK(has(d, "k.conf:8: error: 'virtual_server' is not supported by vrrpd: balance with proxyd"));
   CHECK(has(d, "k.conf:14: notice: 'unicast_ttl 255' changes nothing"));
-  CHECK(has(d, "k.conf:15: error: 'use_vmac' is not supported by vrrpd: VMAC interfaces"));
+  CHECK(has(d, "k.conf:15: error: 'use_vmac' is not supported by vrrpd: no VMAC interfaces"));
   CHECK(has(d, "k.conf:16: error: 'track_interface' is a block: write track_interface { … }"));
   CHECK(has(d, "k.conf:17: error: 'notify_master': vrrpd runs every notify script as [global] script_user"));
   CHECK(has(d, "k.conf:18: error: 'brd' is not supported by vrrpd"));
