@@ -13,13 +13,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <thread>
 
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/http_client.h"
+#include "support/httplog_fields.h"
 #include "support/tcp_backend.h"
 
 using namespace std::chrono_literals;
@@ -196,19 +196,6 @@ std::map<std::string, std::string> received(const Side& side, const std::string&
   return out;
 }
 
-// "frontend backend/server status request" of each httplog line.
-std::vector<std::string> log_fields(const std::string& log) {
-  static const std::regex kLine(R"((\S+) (\S+)/(\S+) \S+ (\d+) .*"(\S+ \S+) HTTP/1.1"$)");
-  std::vector<std::string> out;
-  std::istringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, kLine))
-      out.push_back(fmt::format("{} {}/{} {} {}", m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].str()));
-  }
-  return out;
-}
-
 constexpr std::size_t kRequests = 300;
 
 // Everything one side is put through, in order.
@@ -305,8 +292,8 @@ TEST_CASE("HAProxy 2.6 and proxyd on the same haproxy.cfg: a few hundred request
   // The httplog fields of the generated requests (sorted: a line is
   // written when its connection ends, so the order may differ).
   std::this_thread::sleep_for(300ms);
-  auto their_log = log_fields(theirs.proxy->log());
-  auto our_log = log_fields(ours.proxy->log());
+  auto their_log = testing::httplog_fields(theirs.proxy->log());
+  auto our_log = testing::httplog_fields(ours.proxy->log());
   REQUIRE(their_log.size() >= kRequests);
   REQUIRE(our_log.size() >= kRequests);
   their_log.resize(kRequests);

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
-#include <regex>
 #include <sstream>
 #include <thread>
 
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/http_client.h"
+#include "support/httplog_fields.h"
 #include "support/tcp_backend.h"
 
 using namespace std::chrono_literals;
@@ -92,19 +92,6 @@ std::vector<Outcome> drive(const Side& side) {
   return out;
 }
 
-// "frontend backend/server status request" of each httplog line.
-std::vector<std::string> log_fields(const std::string& log) {
-  static const std::regex kLine(R"((\S+) (\S+)/(\S+) \S+ (\d+) .*"(\S+ \S+) HTTP/1.1"$)");
-  std::vector<std::string> out;
-  std::istringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, kLine))
-      out.push_back(fmt::format("{} {}/{} {} {}", m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].str()));
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("the same haproxy.cfg in HAProxy and in proxyd: same answers, same servers, same log fields",
@@ -147,8 +134,8 @@ TEST_CASE("the same haproxy.cfg in HAProxy and in proxyd: same answers, same ser
   for (const auto& r : b.requests()) via += r.header("X-Via") == "proxy" ? 1u : 0u;
   CHECK(via == a.request_count() + b.request_count() - 2);  // all but the second frontend's /api/y (no rule there)
   std::this_thread::sleep_for(300ms);                       // the last log lines
-  const auto their_log = log_fields(haproxy.log());
-  const auto our_log = log_fields(proxyd.log());
+  const auto their_log = testing::httplog_fields(haproxy.log());
+  const auto our_log = testing::httplog_fields(proxyd.log());
   CHECK(their_log.size() == expected.size());
   CHECK(our_log == their_log);
 }

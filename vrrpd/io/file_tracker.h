@@ -11,9 +11,9 @@
 
 #include "common/core/log/logger.h"
 #include "common/io/event_loop.h"
-#include "common/io/unique_fd.h"
 #include "vrrpd/core/config/track_config.h"
 #include "vrrpd/core/track/effective_priority.h"
+#include "vrrpd/io/directory_watch.h"
 #include "vrrpd/io/tracker.h"
 
 namespace vrrpd::io {
@@ -29,7 +29,6 @@ class FileTracker final : public Tracker {
  private:
   void initialise();
   void read();
-  void on_inotify();
 
   common::log::Logger& logger_;
   std::string name_;
@@ -37,8 +36,7 @@ class FileTracker final : public Tracker {
   std::int32_t weight_;
   Callback on_change_;
   std::int64_t value_ = 0;
-  common::io::UniqueFd inotify_;
-  common::io::IoWatcher inotify_watcher_;
+  DirectoryWatch watch_;
 };
 
 }  // namespace vrrpd::io

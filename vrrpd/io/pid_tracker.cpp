@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -35,7 +34,7 @@ PidTracker::PidTracker(common::io::EventLoop& loop, common::log::Logger& logger,
       delay_(config.delay),
       on_change_(std::move(on_change)),
       pidfd_watcher_(loop, [this](int) { on_exit(); }),
-      inotify_watcher_(loop, [this](int) { on_inotify(); }),
+      pidfile_watch_(loop, [this] { look(); }),
       retry_timer_(loop, [this] { look(); }),
       delay_timer_(loop, [this] {
         if (!pid_) report(false, "still absent after the delay");
@@ -43,11 +42,9 @@ PidTracker::PidTracker(common::io::EventLoop& loop, common::log::Logger& logger,
 
 void PidTracker::start() {
   if (!spec_.pidfile.empty()) {
-    inotify_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
-    const auto dir = std::filesystem::path(spec_.pidfile).parent_path();
-    if (inotify_ &&
-        ::inotify_add_watch(inotify_.get(), dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) >= 0) {
-      inotify_watcher_.start(inotify_.get(), EV_READ);
+    if (auto watching = pidfile_watch_.watch(spec_.pidfile); !watching) {
+      logger_.warning("track_pid {}: {}; a restarted process is found by the retry timer", name_,
+                      watching.error().describe());
     }
   }
   look();
@@ -111,21 +108,6 @@ void PidTracker::on_exit() {
     return;
   }
   report(false, fmt::format("process {} exited", pid));
-}
-
-void PidTracker::on_inotify() {
-  alignas(inotify_event) char buf[4096];
-  bool ours = false;
-  const auto file = std::filesystem::path(spec_.pidfile).filename().string();
-  ssize_t n;
-  while ((n = ::read(inotify_.get(), buf, sizeof buf)) > 0) {
-    for (char* p = buf; p < buf + n;) {
-      const auto* ev = reinterpret_cast<const inotify_event*>(p);
-      if (ev->len > 0 && file == ev->name) ours = true;
-      p += sizeof(inotify_event) + ev->len;
-    }
-  }
-  if (ours) look();
 }
 
 void PidTracker::report(bool ok, const std::string& reason) {

@@ -10,6 +10,7 @@
 #include "common/io/event_loop.h"
 #include "common/io/unique_fd.h"
 #include "vrrpd/core/config/track_config.h"
+#include "vrrpd/io/directory_watch.h"
 #include "vrrpd/io/tracker.h"
 
 namespace vrrpd::io {
@@ -25,7 +26,6 @@ class PidTracker final : public Tracker {
   std::optional<int> find_pid() const;
   void look();  // (re)locate the process and watch it
   void on_exit();
-  void on_inotify();
   void report(bool ok, const std::string& reason);
 
   common::log::Logger& logger_;
@@ -36,9 +36,8 @@ class PidTracker final : public Tracker {
   bool ok_ = true;
   std::optional<int> pid_;
   common::io::UniqueFd pidfd_;
-  common::io::UniqueFd inotify_;
   common::io::IoWatcher pidfd_watcher_;
-  common::io::IoWatcher inotify_watcher_;
+  DirectoryWatch pidfile_watch_;
   common::io::TimerWatcher retry_timer_;
   common::io::TimerWatcher delay_timer_;
 };

@@ -150,7 +150,7 @@ TEST_CASE("what proxyd lacks is refused at its line with the alternative, the re
       "  server s 10.0.0.1:80 check track b2/s\n  frobnicate 3\n",
       d);
   CHECK(has(d, "h.cfg:2: error: 'lua-load' is not supported by proxyd: Lua is not embedded"));
-  CHECK(has(d, "h.cfg:3: error: 'nbproc' is not supported by proxyd: proxyd is one process with threads"));
+  CHECK(has(d, "h.cfg:3: warning: 'nbproc 4': proxyd is one process; it runs 4 threads instead"));
   CHECK(has(d, "h.cfg:4: error: 'peers' is not supported by proxyd"));
   CHECK_FALSE(has(d, "h.cfg:5:"));  // the skipped section's lines say nothing more
   CHECK(has(d, "h.cfg:7: error: 'stick-table' is not supported by proxyd"));
