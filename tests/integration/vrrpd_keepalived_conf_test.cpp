@@ -1,12 +1,14 @@
 // One keepalived.conf, unchanged, run by Keepalived 2.2 on one node and by
 // vrrpd on the other (then the other way round): the same master, the same
 // VIP with its label, a tracking script's weight moving the VIP and back,
-// and notify scripts called with the same arguments. This is the drop-in
+// the same gratuitous ARPs on takeover, and notify scripts called with the
+// same arguments. This is the drop-in
 // claim of `vrrpd -f /etc/keepalived/keepalived.conf`, checked against the
 // real Keepalived.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
@@ -77,6 +79,21 @@ std::set<std::string> notify_lines(VrrpLab& lab) {
   return out;
 }
 
+// The times (seconds in the day) of the gratuitous ARPs for the VIP in a
+// `tcpdump -tttt` capture.
+std::vector<double> garp_times(const std::string& capture) {
+  std::vector<double> out;
+  std::istringstream in(capture);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("Request who-has 10.77.0.10 (ff:ff:ff:ff:ff:ff) tell 10.77.0.10") == std::string::npos) continue;
+    const auto space = line.find(' ');  // "YYYY-MM-DD HH:MM:SS.ffffff ..."
+    if (space == std::string::npos || line.size() < space + 16) continue;
+    out.push_back(std::stoi(line.substr(space + 1, 2)) * 3600.0 + std::stoi(line.substr(space + 4, 2)) * 60.0 +
+                  std::stod(line.substr(space + 7, 9)));
+  }
+  return out;
+}
+
 bool has_labelled_vip(VrrpLab& lab, const std::string& node) {
   return lab.lab().addresses(node, "eth1").find("eth1:vip") != std::string::npos;
 }
@@ -92,10 +109,34 @@ void run(bool vrrpd_on_lb1) {
   // lb1's priority (150) wins; the VIP carries the label on the master only.
   REQUIRE(lab.wait_sole_master("lb1", 20s));
   CHECK(has_labelled_vip(lab, "lb1"));
-  // The check failing on lb1: 150 - 60 = 90 < 100, lb2 takes over.
+  // The check failing on lb1: 150 - 60 = 90 < 100, lb2 takes over, and
+  // announces the VIP with gratuitous ARPs from its MAC.
+  testing::DaemonRunner capture({"ip", "netns", "exec", lab.lab().switch_ns(), "tcpdump", "-i", "br0", "-n", "-e", "-l",
+                                 "-tttt", "arp and ether src 02:77:00:00:00:12"},
+                                lab.dir().file("garp.log"));
+  REQUIRE(capture.wait_for_log("listening on br0", 10s));
   lab.dir().write("lb1.down", "");
   REQUIRE(lab.wait_sole_master("lb2", 20s));
   CHECK(has_labelled_vip(lab, "lb2"));
+  std::this_thread::sleep_for(2500ms);  // both bursts: now and vrrp_garp_master_delay (1 s) later
+  // Both announce the VIP alike: a burst of 5 (garp_master_repeat) at the
+  // takeover and another 1 s later (vrrp_garp_master_delay). Keepalived also
+  // answers the old master's last lower-priority advert with an extra burst
+  // now and 1 s later (garp_lower_prio_*); vrrpd with its advert only when
+  // that advert reaches it after the takeover (keepalived_mapping.md).
+  const auto times = garp_times(capture.log());
+  INFO("gratuitous ARPs from lb2:\n" << capture.log());
+  REQUIRE_FALSE(times.empty());
+  const auto within = [&](double from, double to) {
+    return std::count_if(times.begin(), times.end(),
+                         [&](double t) { return t - times[0] >= from && t - times[0] < to; });
+  };
+  const auto first = within(0, 0.1);
+  const auto delayed = within(0.8, 1.6);
+  CHECK(first >= 5);
+  CHECK(first % 5 == 0);  // whole bursts of garp_master_repeat
+  CHECK(delayed >= 5);
+  CHECK(delayed % 5 == 0);
   // It passes again: lb1 preempts.
   std::remove(lab.dir().file("lb1.down").c_str());
   REQUIRE(lab.wait_sole_master("lb1", 20s));

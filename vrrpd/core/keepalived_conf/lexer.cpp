@@ -13,7 +13,9 @@ using common::config::IniDocument;
 
 constexpr int kMaxIncludeDepth = 8;
 constexpr int kMaxSubstitutionDepth = 16;
-constexpr std::size_t kMaxLine = 1024;  // keepalived's MAXBUF
+constexpr std::size_t kMaxLine = 1024;            // keepalived's MAXBUF
+constexpr std::size_t kMaxExpansion = 64 * 1024;  // bytes a line's parameters may expand to
+constexpr std::size_t kCallCost = 16;             // what one substitution counts for against it
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -162,7 +164,8 @@ class Lexer {
   Diagnostics& diagnostics_;
   std::map<std::string, std::string, std::less<>> params_;
   std::vector<KaLine> out_;
-  int last_line_ = 0;  // the document's last numbered line
+  int last_line_ = 0;       // the document's last numbered line
+  std::size_t budget_ = 0;  // what parameter substitution may still spend on this line
 };
 
 void Lexer::file(const SourceFile& f, int depth) {
@@ -225,7 +228,9 @@ void Lexer::logical_line(std::string_view raw, const Place& at) {
     text = blank == std::string_view::npos ? std::string_view() : trim(text.substr(blank));
     if (text.empty()) return;
   }
+  budget_ = kMaxExpansion;
   const auto expanded = substitute(text, at, 0);
+  if (budget_ == 0) return error(at.line, "parameters expand to more than 64 KiB on this line");
   std::string_view rest = expanded;
   while (true) {  // a multi-line parameter gives several lines
     const auto cut = rest.find('\n');
@@ -270,8 +275,15 @@ std::string Lexer::substitute(std::string_view text, const Place& at, int depth)
     error(at.line, "parameters nested deeper than 16 (a parameter that names itself?)");
     return std::string(text);
   }
+  // Each call and each byte spend the line's budget: parameters that repeat
+  // each other ($A=$B $B, $B=$C $C …) cannot blow up time or memory.
+  if (budget_ < kCallCost + text.size()) {
+    budget_ = 0;
+    return {};
+  }
+  budget_ -= kCallCost;
   std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size() && budget_ != 0; ++i) {
     if (text[i] != '$' || i + 1 >= text.size()) {
       out += text[i];
       continue;
@@ -297,6 +309,11 @@ std::string Lexer::substitute(std::string_view text, const Place& at, int depth)
       out += text[i];
       continue;
     }
+    if (value->size() >= budget_) {
+      budget_ = 0;
+      break;
+    }
+    budget_ -= value->size();
     out += *value;
     i = braced ? end : end - 1;
   }

@@ -3,7 +3,10 @@
 // reported at its own file:line.
 #include "vrrpd/core/keepalived_conf/lexer.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "vrrpd/core/keepalived_conf/block_tree.h"
 
@@ -137,4 +140,19 @@ TEST_CASE("keepalived.conf blocks: braces on the next line, items beside braces,
   CHECK(d.to_string() ==
         "k.conf:7: error: '}' closes no block\n"
         "k.conf:8: error: block 'x' is not closed: '}' missing\n");
+}
+
+TEST_CASE("keepalived.conf parameters that repeat each other are bounded, not exponential") {
+  Diagnostics d;
+  std::string text;
+  for (char p = 'A'; p < 'P'; ++p) {
+    text += fmt::format("${}=", p);
+    for (int i = 0; i < 8; ++i) text += fmt::format("${{{}}} ", static_cast<char>(p + 1));
+    text += "\n";
+  }
+  text += "$P=xxxxxxxx\nrouter_id $A\n";
+  const auto start = std::chrono::steady_clock::now();
+  words_of(text, d);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK(d.to_string() == "k.conf:17: error: parameters expand to more than 64 KiB on this line\n");
 }
