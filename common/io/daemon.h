@@ -19,22 +19,6 @@
 
 namespace common::io {
 
-// Reads and builds a configuration file with <build>
-// (Config build(const IniDocument&, Diagnostics&)). Every problem lands in
-// <diagnostics>; the result is empty when any of them is an error.
-template <class Config, class Build>
-std::optional<Config> load_config_file(const std::string& path, Build build, config::Diagnostics& diagnostics) {
-  auto text = read_file(path);
-  if (!text) {
-    diagnostics.error({path, 0}, text.error().describe());
-    return std::nullopt;
-  }
-  const auto doc = config::parse_ini(*text, path, diagnostics);
-  Config built = build(doc, diagnostics);
-  if (diagnostics.has_errors()) return std::nullopt;
-  return built;
-}
-
 // This process's environment variables (getenv), for config::expand_env.
 config::EnvLookup process_environment();
 

@@ -191,7 +191,7 @@ void vrrp_instance(Writer& w, const Node& block) {
       return w.error(block.line, fmt::format("vrrp_instance '{}' is defined twice", block.arg(0)));
     }
   }
-  InstanceDef in{{"instance", std::string(block.arg(0)), block.line, {}}, {}, false};
+  InstanceDef in{{"instance", std::string(block.arg(0)), block.line, {}}, {}};
   for (const auto& item : block.items) instance_item(w, in, item);
   derived_keys(w, in.section);
   w.instances.push_back(std::move(in));

@@ -40,9 +40,10 @@ void top_level(Writer& w, const Node& node) {
 std::optional<std::string> resolve(Writer& w, const TrackRef& ref, bool force_zero) {
   const auto it = w.trackers.find(ref.name);
   if (it == w.trackers.end()) {
-    w.warning(ref.line, fmt::format("track '{}': no vrrp_script or vrrp_track_process of that name; left out (as "
-                                    "keepalived)",
-                                    ref.name));
+    w.warning(ref.line,
+              fmt::format("track '{}': no vrrp_script, vrrp_track_process or track_file of that name; left out (as "
+                          "keepalived)",
+                          ref.name));
     return std::nullopt;
   }
   const auto weight = force_zero ? std::string("0") : ref.weight.value_or(it->second.weight);

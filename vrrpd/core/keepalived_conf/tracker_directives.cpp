@@ -110,7 +110,8 @@ void file_item(Writer& w, TrackerDef& t, const Node& item) {
   }
 }
 
-// An interface tracked with <weight> ("" = none): its tracker, made once.
+// A tracked interface's tracker (named as the interface), made once; a
+// reference's own weight gets a copy later (reader.cpp, resolve).
 std::string interface_tracker(Writer& w, std::string_view iface, int line) {
   const std::string name(iface);
   if (!w.trackers.contains(name)) {

@@ -34,7 +34,6 @@ struct TrackRef {
 struct InstanceDef {
   common::config::IniSection section;
   std::vector<TrackRef> tracks;
-  bool in_group_forcing_zero = false;  // member of a sync group without sync_group_tracking_weight
 };
 
 struct GroupDef {
