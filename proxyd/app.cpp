@@ -29,6 +29,7 @@
 #include "proxyd/io/init_addr.h"
 #include "proxyd/io/listen_socket.h"
 #include "proxyd/io/server_resolver.h"
+#include "proxyd/io/service_call.h"
 #include "proxyd/io/stats_collector.h"
 #include "proxyd/io/stats_server.h"
 #include "proxyd/io/worker.h"
@@ -223,7 +224,8 @@ class App {
     const auto frontends = frontend_of(generation_->config);
     for (std::size_t i = 0; i < threads_; ++i) {
       workers_.push_back(std::make_unique<io::Worker>(
-          static_cast<int>(i), io::WorkerContext{process_, *logger_, [this] { broadcast_slots_freed(); }}));
+          static_cast<int>(i), io::WorkerContext{process_, *logger_, [this] { broadcast_slots_freed(); },
+                                                 [this](io::ServiceCall call) { serve(std::move(call)); }}));
     }
     for (std::size_t i = 0; i < threads_; ++i) {
       auto update =
@@ -267,6 +269,15 @@ class App {
                            {}};
     for (const auto& w : workers_) state.worker_sessions.push_back(w->session_count());
     return io::collect_stats(*generation_, state, loop_.now());
+  }
+
+  // A session's stats page or metrics, rendered here (the control thread
+  // owns the counters' history); the reply goes back to its worker.
+  void serve(io::ServiceCall call) {
+    control_inbox_.post([this, call = std::make_shared<io::ServiceCall>(std::move(call))] {
+      const auto response = stats_ ? stats_->answer(call->route, call->page) : http::text_response(503, "stopping");
+      call->reply(response.status, http::serialize(response));
+    });
   }
 
   void broadcast_slots_freed() {
@@ -397,6 +408,7 @@ class App {
   io::ProcessShared process_;
   std::shared_ptr<io::Generation> generation_;
   common::io::EventLoop loop_;
+  io::LoopInbox control_inbox_{loop_};  // pages the workers' sessions ask for (serve)
   std::vector<std::unique_ptr<io::Worker>> workers_;
   std::unique_ptr<io::HealthChecker> checker_;
   std::unique_ptr<io::AgentChecker> agents_;

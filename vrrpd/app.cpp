@@ -21,6 +21,7 @@
 #include "version.h"
 #include "vrrpd/commands.h"
 #include "vrrpd/core/config/vrrp_config.h"
+#include "vrrpd/core/notify/mail_alert.h"
 #include "vrrpd/core/notify/notify_plan.h"
 #include "vrrpd/core/track/effective_priority.h"
 #include "vrrpd/core/track/failover_check.h"
@@ -32,6 +33,7 @@
 #include "vrrpd/io/netlink_addresses.h"
 #include "vrrpd/io/notify_runner.h"
 #include "vrrpd/io/receive_dispatcher.h"
+#include "vrrpd/io/smtp_mailer.h"
 #include "vrrpd/io/tracker_set.h"
 
 namespace vrrpd {
@@ -88,6 +90,7 @@ class App {
       logger_->error("cannot start: {}", status.error().describe());
       return 1;
     }
+    make_mailer();
     start_trackers();
     for (const auto& instance : config_.instances) start_instance(instance);
     rebuild_dispatchers();
@@ -243,6 +246,7 @@ class App {
     if (!state || it == notifiers_.end()) return;
     const notify::Transition transition{notify::Subject::Instance, in.name, *state, runner.priority()};
     it->second->submit(in.notify, transition);
+    mail(in.smtp_alert, transition);
     // master_refresh: re-run notify_master while MASTER (a floating IP moved
     // away during a blip is claimed back).
     auto& timer = refresh_timers_[in.name];
@@ -261,6 +265,22 @@ class App {
     const auto& in = runner->second->config();
     notifier->second->submit_command(in.notify.master->argv, {notify::Subject::Instance, name,
                                                               notify::NotifyState::Master, runner->second->priority()});
+  }
+
+  // smtp_alert: the mail of a transition (not twice for the same state).
+  void mail(std::optional<bool> own, const notify::Transition& transition) {
+    const auto& settings = config_.global.mail;
+    if (!mailer_ || !own.value_or(settings.alert)) return;
+    if (settings.no_faults && transition.state == notify::NotifyState::Fault) return;  // keepalived's no_email_faults
+    if (!mail_gate_.admit(transition)) return;
+    const auto router_id = config_.global.router_id.empty() ? host_name() : config_.global.router_id;
+    mailer_->send(notify::mail_alert(transition, router_id));
+  }
+
+  void make_mailer() {
+    const auto& mail = config_.global.mail;
+    mailer_.reset();
+    if (mail.server && !mail.to.empty()) mailer_ = std::make_unique<io::SmtpMailer>(loop_, *logger_, mail, host_name());
   }
 
   // A group's notify runs once all its members reached the same state.
@@ -285,7 +305,9 @@ class App {
       if (!runner)
         runner = std::make_unique<io::NotifyRunner>(loop_, *logger_, group.name, scripts_, common::Duration(30'000),
                                                     fifo_.get());
-      runner->submit(group.notify, {notify::Subject::Group, group.name, *state, 0});
+      const notify::Transition transition{notify::Subject::Group, group.name, *state, 0};
+      runner->submit(group.notify, transition);
+      mail(group.smtp_alert, transition);
     }
   }
 
@@ -366,6 +388,7 @@ class App {
       fresh.push_back(instance.name);
     }
     config_ = std::move(*next);
+    make_mailer();
     // Unchanged trackers keep running (a restart would reset their state).
     if (trackers_changed) start_trackers();
     for (const auto& name : fresh) start_instance(*config_.find_instance(name));
@@ -430,6 +453,8 @@ class App {
   std::map<std::string, std::optional<fsm::State>> group_state_;
   std::map<std::string, std::unique_ptr<common::io::TimerWatcher>> refresh_timers_;
   std::unique_ptr<common::io::TimerWatcher> exit_timer_;
+  std::unique_ptr<io::SmtpMailer> mailer_;
+  notify::MailGate mail_gate_;
   common::io::SignalWatcher sigterm_;
   common::io::SignalWatcher sigint_;
   common::io::SignalWatcher sighup_;

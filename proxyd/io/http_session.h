@@ -31,6 +31,7 @@
 #include "proxyd/core/http/message_head.h"
 #include "proxyd/core/http/transaction.h"
 #include "proxyd/core/log/tcp_session_record.h"
+#include "proxyd/core/stats/stats_http.h"
 #include "proxyd/io/byte_buffer.h"
 #include "proxyd/io/connector.h"
 #include "proxyd/io/generation.h"
@@ -92,6 +93,8 @@ class HttpSession final : public SessionBase {
   bool route_request();
   void find_cookie_target(const http::MessageHead& head);
   bool run_request_actions(std::span<const http::HttpAction> rules, sample::Context& ctx);
+  bool serve_stats_page(const config::ProxySettings& settings, const std::string& proxy);
+  void serve_page(stats::StatsRoute route, config::Stats page, const std::string& proxy, std::string_view service);
   void start_tarpit();
   void end_tarpit();
   bool run_response_actions();
@@ -122,6 +125,8 @@ class HttpSession final : public SessionBase {
   common::Duration since(common::TimePoint t) const;
 
   Worker& worker_;
+  // Expires with the session: a page answered later (serve_page) is dropped.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
   GenerationPtr generation_;
   FrontendShared& frontend_;
   const config::ProxySettings& fe_settings_;

@@ -10,6 +10,7 @@
 #include "proxyd/core/http/head_editor.h"
 #include "proxyd/core/http/rules.h"
 #include "proxyd/core/log/access_log_policy.h"
+#include "proxyd/core/stats/stats_http.h"
 #include "proxyd/io/http_session.h"
 #include "proxyd/io/http_session_internal.h"
 #include "proxyd/io/tls/tls_context.h"
@@ -52,6 +53,7 @@ bool HttpSession::route_request() {
   }
   request_actions_ = {};
   if (run_request_actions(frontend_.config.http_request, ctx)) return false;
+  if (serve_stats_page(fe_settings_, frontend_.config.name)) return false;
   for (const auto& rule : frontend_.config.redirects) {
     if (rule.condition && !sample::evaluate(*rule.condition, ctx)) continue;
     respond_and_close(rule.code, http::build_redirect(rule, head.header("host").value_or(""), head.target),
@@ -68,10 +70,47 @@ bool HttpSession::route_request() {
   }
   record_.backend = backend_->config.name;
   raise_max(backend_->active_max, backend_->active.fetch_add(1, memory_order_relaxed) + 1);
-  if (backend_->config.http_request.empty()) return true;
-  ctx.backend = backend_->config.name;
-  request_actions_.stop = http::ActionResult::Stop::None;
-  return !run_request_actions(backend_->config.http_request, ctx);
+  if (!backend_->config.http_request.empty()) {
+    ctx.backend = backend_->config.name;
+    request_actions_.stop = http::ActionResult::Stop::None;
+    if (run_request_actions(backend_->config.http_request, ctx)) return false;
+  }
+  return !serve_stats_page(backend_->config.settings, backend_->config.name);
+}
+
+// The stats page of a proxy (its stats_uri, after its http_request rules,
+// as HAProxy): true when this request is for it.
+bool HttpSession::serve_stats_page(const config::ProxySettings& settings, const std::string& proxy) {
+  if (!settings.stats) return false;
+  const auto& head = request_head_.head();
+  auto route = stats::route_inline_stats(head.method, head.target, head.header("authorization"), *settings.stats);
+  if (!route) return false;
+  serve_page(std::move(*route), *settings.stats, proxy, "<STATS>");
+  return true;
+}
+
+// A page of proxyd's: rendered on the control thread (it holds the
+// counters' history), answered when it comes back; logged PROXY/<STATS> or
+// PROXY/<PROMEX>, LR, as HAProxy.
+void HttpSession::serve_page(stats::StatsRoute route, config::Stats page, const std::string& proxy,
+                             std::string_view service) {
+  record_.backend = proxy;
+  record_.server = std::string(service);
+  if (const auto* answer = std::get_if<http::Response>(&route)) {
+    respond_and_close(answer->status, http::serialize(*answer), {TerminationCause::Local, SessionPhase::Request});
+    return;
+  }
+  txn_.request = RequestPhase::Service;
+  arm_timer();
+  std::weak_ptr<char> alive = alive_;
+  Worker* worker = &worker_;
+  worker_.serve({std::move(route), std::move(page), [worker, alive, this](int status, std::string response) {
+                   worker->post([alive, this, status, response = std::move(response)](Worker&) {
+                     if (alive.expired()) return;
+                     respond_and_close(status, response, {TerminationCause::Local, SessionPhase::Request});
+                     drive();
+                   });
+                 }});
 }
 
 // Persistence cookie: the server it names, while that server is up.
@@ -126,6 +165,10 @@ bool HttpSession::run_request_actions(std::span<const http::HttpAction> rules, s
     case Stop::Return:
     case Stop::Redirect:
       respond_and_close(r.status, r.response, {TerminationCause::Local, SessionPhase::Request});
+      return true;
+    case Stop::Service:
+      serve_page(stats::ServeMetrics{}, {}, std::string(ctx.backend.empty() ? frontend_.config.name : ctx.backend),
+                 "<PROMEX>");
       return true;
   }
   return false;

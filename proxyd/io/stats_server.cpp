@@ -117,7 +117,11 @@ http::Response StatsServer::respond(const http::Request& request, std::string_vi
     if (const auto source = common::net::Endpoint::parse(peer)) ctx.src = *source;
     settings.admin = sample::evaluate(*settings.admin_condition, ctx);
   }
-  const auto route = stats::route_stats_request(request, body, settings, csrf_token_);
+  return answer(stats::route_stats_request(request, body, settings, csrf_token_), settings, peer);
+}
+
+http::Response StatsServer::answer(const stats::StatsRoute& route, const config::Stats& settings,
+                                   const std::string& peer) {
   struct Visitor {
     StatsServer& self;
     const config::Stats& settings;

@@ -14,6 +14,7 @@
 #include "proxyd/core/config/proxy_config.h"
 #include "proxyd/core/http/request_parser.h"
 #include "proxyd/core/http/response.h"
+#include "proxyd/core/stats/stats_http.h"
 #include "proxyd/core/stats/stats_snapshot.h"
 #include "proxyd/io/admin_service.h"
 #include "proxyd/io/stats_exchange.h"
@@ -30,6 +31,9 @@ class StatsServer {
   // addresses are opened first; if one fails nothing changes and the error
   // says which. Unchanged addresses keep their socket.
   common::Status configure(const std::optional<config::Stats>& settings);
+  // The response to <route> (a page, metrics, health or an action) with the
+  // page settings <settings>: the [stats] listener's, or a proxy's own.
+  http::Response answer(const stats::StatsRoute& route, const config::Stats& settings, const std::string& peer = "");
 
  private:
   std::optional<std::string> on_request(std::string_view received, bool eof, const std::string& peer);

@@ -24,6 +24,7 @@
 #include "proxyd/io/generation.h"
 #include "proxyd/io/pipe_pool.h"
 #include "proxyd/io/server_pool.h"
+#include "proxyd/io/service_call.h"
 #include "proxyd/io/session_base.h"
 
 namespace proxyd::io {
@@ -64,6 +65,8 @@ struct WorkerContext {
   // Tells every worker that connection slots were freed (they resume paused
   // listeners and retry queued sessions). Thread-safe.
   std::function<void()> broadcast_slots_freed;
+  // Renders a page on the control thread (ServiceCall). Thread-safe.
+  std::function<void(ServiceCall)> serve;
 };
 
 // New listening sockets for a worker, by address, with the frontend of the
@@ -87,6 +90,8 @@ class Worker {
   void post(std::function<void(Worker&)> task);
   // Wakes the worker to resume listeners and queued sessions (thread-safe).
   void notify_slots_freed() { slots_watcher_.send(); }
+  // Asks the control thread for a page (a session's stats page or metrics).
+  void serve(ServiceCall call) { context_.serve(std::move(call)); }
 
   // Control messages, to be called through post().
   void apply(ListenerUpdate update);

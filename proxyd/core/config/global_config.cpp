@@ -203,6 +203,69 @@ cfg::KeyTable<Stats> stats_keys() {
   };
 }
 
+namespace {
+
+// The stats page inside a proxy: what HAProxy's `stats enable` alone gives.
+Stats& stats_in(ProxySettings& s) {
+  if (!s.stats) {
+    Stats page;
+    page.uri = "/haproxy?stats";  // HAProxy's default
+    page.realm = "proxyd statistics";
+    s.stats = std::move(page);
+  }
+  return *s.stats;
+}
+
+// A request-target prefix (HAProxy compares the start of the target, query
+// included: its default is /haproxy?stats).
+Result<std::string> parse_uri_prefix(std::string_view v) {
+  v = common::text::trim(v);
+  if (!v.starts_with('/')) return fail("expected a path starting with '/'");
+  for (const char c : v) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '#') return fail("expected visible characters without '#'");
+  }
+  return std::string(v);
+}
+
+// A key of the page inside a proxy: <apply> edits its Stats.
+template <class Parser, class Setter>
+cfg::Key<ProxySettings> page_key(std::string_view name, Parser parse, Setter set, bool repeatable = false) {
+  return cfg::custom<ProxySettings>(
+      name,
+      [parse, set](ProxySettings& s, std::string_view v) -> Status {
+        auto parsed = parse(v);
+        if (!parsed) return tl::unexpected(parsed.error());
+        set(stats_in(s), std::move(*parsed));
+        return {};
+      },
+      {}, repeatable);
+}
+
+}  // namespace
+
+cfg::KeyTable<ProxySettings> proxy_stats_keys() {
+  using Page = Stats;
+  return {
+      cfg::custom<ProxySettings>("stats_enable",
+                                 [](ProxySettings& s, std::string_view v) -> Status {
+                                   auto on = cfg::parse_bool(v);
+                                   if (!on) return tl::unexpected(on.error());
+                                   if (*on) stats_in(s);
+                                   if (!*on) s.stats.reset();
+                                   return {};
+                                 }),
+      page_key("stats_uri", parse_uri_prefix, [](Page& p, std::string v) { p.uri = std::move(v); }),
+      page_key(
+          "stats_auth", parse_stats_auth, [](Page& p, StatsAuth a) { p.auth.push_back(std::move(a)); }, true),
+      page_key("stats_realm", parse_realm, [](Page& p, std::string v) { p.realm = std::move(v); }),
+      page_key("stats_refresh", cfg::parse_duration, [](Page& p, Duration d) { p.refresh = d; }),
+      page_key("stats_hide_version", cfg::parse_bool, [](Page& p, bool b) { p.hide_version = b; }),
+      page_key("stats_show_node", cfg::parse_text, [](Page& p, std::string v) { p.show_node = std::move(v); }),
+      page_key("stats_show_legends", cfg::parse_bool, [](Page& p, bool b) { p.show_legends = b; }),
+  };
+}
+
 // Every `log` target, with log_facility (unless its line names one) and
 // log_tag; none: syslog. <global>.log is the first.
 void finish_log_targets(Global& global) {

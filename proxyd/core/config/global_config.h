@@ -12,6 +12,8 @@ namespace proxyd::config {
 
 common::config::KeyTable<Global> global_keys();
 common::config::KeyTable<Stats> stats_keys();
+// stats_enable, stats_uri, stats_auth …: the stats page inside a proxy.
+common::config::KeyTable<ProxySettings> proxy_stats_keys();
 
 // Every `log` target, with log_facility (unless its line names one) and
 // log_tag; none: syslog. <global>.log is the first.

@@ -15,7 +15,9 @@ namespace cfg = common::config;
 namespace {
 
 // Keys only the HTTP path reads; set in a mode tcp section they are ignored.
-constexpr std::array<std::string_view, 21> kLayer7Keys{"http_server_close",
+constexpr std::array<std::string_view, 23> kLayer7Keys{"stats_enable",
+                                                       "stats_uri",
+                                                       "http_server_close",
                                                        "http_close",
                                                        "forwardfor",
                                                        "forwardfor_except",

@@ -452,7 +452,8 @@ ProxyConfig load_proxy_config(const cfg::IniDocument& doc, cfg::Diagnostics& dia
   config.source = doc.file;
   config.spans = doc.spans;
   const auto sections = cfg::check_sections(doc, kRules, diagnostics);
-  const auto proxy = proxy_keys();
+  auto proxy = proxy_keys();
+  for (auto& key : proxy_stats_keys()) proxy.push_back(std::move(key));
   const auto globals = global_keys();
 
   cfg::apply_defaults(globals, config.global);

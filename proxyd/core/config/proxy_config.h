@@ -101,6 +101,39 @@ struct KeepaliveTuning {
   std::optional<Duration> interval;
 };
 
+struct StatsBind {
+  common::net::Endpoint address;
+  int line = 0;
+};
+
+struct StatsAuth {
+  std::string user;
+  std::string password;
+};
+
+// The [stats] section: the HTML page, its CSV/JSON variants, Prometheus
+// metrics and the health endpoint, on a listener of their own. Also the
+// page served inside a proxy (ProxySettings::stats, HAProxy's `stats uri`
+// in a frontend, backend or defaults): then only uri, auth, realm,
+// refresh, hide_version, show_node and show_legends apply.
+struct Stats {
+  std::vector<StatsBind> binds;
+  std::string uri;              // HTML page; uri;csv and uri;json
+  std::vector<StatsAuth> auth;  // HTTP Basic; empty = no authentication
+  std::string realm;
+  std::optional<Duration> refresh;  // page auto-refresh; absent = none
+  bool admin = false;               // server actions from the page
+  // `admin = if|unless COND` (HAProxy's `stats admin if COND`): actions only
+  // for the requests COND allows (it reads src).
+  std::optional<sample::Condition> admin_condition;
+  bool hide_version = false;  // the page does not show proxyd's version
+  std::string show_node;      // the node name the page shows; empty = none
+  bool show_legends = false;  // the page explains its states
+  std::string prometheus_uri;
+  std::string health_uri;  // never behind auth: vrrpd polls it
+  int line = 0;
+};
+
 struct ProxySettings {
   Mode mode = Mode::Tcp;
   Duration timeout_connect{0};
@@ -161,6 +194,11 @@ struct ProxySettings {
   std::string ssl_min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
   std::string ssl_ciphers;                  // TLS <= 1.2 cipher list; empty = OpenSSL's default
   std::string ssl_ciphersuites;             // TLS 1.3 suites; empty = OpenSSL's default
+
+  // stats_uri …: requests whose target begins with stats->uri get the stats
+  // page from this proxy, after its http_request rules (HAProxy's `stats
+  // enable` in a proxy). Absent: none.
+  std::optional<Stats> stats;
 };
 
 // `bind = ADDR:PORT ssl crt=PATH[,PATH] [alpn=h1,h2]`: TLS termination.
@@ -313,36 +351,6 @@ struct Backend {
   sample::AclTable acls;
   std::vector<http::HttpAction> http_request;   // after the frontend's
   std::vector<http::HttpAction> http_response;  // before the frontend's
-  int line = 0;
-};
-
-struct StatsBind {
-  common::net::Endpoint address;
-  int line = 0;
-};
-
-struct StatsAuth {
-  std::string user;
-  std::string password;
-};
-
-// The [stats] section: the HTML page, its CSV/JSON variants, Prometheus
-// metrics and the health endpoint, on a listener of their own.
-struct Stats {
-  std::vector<StatsBind> binds;
-  std::string uri;              // HTML page; uri;csv and uri;json
-  std::vector<StatsAuth> auth;  // HTTP Basic; empty = no authentication
-  std::string realm;
-  std::optional<Duration> refresh;  // page auto-refresh; absent = none
-  bool admin = false;               // server actions from the page
-  // `admin = if|unless COND` (HAProxy's `stats admin if COND`): actions only
-  // for the requests COND allows (it reads src).
-  std::optional<sample::Condition> admin_condition;
-  bool hide_version = false;  // the page does not show proxyd's version
-  std::string show_node;      // the node name the page shows; empty = none
-  bool show_legends = false;  // the page explains its states
-  std::string prometheus_uri;
-  std::string health_uri;  // never behind auth: vrrpd polls it
   int line = 0;
 };
 

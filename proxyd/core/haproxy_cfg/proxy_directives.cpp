@@ -311,6 +311,9 @@ const std::map<std::string_view, Handler>& handlers() {
       {"enabled", [](Writer& w, const CfgLine& l) { w.no_op(l, "enabled", "proxies are enabled by default"); }},
       {"monitor-uri",
        [](Writer& w, const CfgLine& l) {
+         if (w.kind == SectionKind::Backend) {
+           return w.notice(l.line, "'monitor-uri' in a backend is ignored, as by HAProxy (it is a frontend's)");
+         }
          CfgLine rule{{{"return", false},
                        {"status", false},
                        {"200", false},
@@ -324,7 +327,7 @@ const std::map<std::string_view, Handler>& handlers() {
                        l.words.size() > 1 ? l.words[1] : CfgWord{},
                        {"}", false}},
                       l.line};
-         w.put("http_request", rule.tail(0), l.line);
+         w.facts.monitor_uri = common::config::IniEntry{"http_request", rule.tail(0), l.line};
        }},
       {"http-reuse",
        [](Writer& w, const CfgLine& l) {

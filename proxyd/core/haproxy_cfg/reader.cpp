@@ -246,13 +246,11 @@ class Reader {
   }
 
   void end_section() {
+    // stats in defaults: every proxy serves the page (HAProxy's meaning).
+    // Written once: a `defaults … from` this one copies the entries.
+    if (w_.kind == SectionKind::Defaults && w_.facts.stats) inline_stats(defaults_.back().section);
+    if (w_.kind == SectionKind::Defaults) w_.facts.stats_entries.clear();
     if (w_.kind == SectionKind::Defaults) defaults_.back().facts = w_.facts;
-    if (w_.kind == SectionKind::Defaults && w_.facts.stats) {
-      w_.error(defaults_.back().section.line,
-               "'stats' in defaults would put the stats page on every proxy: "
-               "proxyd serves it on a [stats] listener of its own (a 'listen stats' "
-               "with its own bind)");
-    }
     if (w_.kind == SectionKind::Resolvers || w_.kind == SectionKind::Userlist) others_.push_back(current_);
     if (w_.kind == SectionKind::Frontend || w_.kind == SectionKind::Backend || w_.kind == SectionKind::Listen) {
       end_proxy();
@@ -265,7 +263,11 @@ class Reader {
     const ProxyFacts* base = current_defaults_ ? &defaults_[*current_defaults_].facts : nullptr;
     if (w_.facts.disabled && w_.kind != SectionKind::Backend) return;  // left out, as HAProxy
     if (w_.facts.disabled) disable_servers();  // frontends that name it get 503, as from HAProxy
-    if (w_.facts.stats) return stats_listener();
+    const bool forwards = w_.facts.forwards || w_.kind == SectionKind::Backend;
+    if (w_.facts.stats && !forwards) return stats_listener();
+    if (w_.facts.stats) inline_stats(current_);
+    const auto& monitor = w_.facts.monitor_uri ? w_.facts.monitor_uri : base ? base->monitor_uri : std::nullopt;
+    if (monitor && w_.has_frontend()) current_.entries.insert(current_.entries.begin(), *monitor);
     if (w_.has_backend()) checks(base);
     if (w_.has_backend()) server_tls_defaults();
     if (w_.has_frontend() && has_ssl_bind()) {
@@ -323,14 +325,24 @@ class Reader {
     }
   }
 
+  // The stats page inside a proxy that forwards traffic (or in defaults):
+  // stats_* keys, served for the requests whose target begins with its uri.
+  void inline_stats(IniSection& section) {
+    const int line = w_.facts.stats_entries.empty() ? section.line : w_.facts.stats_entries.front().line;
+    section.entries.push_back({"stats_enable", "true", line});
+    for (const auto& e : w_.facts.stats_entries) {
+      if (e.key == "admin") {
+        w_.error(e.line,
+                 "'stats admin' in a proxy that forwards traffic: proxyd's page acts on servers only from a "
+                 "listener of its own (a 'listen stats' with its own bind)");
+        continue;
+      }
+      section.entries.push_back({"stats_" + e.key, e.value, e.line});
+    }
+  }
+
   // A proxy that only serves the stats page becomes proxyd's [stats].
   void stats_listener() {
-    if (w_.facts.forwards || w_.kind == SectionKind::Backend) {
-      return w_.error(current_.line, fmt::format("'stats' in {} '{}', which also forwards traffic: proxyd serves the "
-                                                 "stats page on a [stats] listener of its own (a 'listen stats' with "
-                                                 "its own bind)",
-                                                 current_.kind, current_.name));
-    }
     if (stats_) return w_.error(current_.line, "a second stats listener: proxyd has one [stats] section");
     IniSection stats;
     stats.kind = "stats";
@@ -356,6 +368,9 @@ class Reader {
     }
     keep_last(defaults, w_);
     check_rule_sides();
+    std::vector<ProxyView> views;
+    for (auto& p : proxies_) views.push_back({&p.section, p.defaults ? &defaults_[*p.defaults].section : nullptr});
+    upgrade_tcp_frontends(views, w_);
     for (auto& p : proxies_) {
       if (!one && p.defaults) p.section.entries = merged(defaults_[*p.defaults].section.entries, p.section);
       if (one) prepend_default_server(defaults, p.section);

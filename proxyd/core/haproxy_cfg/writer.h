@@ -30,6 +30,9 @@ struct ProxyFacts {
   bool forwards = false;                              // default_backend, use_backend, server
   bool disabled = false;                              // `disabled`: the proxy is left out
   std::vector<common::config::IniEntry> stats_entries;
+  // monitor-uri: its http_request rule, which goes first in each frontend
+  // (HAProxy answers it before any rule, and only in frontends).
+  std::optional<common::config::IniEntry> monitor_uri;
 };
 
 class Writer {
@@ -136,5 +139,18 @@ std::optional<std::string> server_value(Writer& w, const CfgLine& l, std::size_t
 // address; `[::]:P v4v6` also gives `*:P`); frontend-wide TLS settings
 // (ssl-min-ver, ciphers) are put as keys of the section. Empty after an error.
 std::vector<std::string> bind_values(Writer& w, const CfgLine& l);
+
+// A proxy section as written, with the defaults section it inherits (or none).
+struct ProxyView {
+  common::config::IniSection* section = nullptr;
+  const common::config::IniSection* defaults = nullptr;
+};
+
+// HAProxy upgrades each connection of a mode tcp frontend to HTTP when the
+// backend it picks is mode http (its use_backend conditions may read the
+// request). A tcp frontend whose backends are all mode http therefore
+// behaves as a mode http one: proxyd's gets `mode = http`, and tcplog when
+// it logs with httplog (HAProxy's fallback in a tcp frontend). mode_upgrade.cpp.
+void upgrade_tcp_frontends(std::vector<ProxyView>& proxies, Writer& w);
 
 }  // namespace proxyd::haproxy_cfg

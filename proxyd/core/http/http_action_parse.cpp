@@ -225,6 +225,16 @@ struct Parser {
     if (w[2].text == "id") a.capture_id = static_cast<std::size_t>(*number);
     return {};
   }
+  // use-service NAME: the services proxyd has (HAProxy's Lua services are not).
+  common::Status service() const {
+    if (w.size() != 2) return fail("use-service takes the name of a service (prometheus-exporter)");
+    if (w[1].text != "prometheus-exporter") {
+      return fail("use-service '{}': proxyd's only service is prometheus-exporter (Lua services are not supported)",
+                  w[1].text);
+    }
+    a.name = w[1].text;
+    return {};
+  }
   common::Status no_argument() const {
     return w.size() == 1 ? common::Status{} : fail("{} takes no argument", w[0].text);
   }
@@ -236,7 +246,7 @@ struct KindName {
   bool request;
   bool response;
 };
-constexpr std::array<KindName, 30> kKinds{{
+constexpr std::array<KindName, 31> kKinds{{
     {"allow", Kind::Allow, true, true},
     {"deny", Kind::Deny, true, true},
     {"tarpit", Kind::Tarpit, true, false},
@@ -267,6 +277,7 @@ constexpr std::array<KindName, 30> kKinds{{
     {"reqirep", Kind::LineReplace, true, false},
     {"rsprep", Kind::LineReplace, false, true},
     {"rspirep", Kind::LineReplace, false, true},
+    {"use-service", Kind::UseService, true, false},
 }};
 
 // The action of <word> ("set-var(txn.x)" names set-var; <inside> gets "txn.x").
@@ -360,6 +371,9 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
       break;
     case Kind::Allow:
       ok = p.no_argument();
+      break;
+    case Kind::UseService:
+      ok = p.service();
       break;
   }
   if (!ok) return tl::unexpected(ok.error());

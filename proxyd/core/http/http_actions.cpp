@@ -223,6 +223,10 @@ bool stop(const HttpAction& a, const sample::Context& ctx, ActionResult& r) {
       r.status = 401;
       r.response = auth_response(a, ctx);
       return true;
+    case Kind::UseService:
+      r.stop = Stop::Service;
+      r.service = a.name;
+      return true;
     case Kind::Redirect:
       r.stop = Stop::Redirect;
       r.status = a.status;

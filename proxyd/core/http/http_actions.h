@@ -62,6 +62,7 @@ struct HttpAction {
     NormalizeUri,
     Capture,
     LineReplace,  // HAProxy 1.x's reqrep/reqirep/rsprep/rspirep
+    UseService,   // use-service prometheus-exporter: proxyd answers with its metrics
   };
   Kind kind = Kind::Allow;
   std::string name;                              // header name; auth realm; set-status reason; log level
@@ -95,10 +96,11 @@ common::Result<HttpAction> parse_http_action(std::string_view value, RuleSet set
 
 // What a pass over the rules decided.
 struct ActionResult {
-  enum class Stop { None, Allow, Deny, Tarpit, Auth, Redirect, Return };
+  enum class Stop { None, Allow, Deny, Tarpit, Auth, Redirect, Return, Service };
   Stop stop = Stop::None;
   int status = 0;
   std::string response;                  // the complete response (Auth, Redirect, Return; Deny with a body)
+  std::string service;                   // Service: its name (prometheus-exporter)
   std::optional<std::string> log_level;  // set-log-level (emerg ... debug, silent)
   // capture: (slot, value) in rule order; the session cuts each to its slot's length.
   std::vector<std::pair<std::size_t, std::string>> captures;

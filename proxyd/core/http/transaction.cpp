@@ -44,6 +44,8 @@ std::optional<common::TimePoint> Transaction::next_deadline(const TransactionTim
       break;
     case RequestPhase::Routing:
       break;  // the Connector's timers run
+    case RequestPhase::Service:
+      break;  // the control thread answers at once (a stop ends the session)
     case RequestPhase::Tarpit:
       return tarpit_until;
     case RequestPhase::Body:
@@ -86,6 +88,7 @@ Expiry Transaction::expiry(common::TimePoint now, const TransactionTimeouts& t) 
     case RequestPhase::Tarpit:
       return Expiry::TarpitDone;
     case RequestPhase::Routing:
+    case RequestPhase::Service:
     case RequestPhase::Body:
     case RequestPhase::Done:
       break;

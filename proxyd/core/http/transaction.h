@@ -26,6 +26,7 @@ enum class RequestPhase {
   Idle,       // waiting for the first byte of a request (keep-alive)
   Head,       // reading the request head
   Routing,    // head complete; waiting for a server connection
+  Service,    // answered by a page of proxyd's (stats, metrics): waiting for it
   Tarpit,     // held by a tarpit rule until tarpit_until, then answered
   Body,       // forwarding the request body
   Done,       // request complete

@@ -19,9 +19,8 @@ constexpr std::string_view kPagePolicy =
 
 constexpr std::string_view kOutcomeCodes[] = {"done", "no-such-server"};
 
-bool authorized(const http::Request& request, const config::Stats& settings) {
+bool authorized(std::optional<std::string_view> header, const config::Stats& settings) {
   if (settings.auth.empty()) return true;
-  const auto header = request.header("authorization");
   if (!header) return false;
   const auto credentials = http::parse_basic_authorization(*header);
   if (!credentials) return false;
@@ -119,13 +118,25 @@ StatsRoute route_stats_request(const http::Request& request, std::string_view bo
   const bool json = path == settings.uri + ";json";
   const bool metrics = path == settings.prometheus_uri;
   if (!page && !csv && !json && !metrics) return text_response(404, "not found");
-  if (!authorized(request, settings)) return unauthorized(settings);
+  if (!authorized(request.header("authorization"), settings)) return unauthorized(settings);
   if (page && request.method == "POST") return route_post(request, body, settings, csrf_token);
   if (!is_read(request)) return method_not_allowed(page ? "GET, HEAD, POST" : "GET, HEAD");
   if (metrics) return ServeMetrics{};
   if (csv) return ServePage{PageFormat::Csv, {}};
   if (json) return ServePage{PageFormat::Json, {}};
   return ServePage{PageFormat::Html, notice_for(request.query())};
+}
+
+std::optional<StatsRoute> route_inline_stats(std::string_view method, std::string_view target,
+                                             std::optional<std::string_view> authorization,
+                                             const config::Stats& settings) {
+  if (!target.starts_with(settings.uri)) return std::nullopt;
+  if (!authorized(authorization, settings)) return unauthorized(settings);
+  if (method != "GET" && method != "HEAD") return method_not_allowed("GET, HEAD");
+  const auto rest = target.substr(settings.uri.size());
+  if (rest.find(";csv") != std::string_view::npos) return ServePage{PageFormat::Csv, {}};
+  if (rest.find(";json") != std::string_view::npos) return ServePage{PageFormat::Json, {}};
+  return ServePage{PageFormat::Html, {}};
 }
 
 Response action_redirect(const config::Stats& settings, ActionOutcome outcome) {

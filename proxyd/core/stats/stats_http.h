@@ -9,6 +9,7 @@
 // <health_uri>, never behind auth (vrrpd polls it). Anything else is 404.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -39,6 +40,15 @@ using StatsRoute = std::variant<ServePage, ServeMetrics, ServeHealth, ApplyActio
 
 StatsRoute route_stats_request(const http::Request& request, std::string_view body, const config::Stats& settings,
                                std::string_view csrf_token);
+
+// The page served inside a proxy (ProxySettings::stats, HAProxy's `stats
+// uri` in a frontend, backend or defaults): nullopt unless <target> begins
+// with settings.uri (HAProxy compares the target's start, query included).
+// Then the page, read-only (";csv" or ";json" after the prefix picks the
+// format, as HAProxy), or a 401 or 405 answer.
+std::optional<StatsRoute> route_inline_stats(std::string_view method, std::string_view target,
+                                             std::optional<std::string_view> authorization,
+                                             const config::Stats& settings);
 
 enum class ActionOutcome { Done, NoSuchServer };
 

@@ -25,9 +25,33 @@ using Choices = std::vector<std::pair<std::string_view, T>>;
 const Choices<InitialState> kStates{{"BACKUP", InitialState::Backup}, {"MASTER", InitialState::Master}};
 const Choices<AuthType> kAuthTypes{{"none", AuthType::None}, {"PASS", AuthType::Pass}};
 
+// keepalived's mail settings (smtp_alert), [global] keys.
+cfg::KeyTable<MailSettings> mail_keys() {
+  using M = MailSettings;
+  return {
+      cfg::custom<M>(
+          "notification_email",
+          [](M& m, std::string_view v) -> Status {
+            for (const auto w : common::text::split_words(v)) {
+              if (w.find('@') == std::string_view::npos) return fail("'{}' is not an e-mail address", w);
+              m.to.emplace_back(w);
+            }
+            return {};
+          },
+          {}, true),
+      cfg::field("notification_email_from", &M::from, cfg::parse_word),
+      cfg::field("smtp_server", &M::server, parse_smtp_server),
+      cfg::field("smtp_helo_name", &M::helo_name, cfg::parse_word),
+      cfg::field("smtp_connect_timeout", &M::connect_timeout, cfg::parse_duration, "30s"),
+      cfg::field("smtp_alert", &M::alert, cfg::parse_bool, "false"),
+      cfg::field("no_email_faults", &M::no_faults, cfg::parse_bool, "false"),
+  };
+}
+
 cfg::KeyTable<Global> global_keys() {
   using G = Global;
-  return {
+  auto keys = cfg::nested(mail_keys(), &Global::mail);
+  cfg::KeyTable<Global> own = {
       cfg::field("router_id", &G::router_id, cfg::parse_word),
       cfg::custom<G>(
           "log", [](G& g, std::string_view v) { return common::log::parse_log_target(v, g.log); }, "syslog"),
@@ -38,6 +62,8 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("script_user", &G::script_user, cfg::optional_of(cfg::parse_account_name)),
       cfg::field("notify_fifo", &G::notify_fifo, cfg::parse_path),
   };
+  keys.insert(keys.end(), own.begin(), own.end());
+  return keys;
 }
 
 cfg::KeyTable<Instance> instance_protocol_keys();
@@ -79,6 +105,7 @@ cfg::KeyTable<Instance> instance_keys() {
   add_notify_keys(keys, &I::notify);
   keys.push_back(cfg::field("notify_timeout", &I::notify_timeout, cfg::parse_duration, "30s"));
   keys.push_back(cfg::field("master_refresh", &I::master_refresh, cfg::parse_duration, "0s"));
+  keys.push_back(cfg::field("smtp_alert", &I::smtp_alert, cfg::optional_of(cfg::parse_bool)));
   return keys;
 }
 
@@ -126,6 +153,7 @@ cfg::KeyTable<SyncGroup> sync_group_keys() {
         return {};
       }))};
   add_notify_keys(keys, &SyncGroup::notify);
+  keys.push_back(cfg::field("smtp_alert", &SyncGroup::smtp_alert, cfg::optional_of(cfg::parse_bool)));
   return keys;
 }
 
@@ -199,6 +227,17 @@ void validate_auth(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnos
   }
 }
 
+// smtp_alert somewhere without a server or a recipient: no mail would go.
+void validate_mail(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagnostics& diagnostics) {
+  const auto& mail = config.global.mail;
+  bool alerts = false;
+  for (const auto& in : config.instances) alerts = alerts || in.smtp_alert.value_or(mail.alert);
+  for (const auto& g : config.sync_groups) alerts = alerts || g.smtp_alert.value_or(mail.alert);
+  if (!alerts || (mail.server && !mail.to.empty())) return;
+  diagnostics.warning(doc.at(0), fmt::format("smtp_alert is on but [global] has no {}: no mail is sent",
+                                             mail.server ? "notification_email" : "smtp_server"));
+}
+
 void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagnostics& diagnostics) {
   std::map<std::tuple<std::string, std::uint32_t, common::net::Family>, std::string> vrids;
   for (const auto& in : config.instances) {
@@ -233,6 +272,7 @@ void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagno
                                                : fmt::format("instance '{}': unknown tracker '{}'", in.name, name));
     }
   }
+  validate_mail(doc, config, diagnostics);
   std::map<std::string, std::string> member_of;
   for (const auto& group : config.sync_groups) {
     for (const auto& name : group.instances) {
@@ -288,6 +328,23 @@ const Instance* VrrpConfig::find_instance(std::string_view name) const {
     if (in.name == name) return &in;
   }
   return nullptr;
+}
+
+Result<std::optional<common::net::Endpoint>> parse_smtp_server(std::string_view value) {
+  const auto words = common::text::split_words(value);
+  if (words.empty() || words.size() > 2) return fail("expected ADDRESS [PORT]");
+  if (words.size() == 1) {
+    if (const auto endpoint = common::net::Endpoint::parse(words[0])) return std::optional(*endpoint);
+  }
+  auto ip = cfg::parse_ip(words[0]);
+  if (!ip) return tl::unexpected(ip.error());
+  std::uint16_t port = 25;
+  if (words.size() == 2) {
+    auto parsed = cfg::uint_in<std::uint16_t>(1, 65535)(words[1]);
+    if (!parsed) return tl::unexpected(parsed.error());
+    port = *parsed;
+  }
+  return std::optional(common::net::Endpoint{*ip, port});
 }
 
 Result<VirtualAddress> parse_virtual_address(std::string_view value) {

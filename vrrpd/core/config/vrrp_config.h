@@ -21,8 +21,20 @@ using common::Duration;
 enum class InitialState { Backup, Master };
 enum class AuthType { None, Pass };
 
+// keepalived's e-mail alerts (smtp_alert): one mail per transition.
+struct MailSettings {
+  std::vector<std::string> to;                  // notification_email (repeatable)
+  std::string from;                             // notification_email_from; empty: vrrpd@HOST
+  std::optional<common::net::Endpoint> server;  // smtp_server = ADDRESS [PORT] (port 25)
+  std::string helo_name;                        // smtp_helo_name; empty: the host name
+  Duration connect_timeout{30'000};             // smtp_connect_timeout
+  bool alert = false;                           // smtp_alert: the default of instances and groups
+  bool no_faults = false;                       // no_email_faults: FAULT transitions are not mailed
+};
+
 struct Global {
   std::string router_id;  // empty: the host name
+  MailSettings mail;
   common::log::LogSettings log;
   std::string pidfile;
   std::string status_file;
@@ -84,7 +96,8 @@ struct Instance {
   std::vector<std::string> track;  // tracker names
   NotifyCommands notify;
   Duration notify_timeout{30'000};
-  Duration master_refresh{0};  // re-run notify_master every ... while MASTER (0 = off)
+  Duration master_refresh{0};      // re-run notify_master every ... while MASTER (0 = off)
+  std::optional<bool> smtp_alert;  // mail its transitions; absent: [global] smtp_alert
   int line = 0;
 
   bool unicast() const { return !unicast_peers.empty(); }
@@ -100,6 +113,7 @@ struct SyncGroup {
   std::string name;
   std::vector<std::string> instances;
   NotifyCommands notify;
+  std::optional<bool> smtp_alert;  // mail the group's transitions; absent: [global] smtp_alert
   int line = 0;
 };
 
@@ -121,5 +135,8 @@ struct VrrpConfig {
 VrrpConfig load_vrrp_config(const common::config::IniDocument& doc, common::config::Diagnostics& diagnostics);
 
 common::Result<VirtualAddress> parse_virtual_address(std::string_view value);
+
+// `smtp_server = 192.0.2.25 [PORT]` (or ADDRESS:PORT); port 25 by default.
+common::Result<std::optional<common::net::Endpoint>> parse_smtp_server(std::string_view value);
 
 }  // namespace vrrpd::config

@@ -119,16 +119,35 @@ bool fixed_value(Writer& w, const Node& node, std::string_view context) {
   return known;
 }
 
-// notification_email, smtp_server …: mail is sent only where smtp_alert
-// turns it on (checked at the end, reader.cpp).
+// notification_email { … }, notification_email_from, smtp_server,
+// smtp_connect_timeout, smtp_helo_name: [global]'s mail settings.
 bool mail_setting(Writer& w, const Node& node) {
-  static constexpr std::string_view kMail[] = {"notification_email", "notification_email_from", "smtp_server",
-                                               "smtp_connect_timeout", "smtp_helo_name"};
-  if (std::find(std::begin(kMail), std::end(kMail), node.keyword()) == std::end(kMail)) return false;
-  if (w.mail_line == 0) w.mail_line = node.line;
-  w.notice(node.line, fmt::format("'{}' changes nothing for vrrpd: keepalived sends e-mail only where smtp_alert is "
-                                  "on, and nothing here turns it on",
-                                  node.keyword()));
+  const auto k = node.keyword();
+  if (k == "notification_email") {
+    std::string addresses;
+    for (const auto& item : node.items) {
+      for (const auto& word : item.words) addresses += (addresses.empty() ? "" : " ") + word.text;
+    }
+    for (std::size_t i = 0; i < node.arg_count(); ++i)
+      addresses += (addresses.empty() ? "" : " ") + std::string(node.arg(i));
+    if (!addresses.empty()) put(w.global, "notification_email", addresses, node.line);
+    return true;
+  }
+  if (k == "smtp_connect_timeout") {
+    if (!w.needs_args(node, 1)) return true;
+    if (const auto d = seconds(node.arg(0))) {
+      put(w.global, "smtp_connect_timeout", *d, node.line);
+    } else {
+      w.error(node.line, fmt::format("smtp_connect_timeout: '{}' is not a number of seconds", node.arg(0)));
+    }
+    return true;
+  }
+  if (k == "no_email_faults") {
+    put(w.global, "no_email_faults", boolean(node).value_or(true) ? "true" : "false", node.line);
+    return true;
+  }
+  if (k != "notification_email_from" && k != "smtp_server" && k != "smtp_helo_name") return false;
+  if (w.needs_args(node, 1)) put(w.global, std::string(k), node.args_from(0), node.line);
   return true;
 }
 
@@ -157,11 +176,19 @@ void notify_fifo(Writer& w, const Node& node) {
 
 }  // namespace
 
-bool smtp_alert(Writer& w, const Node& node) {
-  if (node.keyword() != "smtp_alert" && node.keyword() != "smtp_alert_vrrp") return false;
+bool smtp_alert(Writer& w, common::config::IniSection& section, const Node& node) {
+  const auto k = node.keyword();
+  if (k != "smtp_alert" && k != "smtp_alert_vrrp") return false;
   const auto on = boolean(node);
-  if (on.value_or(true) && w.alert_line == 0) w.alert_line = node.line;
-  if (!on.value_or(true)) w.notice(node.line, fmt::format("'{} false' changes nothing for vrrpd", node.keyword()));
+  if (!on) {
+    w.error(node.line, fmt::format("{}: expected on or off, got '{}'", k, node.arg(0)));
+    return true;
+  }
+  // smtp_alert_vrrp is the VRRP side's own: it wins over global_defs' smtp_alert.
+  if (k == "smtp_alert_vrrp") w.smtp_alert_vrrp_given = true;
+  if (k == "smtp_alert" && &section == &w.global && w.smtp_alert_vrrp_given) return true;
+  std::erase_if(section.entries, [](const auto& e) { return e.key == "smtp_alert"; });
+  put(section, "smtp_alert", *on ? "true" : "false", node.line);
   return true;
 }
 
@@ -200,7 +227,7 @@ void global_item(Writer& w, const Node& node) {
     w.notice(node.line, fmt::format("'{}' changes nothing for vrrpd: an include that matches nothing is a warning, an "
                                     "unreadable one an error; ${{_RANDOM}} is refused",
                                     k));
-  } else if (!garp_default(w, node) && !smtp_alert(w, node) && !mail_setting(w, node) &&
+  } else if (!garp_default(w, node) && !smtp_alert(w, w.global, node) && !mail_setting(w, node) &&
              !fixed_value(w, node, "global_defs")) {
     w.unmapped("global_defs", node);
   }

@@ -137,7 +137,7 @@ void instance_item(Writer& w, InstanceDef& in, const Node& node) {
     if (!is_block(w, node)) return;
     auto refs = track_block(w, node, k);
     in.tracks.insert(in.tracks.end(), refs.begin(), refs.end());
-  } else if (!simple_key(w, in.section, node) && !smtp_alert(w, node) && !instance_fixed_value(w, node)) {
+  } else if (!simple_key(w, in.section, node) && !smtp_alert(w, in.section, node) && !instance_fixed_value(w, node)) {
     w.unmapped("vrrp_instance", node);
   }
 }

@@ -117,11 +117,6 @@ IniDocument read(const SourceFile& file, const LexOptions& options, common::conf
   const auto nodes = build_tree(lines, doc, diagnostics);
   Writer w(doc, diagnostics);
   for (const auto& node : nodes) top_level(w, node);
-  if (w.alert_line != 0 && w.mail_line != 0) {
-    w.error(w.alert_line,
-            "e-mail alerts (smtp_alert) are not supported by vrrpd: send mail from a notify script "
-            "(notify = /usr/local/bin/mail-transition)");
-  }
   resolve_tracks(w);
   assemble(w, doc);
   return doc;

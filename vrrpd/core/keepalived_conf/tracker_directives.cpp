@@ -187,7 +187,7 @@ void vrrp_sync_group(Writer& w, const Node& block) {
     } else if (k == "sync_group_tracking_weight" || k == "global_tracking") {
       g.keep_weights = true;
       if (k == "global_tracking") w.notice(item.line, "global_tracking is deprecated: sync_group_tracking_weight");
-    } else if (!notify_key(w, g.section, item) && !smtp_alert(w, item)) {
+    } else if (!notify_key(w, g.section, item) && !smtp_alert(w, g.section, item)) {
       if (!item.block && item.arg_count() == 0 && k.starts_with("VI")) {
         w.warning(item.line, fmt::format("'{}' directly in vrrp_sync_group: write group {{ {} }}", k, k));
       } else {

@@ -55,8 +55,7 @@ class Writer {
   std::vector<std::string> tracker_order;
   std::vector<InstanceDef> instances;
   std::vector<GroupDef> groups;
-  int mail_line = 0;   // the first e-mail setting (notification_email, smtp_server …)
-  int alert_line = 0;  // the first smtp_alert that turns alerts on
+  bool smtp_alert_vrrp_given = false;  // global_defs' smtp_alert_vrrp (wins over smtp_alert)
 
   void error(int line, std::string message) { diagnostics_.error(doc_.at(line), std::move(message)); }
   void warning(int line, std::string message) { diagnostics_.warning(doc_.at(line), std::move(message)); }
@@ -104,8 +103,8 @@ void vrrp_sync_group(Writer& w, const Node& block);
 // `track_script { NAME [weight W] … }` (and track_process, track_interface):
 // the references, interfaces made trackers of their own.
 std::vector<TrackRef> track_block(Writer& w, const Node& block, std::string_view context);
-// smtp_alert / smtp_alert_vrrp (any context): noted, judged at the end.
-bool smtp_alert(Writer& w, const Node& node);
+// smtp_alert [on|off] / smtp_alert_vrrp: `smtp_alert = true|false` in <section>.
+bool smtp_alert(Writer& w, common::config::IniSection& section, const Node& node);
 // unicast_ttl 255, strict_mode off …: the one value that changes nothing.
 bool instance_fixed_value(Writer& w, const Node& node);
 // The notify_* keys of instances and groups.

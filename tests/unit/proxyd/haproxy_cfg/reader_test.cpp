@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/core/log/log_format.h"
 
 using namespace proxyd;
 using common::config::Diagnostics;
@@ -403,4 +404,107 @@ TEST_CASE("log lines of a defaults section move to [global] when global has none
       "  bind 127.0.0.1:8080\n  server s 10.0.0.1:80\n",
       d2);
   CHECK(has(d2, "h.cfg:4: error: 'log' in several defaults sections"));
+}
+
+TEST_CASE("stats in proxies that forward, and in defaults, is the page inside each proxy (HAProxy's meaning)") {
+  Diagnostics d;
+  const auto c = load(R"(defaults
+    mode http
+    stats enable
+    stats uri /st
+    monitor-uri /alive
+frontend fe
+    bind :80
+    http-request use-service prometheus-exporter if { path /metrics }
+    default_backend be
+backend be
+    stats uri /bst
+    stats auth a:b
+    stats refresh 15
+    stats show-legends
+    server s1 10.0.0.1:80
+backend plain
+    stats enable
+)",
+                      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK_FALSE(c.stats);  // no [stats] listener: each proxy serves its page
+  REQUIRE(c.frontends.size() == 1);
+  const auto& fe = c.frontends[0];
+  REQUIRE(fe.settings.stats);
+  CHECK(fe.settings.stats->uri == "/st");
+  CHECK(fe.settings.stats->auth.empty());
+  // monitor-uri is the frontend's, answered before its rules.
+  REQUIRE(fe.http_request.size() == 2);
+  CHECK(fe.http_request[0].kind == http::HttpAction::Kind::Return);
+  CHECK(fe.http_request[1].kind == http::HttpAction::Kind::UseService);
+  CHECK(fe.http_request[1].name == "prometheus-exporter");
+  const auto* be = c.find_backend("be");
+  REQUIRE(be);
+  REQUIRE(be->settings.stats);
+  CHECK(be->settings.stats->uri == "/bst");
+  REQUIRE(be->settings.stats->auth.size() == 1);
+  CHECK(be->settings.stats->auth[0].user == "a");
+  CHECK(be->settings.stats->refresh == 15s);  // HAProxy's bare number here is seconds
+  CHECK(be->settings.stats->show_legends);
+  CHECK(be->http_request.empty());  // no monitor-uri in a backend
+  const auto* plain = c.find_backend("plain");
+  REQUIRE(plain);
+  REQUIRE(plain->settings.stats);
+  CHECK(plain->settings.stats->uri == "/st");  // inherited from defaults
+}
+
+TEST_CASE("stats admin in a proxy that forwards is refused, and stats enable alone uses HAProxy's URI") {
+  Diagnostics d;
+  const auto c = load(R"(defaults
+    mode http
+frontend fe
+    bind :80
+    stats enable
+    stats admin if TRUE
+    default_backend be
+backend be
+    stats enable
+    server s1 10.0.0.1:80
+)",
+                      d);
+  CHECK(has(d, "h.cfg:6: error: 'stats admin' in a proxy that forwards traffic"));
+  Diagnostics d2;
+  const auto c2 = load("defaults\n mode http\nbackend be\n stats enable\n server s1 10.0.0.1:80\n", d2);
+  INFO(d2.to_string());
+  REQUIRE(!d2.has_errors());
+  REQUIRE(c2.find_backend("be")->settings.stats);
+  CHECK(c2.find_backend("be")->settings.stats->uri == "/haproxy?stats");
+}
+
+TEST_CASE("a mode tcp frontend whose backends are all mode http becomes mode http, logged as tcplog") {
+  Diagnostics d;
+  const auto c = load(R"(defaults
+    option httplog
+frontend fe
+    bind :80
+    acl is_static path_beg /static
+    use_backend storage if is_static
+    default_backend app
+backend app
+    mode http
+    server a 10.0.0.1:80
+backend storage
+    mode http
+    server s 10.0.0.2:80
+frontend raw
+    bind :81
+    default_backend db
+backend db
+    server d 10.0.0.3:5432
+)",
+                      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(has(d, "h.cfg:3: notice: frontend 'fe' is mode tcp and all its backends are mode http"));
+  REQUIRE(c.frontends.size() == 2);
+  CHECK(c.frontends[0].settings.mode == config::Mode::Http);
+  CHECK(c.frontends[0].settings.log_format == proxyd::log::kTcpLogFormat);
+  CHECK(c.frontends[1].settings.mode == config::Mode::Tcp);  // a tcp backend: stays tcp
 }

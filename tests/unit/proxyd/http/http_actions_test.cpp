@@ -244,6 +244,10 @@ TEST_CASE("bad http_request and http_response rules say what is wrong", "[http][
         std::string::npos);
   CHECK(error_of("set-status 99", RuleSet::Response).find("set-status expects") != std::string::npos);
   CHECK(error_of("set-log-level loud").find("set-log-level expects") != std::string::npos);
+  CHECK(error_of("use-service lua.hello").find("proxyd's only service is prometheus-exporter") != std::string::npos);
+  CHECK(error_of("use-service").find("use-service takes the name of a service") != std::string::npos);
+  CHECK(error_of("use-service prometheus-exporter", RuleSet::Response)
+            .find("unknown http_response action 'use-service'") != std::string::npos);
   CHECK(error_of("normalize-uri path-nothing").find("normalize-uri expects") != std::string::npos);
   CHECK(error_of("auth realm").find("auth expects [realm REALM]") != std::string::npos);
   CHECK(error_of("capture path").find("capture expects SAMPLE len N or SAMPLE id N") != std::string::npos);

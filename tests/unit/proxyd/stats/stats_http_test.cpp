@@ -158,3 +158,34 @@ TEST_CASE("responses: health 200/503 as text, the page with a restrictive policy
   CHECK(frames);
   CHECK(metrics_response("x").headers[0].value.starts_with("text/plain; version=0.0.4"));
 }
+
+TEST_CASE("the page inside a proxy: the target's start, HAProxy's ;csv and ;json, auth, reads only") {
+  auto page = settings(true, false);
+  page.uri = "/haproxy?stats";
+  CHECK_FALSE(route_inline_stats("GET", "/haproxy", std::nullopt, page));
+  CHECK_FALSE(route_inline_stats("GET", "/other?stats", std::nullopt, page));
+  const auto anonymous = route_inline_stats("GET", "/haproxy?stats", std::nullopt, page);
+  REQUIRE(anonymous);
+  CHECK(status_of(*anonymous) == 401);
+  const auto wrong = route_inline_stats("GET", "/haproxy?stats", kWrong.value, page);
+  REQUIRE(wrong);
+  CHECK(status_of(*wrong) == 401);
+  const auto html = route_inline_stats("GET", "/haproxy?stats", kAdmin.value, page);
+  REQUIRE(html);
+  REQUIRE(std::holds_alternative<ServePage>(*html));
+  CHECK(std::get<ServePage>(*html).format == PageFormat::Html);
+  const auto csv = route_inline_stats("HEAD", "/haproxy?stats;csv;norefresh", kOps.value, page);
+  REQUIRE(csv);
+  REQUIRE(std::holds_alternative<ServePage>(*csv));
+  CHECK(std::get<ServePage>(*csv).format == PageFormat::Csv);
+  const auto json = route_inline_stats("GET", "/haproxy?stats;json", kOps.value, page);
+  REQUIRE(json);
+  CHECK(std::get<ServePage>(*json).format == PageFormat::Json);
+  const auto post = route_inline_stats("POST", "/haproxy?stats", kAdmin.value, page);
+  REQUIRE(post);
+  CHECK(status_of(*post) == 405);
+  page.auth.clear();
+  const auto open = route_inline_stats("GET", "/haproxy?stats", std::nullopt, page);
+  REQUIRE(open);
+  CHECK(std::holds_alternative<ServePage>(*open));
+}

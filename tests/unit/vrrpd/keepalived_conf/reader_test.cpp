@@ -104,8 +104,11 @@ TEST_CASE("a tutorial's keepalived.conf becomes vrrpd's model") {
   CHECK(script.argv == std::vector<std::string>{"killall", "-0", "haproxy"});
   CHECK(script.interval == common::Duration(2000));
   CHECK(script.timeout == common::Duration(2000));  // keepalived: the interval when unset
-  // The e-mail settings change nothing without smtp_alert; each says so at its line.
-  CHECK(has(d, "k.conf:2: notice: 'notification_email' changes nothing for vrrpd"));
+  // The e-mail settings are read; no instance turns smtp_alert on.
+  CHECK(c.global.mail.to.size() == 1);
+  CHECK(c.global.mail.server.has_value());
+  CHECK(c.global.mail.connect_timeout == common::Duration(30'000));
+  CHECK_FALSE(c.instances[0].smtp_alert.value_or(c.global.mail.alert));
   CHECK(has(d, "k.conf:9: notice: 'enable_script_security' changes nothing for vrrpd"));
   // The other node's lines.
   Diagnostics d2;
@@ -226,10 +229,44 @@ vrrp_instance A {
   CHECK(d.error_count() == 8);
 }
 
-TEST_CASE("smtp_alert with mail settings is refused; --convert's INI reads back to the same model") {
+TEST_CASE("smtp_alert and the mail settings are read; --convert's INI reads back to the same model") {
   Diagnostics d;
-  (void)read_one("global_defs {\n smtp_server 10.0.0.1\n}\nvrrp_instance A {\n smtp_alert\n}\n", d);
-  CHECK(has(d, "k.conf:5: error: e-mail alerts (smtp_alert) are not supported by vrrpd"));
+  const auto mail = load(R"(global_defs {
+ notification_email {
+  a@example.test
+  b@example.test
+ }
+ notification_email_from lb@example.test
+ smtp_server 10.0.0.1 2525
+ smtp_helo_name lb1.example.test
+ smtp_connect_timeout 0.5
+ smtp_alert_vrrp
+ smtp_alert off
+ no_email_faults
+}
+vrrp_sync_group G { group { A B } smtp_alert off }
+vrrp_instance A { interface eth0
+ virtual_router_id 1
+ smtp_alert off }
+vrrp_instance B { interface eth0
+ virtual_router_id 2 }
+)",
+                         d);
+  INFO(d.to_string());
+  REQUIRE_FALSE(d.has_errors());
+  const auto& m = mail.global.mail;
+  CHECK(m.to == std::vector<std::string>{"a@example.test", "b@example.test"});
+  CHECK(m.from == "lb@example.test");
+  REQUIRE(m.server);
+  CHECK(m.server->to_string() == "10.0.0.1:2525");
+  CHECK(m.helo_name == "lb1.example.test");
+  CHECK(m.connect_timeout == common::Duration(500));
+  CHECK(m.alert);  // smtp_alert_vrrp wins over smtp_alert
+  CHECK(m.no_faults);
+  REQUIRE(mail.instances.size() == 2);
+  CHECK(mail.instances[0].smtp_alert == false);
+  CHECK_FALSE(mail.instances[1].smtp_alert.has_value());  // the global default
+  CHECK(mail.sync_groups[0].smtp_alert == false);
 
   Diagnostics d1;
   const auto doc = read_one(kTutorial, d1);
