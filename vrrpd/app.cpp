@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "common/core/config/ini_writer.h"
 #include "common/core/log/rate_limiter.h"
@@ -23,6 +24,7 @@
 #include "vrrpd/core/config/vrrp_config.h"
 #include "vrrpd/core/notify/mail_alert.h"
 #include "vrrpd/core/notify/notify_plan.h"
+#include "vrrpd/core/protocol/virtual_mac.h"
 #include "vrrpd/core/track/effective_priority.h"
 #include "vrrpd/core/track/failover_check.h"
 #include "vrrpd/io/address_monitor.h"
@@ -35,6 +37,7 @@
 #include "vrrpd/io/receive_dispatcher.h"
 #include "vrrpd/io/smtp_mailer.h"
 #include "vrrpd/io/tracker_set.h"
+#include "vrrpd/io/vmac_links.h"
 
 namespace vrrpd {
 namespace {
@@ -91,6 +94,11 @@ class App {
       return 1;
     }
     make_mailer();
+    if (auto vmacs = io::VmacLinks::open(*logger_)) {
+      vmacs_.emplace(std::move(*vmacs));
+    } else {
+      logger_->warning("use_vmac unavailable: {}", vmacs.error().describe());
+    }
     start_trackers();
     for (const auto& instance : config_.instances) start_instance(instance);
     rebuild_dispatchers();
@@ -102,8 +110,31 @@ class App {
   }
 
  private:
+  // use_vmac: the runner works on the VMAC (VIPs, adverts, gratuitous ARPs
+  // from the virtual MAC), sending from the base interface's address.
+  common::Result<config::Instance> on_vmac(const config::Instance& instance) {
+    if (!instance.vmac) return instance;
+    std::vector<common::net::IpAddress> vips;
+    for (const auto& vip : instance.vips) vips.push_back(vip.address.network);
+    const auto source = io::primary_address(instance.interface, instance.family(), vips);
+    if (!source)
+      return common::fail("instance {}: interface {} has no IPv4 address", instance.name, instance.interface);
+    if (!vmacs_) return common::fail("instance {}: use_vmac: no netlink socket", instance.name);
+    const auto name = config::vmac_name(instance, config_.global);
+    const auto mac = protocol::virtual_router_mac(static_cast<std::uint8_t>(instance.vrid), instance.family());
+    if (auto index = vmacs_->acquire(name, instance.interface, mac); !index) {
+      return common::fail("instance {}: {}", instance.name, index.error().describe());
+    }
+    auto on = instance;
+    on.interface = name;
+    if (!on.unicast_source) on.unicast_source = *source;
+    return on;
+  }
+
   void start_instance(const config::Instance& instance) {
-    auto runner = io::InstanceRunner::create(services_, instance);
+    auto effective = on_vmac(instance);
+    auto runner = effective ? io::InstanceRunner::create(services_, *effective)
+                            : common::Result<std::unique_ptr<io::InstanceRunner>>(tl::unexpected(effective.error()));
     if (!runner) {
       logger_->error("{}; retrying when the interface appears", runner.error().describe());
       pending_[instance.name] = instance;
@@ -197,6 +228,9 @@ class App {
   }
 
   void on_link(int ifindex, const std::string& name, bool up) {
+    // A stale "down" (a VMAC is created down, then set up before its instance
+    // starts): the kernel's present state decides.
+    if (const auto now = io::read_interface(name); !up && now && now->up) return;
     for (auto& [n, runner] : runners_) {
       if (runner->ifindex() == ifindex) runner->on_link(up);
     }
@@ -389,6 +423,11 @@ class App {
     }
     config_ = std::move(*next);
     make_mailer();
+    if (vmacs_) {
+      std::set<std::string> wanted;
+      for (const auto& in : config_.instances) wanted.insert(config::vmac_name(in, config_.global));
+      vmacs_->keep_only(wanted);
+    }
     // Unchanged trackers keep running (a restart would reset their state).
     if (trackers_changed) start_trackers();
     for (const auto& name : fresh) start_instance(*config_.find_instance(name));
@@ -440,6 +479,7 @@ class App {
   io::SharedServices services_;
   std::unique_ptr<io::LinkMonitor> links_;
   std::unique_ptr<io::AddressMonitor> address_monitor_;
+  std::optional<io::VmacLinks> vmacs_;  // before runners_: outlives them
   std::map<std::string, std::unique_ptr<io::InstanceRunner>> runners_;
   std::map<std::string, config::Instance> pending_;
   std::vector<std::unique_ptr<io::ReceiveDispatcher>> dispatchers_;

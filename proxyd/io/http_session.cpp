@@ -256,8 +256,16 @@ bool HttpSession::read_client() {
 bool HttpSession::process_request() {
   switch (txn_.request) {
     case RequestPhase::Idle:
-      if (client_eof_)
-        finish({TerminationCause::ClientAbort, SessionPhase::Request}, false);  // closed between requests
+      if (client_eof_) {
+        // Closed between requests: no line. A connection that never asked
+        // is logged as HAProxy logs it (400, CR, <BADREQ>) unless dontlognull.
+        const bool never_asked = txn_.completed == 0;
+        if (never_asked) {
+          record_.uri = "<BADREQ>";
+          record_.status = 400;
+        }
+        finish({TerminationCause::ClientAbort, SessionPhase::Request}, never_asked);
+      }
       return false;
     case RequestPhase::Head: {
       const auto r = request_parser_.parse(client_in_.view());

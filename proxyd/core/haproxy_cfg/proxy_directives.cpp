@@ -314,6 +314,15 @@ const std::map<std::string_view, Handler>& handlers() {
          if (w.kind == SectionKind::Backend) {
            return w.notice(l.line, "'monitor-uri' in a backend is ignored, as by HAProxy (it is a frontend's)");
          }
+         const auto path = l.words.size() > 1 ? l.words[1] : CfgWord{};
+         CfgLine silent{{{"set-log-level", false},
+                         {"silent", false},
+                         {"if", false},
+                         {"{", false},
+                         {"path", false},
+                         path,
+                         {"}", false}},
+                        l.line};
          CfgLine rule{{{"return", false},
                        {"status", false},
                        {"200", false},
@@ -324,10 +333,10 @@ const std::map<std::string_view, Handler>& handlers() {
                        {"if", false},
                        {"{", false},
                        {"path", false},
-                       l.words.size() > 1 ? l.words[1] : CfgWord{},
+                       path,
                        {"}", false}},
                       l.line};
-         w.facts.monitor_uri = common::config::IniEntry{"http_request", rule.tail(0), l.line};
+         w.facts.monitor_uri = {{"http_request", silent.tail(0), l.line}, {"http_request", rule.tail(0), l.line}};
        }},
       {"http-reuse",
        [](Writer& w, const CfgLine& l) {

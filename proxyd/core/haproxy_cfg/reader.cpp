@@ -266,8 +266,8 @@ class Reader {
     const bool forwards = w_.facts.forwards || w_.kind == SectionKind::Backend;
     if (w_.facts.stats && !forwards) return stats_listener();
     if (w_.facts.stats) inline_stats(current_);
-    const auto& monitor = w_.facts.monitor_uri ? w_.facts.monitor_uri : base ? base->monitor_uri : std::nullopt;
-    if (monitor && w_.has_frontend()) current_.entries.insert(current_.entries.begin(), *monitor);
+    const auto& monitor = !w_.facts.monitor_uri.empty() || !base ? w_.facts.monitor_uri : base->monitor_uri;
+    if (w_.has_frontend()) current_.entries.insert(current_.entries.begin(), monitor.begin(), monitor.end());
     if (w_.has_backend()) checks(base);
     if (w_.has_backend()) server_tls_defaults();
     if (w_.has_frontend() && has_ssl_bind()) {

@@ -30,9 +30,10 @@ struct ProxyFacts {
   bool forwards = false;                              // default_backend, use_backend, server
   bool disabled = false;                              // `disabled`: the proxy is left out
   std::vector<common::config::IniEntry> stats_entries;
-  // monitor-uri: its http_request rule, which goes first in each frontend
-  // (HAProxy answers it before any rule, and only in frontends).
-  std::optional<common::config::IniEntry> monitor_uri;
+  // monitor-uri: its http_request rules (not logged, answered), which go
+  // first in each frontend (HAProxy answers it before any rule, unlogged,
+  // and only in frontends).
+  std::vector<common::config::IniEntry> monitor_uri;
 };
 
 class Writer {

@@ -61,12 +61,23 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("status_file", &G::status_file, cfg::parse_path, "/run/vrrpd/status.json"),
       cfg::field("script_user", &G::script_user, cfg::optional_of(cfg::parse_account_name)),
       cfg::field("notify_fifo", &G::notify_fifo, cfg::parse_path),
+      cfg::field("vmac_prefix", &G::vmac_prefix, cfg::parse_word, "vrrp"),
   };
   keys.insert(keys.end(), own.begin(), own.end());
   return keys;
 }
 
 cfg::KeyTable<Instance> instance_protocol_keys();
+
+// `use_vmac = true|false|NAME`: a name of its own, or "" for PREFIX.VRID.
+Result<std::optional<std::string>> parse_use_vmac(std::string_view value) {
+  const auto v = common::text::trim(value);
+  if (const auto on = cfg::parse_bool(v)) return *on ? std::optional<std::string>("") : std::nullopt;
+  auto name = cfg::parse_word(v);
+  if (!name) return tl::unexpected(name.error());
+  if (name->size() > 15) return fail("interface name '{}' is longer than 15 characters (IFNAMSIZ)", *name);
+  return std::optional<std::string>(*name);
+}
 
 Result<std::optional<Command>> parse_notify(std::string_view value) {
   auto argv = parse_command(value);
@@ -139,6 +150,7 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
                   return vip;
                 }),
       cfg::field("dont_track_primary", &I::dont_track_primary, cfg::parse_bool, "false"),
+      cfg::field("use_vmac", &I::vmac, parse_use_vmac),
       cfg::field("garp_master_delay", &I::garp_master_delay, cfg::parse_duration, "5s"),
       cfg::field("garp_master_repeat", &I::garp_master_repeat, cfg::uint_in<std::uint32_t>(1, 255), "5"),
       cfg::field("garp_master_refresh", &I::garp_master_refresh, cfg::parse_duration, "0s"),
@@ -207,6 +219,22 @@ void validate_addresses(const cfg::IniDocument& doc, const Instance& in, cfg::Di
   }
 }
 
+// use_vmac: IPv4 multicast instances (the VMAC carries the VIPs; adverts go
+// out from it with the base interface's address).
+void validate_vmac(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  if (!in.vmac) return;
+  if (in.family() != common::net::Family::V4) {
+    diagnostics.error(doc.at(in.line),
+                      fmt::format("instance '{}': use_vmac is supported for IPv4 instances only", in.name));
+  }
+  if (in.unicast()) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': use_vmac with unicast_peer needs Keepalived's "
+                                                   "vmac_xmit_base, which vrrpd does not have: use multicast or "
+                                                   "drop use_vmac",
+                                                   in.name));
+  }
+}
+
 void validate_auth(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
   if (in.auth_type == AuthType::Pass) {
     if (in.version != 2) {
@@ -244,6 +272,7 @@ void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagno
     validate_timing(doc, in, diagnostics);
     validate_addresses(doc, in, diagnostics);
     validate_auth(doc, in, diagnostics);
+    validate_vmac(doc, in, diagnostics);
     if (in.priority == 255 && in.state == InitialState::Backup) {
       diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': priority 255 means address owner: it becomes "
                                                        "MASTER at once whatever 'state' says",
@@ -302,6 +331,11 @@ common::net::Family Instance::family() const {
   if (!unicast_peers.empty()) return unicast_peers.front().family();
   if (unicast_source) return unicast_source->family();
   return common::net::Family::V4;
+}
+
+std::string vmac_name(const Instance& in, const Global& global) {
+  if (!in.vmac) return {};
+  return in.vmac->empty() ? fmt::format("{}.{}", global.vmac_prefix, in.vrid) : *in.vmac;
 }
 
 bool same_settings(Instance a, Instance b) {

@@ -40,6 +40,7 @@ struct Global {
   std::string status_file;
   std::optional<std::string> script_user;  // default user of notify and track scripts
   std::string notify_fifo;                 // empty: none
+  std::string vmac_prefix = "vrrp";        // use_vmac without a name: PREFIX.VRID
 };
 
 // A configured command (notify_master ...): the text and its argv.
@@ -90,6 +91,9 @@ struct Instance {
   std::string auth_pass;
   std::vector<VirtualAddress> vips;  // vip and vip_excluded
   bool dont_track_primary = false;   // the interface going down is no fault (keepalived's dont_track_primary)
+  // use_vmac: the VIPs and adverts go on a macvlan of <interface> with the
+  // RFC 5798 virtual router MAC, named this (empty: vmac_prefix.VRID).
+  std::optional<std::string> vmac;
   Duration garp_master_delay{5000};
   std::uint32_t garp_master_repeat = 5;
   Duration garp_master_refresh{0};
@@ -104,6 +108,9 @@ struct Instance {
   common::net::Family family() const;
   friend bool operator==(const Instance&, const Instance&) = default;
 };
+
+// The name of <in>'s VMAC interface (use_vmac), or "" without one.
+std::string vmac_name(const Instance& in, const Global& global);
 
 // Same settings, wherever in the file they are (line numbers ignored): a
 // reload keeps such an instance running untouched.

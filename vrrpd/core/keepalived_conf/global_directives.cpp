@@ -146,7 +146,9 @@ bool mail_setting(Writer& w, const Node& node) {
     put(w.global, "no_email_faults", boolean(node).value_or(true) ? "true" : "false", node.line);
     return true;
   }
-  if (k != "notification_email_from" && k != "smtp_server" && k != "smtp_helo_name") return false;
+  if (k != "notification_email_from" && k != "smtp_server" && k != "smtp_helo_name" && k != "vmac_prefix") {
+    return false;
+  }
   if (w.needs_args(node, 1)) put(w.global, std::string(k), node.args_from(0), node.line);
   return true;
 }

@@ -95,6 +95,21 @@ bool is_block(Writer& w, const Node& node) {
   return false;
 }
 
+// use_vmac [NAME] [MAC]: the RFC 5798 MAC only (a MAC of one's own is refused).
+void use_vmac(Writer& w, IniSection& section, const Node& node) {
+  std::string name = "true";
+  for (std::size_t i = 0; i < node.arg_count(); ++i) {
+    const auto arg = node.arg(i);
+    if (arg.find(':') != std::string_view::npos) {
+      return w.error(node.line, fmt::format("use_vmac {}: a MAC of one's own is not supported by vrrpd; it uses "
+                                            "RFC 5798's 00:00:5e:00:01:VRID (drop the MAC)",
+                                            arg));
+    }
+    name = std::string(arg);
+  }
+  put(section, "use_vmac", name, node.line);
+}
+
 bool simple_key(Writer& w, IniSection& section, const Node& node) {
   const auto k = node.keyword();
   if (std::find(std::begin(kSameKeys), std::end(kSameKeys), k) != std::end(kSameKeys)) {
@@ -119,6 +134,8 @@ bool simple_key(Writer& w, IniSection& section, const Node& node) {
     put(section, "preempt", "false", node.line);
   } else if (k == "preempt") {
     put(section, "preempt", boolean(node).value_or(true) ? "true" : "false", node.line);
+  } else if (k == "use_vmac") {
+    use_vmac(w, section, node);
   } else {
     return notify_key(w, section, node);
   }

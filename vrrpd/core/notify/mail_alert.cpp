@@ -52,7 +52,8 @@ std::string mail_message(const MailAlert& alert, std::string_view from, const st
                          std::time_t unix_time) {
   std::string recipients;
   for (const auto& address : to) recipients += (recipients.empty() ? "" : ", ") + address;
-  return fmt::format("Date: {}\r\nFrom: {}\r\nSubject: {}\r\nX-Mailer: vrrpd\r\nTo: {}\r\n\r\n{}\r\n",
+  // The body ends with an empty line, as Keepalived ends it.
+  return fmt::format("Date: {}\r\nFrom: {}\r\nSubject: {}\r\nX-Mailer: vrrpd\r\nTo: {}\r\n\r\n{}\r\n\r\n",
                      mail_date(unix_time), from, alert.subject, recipients, alert.body);
 }
 

@@ -435,11 +435,12 @@ backend plain
   REQUIRE(fe.settings.stats);
   CHECK(fe.settings.stats->uri == "/st");
   CHECK(fe.settings.stats->auth.empty());
-  // monitor-uri is the frontend's, answered before its rules.
-  REQUIRE(fe.http_request.size() == 2);
-  CHECK(fe.http_request[0].kind == http::HttpAction::Kind::Return);
-  CHECK(fe.http_request[1].kind == http::HttpAction::Kind::UseService);
-  CHECK(fe.http_request[1].name == "prometheus-exporter");
+  // monitor-uri is the frontend's, answered unlogged before its rules.
+  REQUIRE(fe.http_request.size() == 3);
+  CHECK(fe.http_request[0].kind == http::HttpAction::Kind::SetLogLevel);
+  CHECK(fe.http_request[1].kind == http::HttpAction::Kind::Return);
+  CHECK(fe.http_request[2].kind == http::HttpAction::Kind::UseService);
+  CHECK(fe.http_request[2].name == "prometheus-exporter");
   const auto* be = c.find_backend("be");
   REQUIRE(be);
   REQUIRE(be->settings.stats);

@@ -199,3 +199,28 @@ TEST_CASE("keepalived's extras: track_file, init_fail, vip_excluded, dont_track_
   CHECK(all(bad).find("expected [VALUE] [overwrite], got 'x'") != std::string::npos);
   CHECK(all(bad).find("'file'") != std::string::npos);
 }
+
+TEST_CASE("use_vmac: the VMAC's name (PREFIX.VRID or its own), IPv4 multicast only") {
+  Diagnostics d;
+  const auto c = load(
+      "[global]\nvmac_prefix = vm\n"
+      "[instance A]\ninterface = eth1\nvirtual_router_id = 51\nvip = 10.0.0.10/24\nuse_vmac = true\n"
+      "[instance B]\ninterface = eth1\nvirtual_router_id = 52\nvip = 10.0.0.11/24\nuse_vmac = pub_b\n"
+      "[instance C]\ninterface = eth1\nvirtual_router_id = 53\nvip = 10.0.0.12/24\nuse_vmac = false\n",
+      d);
+  INFO(all(d));
+  REQUIRE(d.error_count() == 0);
+  CHECK(vmac_name(c.instances[0], c.global) == "vm.51");
+  CHECK(vmac_name(c.instances[1], c.global) == "pub_b");
+  CHECK(vmac_name(c.instances[2], c.global).empty());
+  Diagnostics bad;
+  (void)load(
+      "[instance A]\ninterface = eth1\nvirtual_router_id = 51\nvip = 10.0.0.10/24\nuse_vmac = true\n"
+      "unicast_peer = 10.0.0.2\n"
+      "[instance B]\ninterface = eth1\nvirtual_router_id = 52\nversion = 3\nvip = fd00::10/64\nuse_vmac = true\n"
+      "[instance C]\ninterface = eth1\nvirtual_router_id = 53\nvip = 10.0.0.12/24\nuse_vmac = a_name_too_long_x\n",
+      bad);
+  CHECK(all(bad).find("use_vmac with unicast_peer needs Keepalived's vmac_xmit_base") != std::string::npos);
+  CHECK(all(bad).find("use_vmac is supported for IPv4 instances only") != std::string::npos);
+  CHECK(all(bad).find("longer than 15 characters") != std::string::npos);
+}

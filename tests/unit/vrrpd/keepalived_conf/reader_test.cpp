@@ -206,7 +206,7 @@ vrrp_instance A {
   interface eth0
   virtual_router_id 1
   unicast_ttl 255
-  use_vmac
+  vmac_xmit_base
   track_interface eth1
   notify_master /x.sh root
   virtual_ipaddress { 10.0.0.1/24 brd 10.0.0.255 dev eth0 }
@@ -221,7 +221,7 @@ vrrp_instance A {
   CHECK(has(d, "k.conf:6: notice: 'vrrp_skip_check_adv_addr' changes nothing for vrrpd"));
   CHECK(has(d, "k.conf:8: error: 'virtual_server' is not supported by vrrpd: balance with proxyd"));
   CHECK(has(d, "k.conf:14: notice: 'unicast_ttl 255' changes nothing"));
-  CHECK(has(d, "k.conf:15: error: 'use_vmac' is not supported by vrrpd: no VMAC interfaces"));
+  CHECK(has(d, "k.conf:15: error: 'vmac_xmit_base' is not supported by vrrpd: vrrpd sends adverts from the VMAC"));
   CHECK(has(d, "k.conf:16: error: 'track_interface' is a block: write track_interface { … }"));
   CHECK(has(d, "k.conf:17: error: 'notify_master': vrrpd runs every notify script as [global] script_user"));
   CHECK(has(d, "k.conf:18: error: 'brd' is not supported by vrrpd"));
@@ -267,6 +267,19 @@ vrrp_instance B { interface eth0
   CHECK(mail.instances[0].smtp_alert == false);
   CHECK_FALSE(mail.instances[1].smtp_alert.has_value());  // the global default
   CHECK(mail.sync_groups[0].smtp_alert == false);
+
+  // use_vmac, with global_defs' vmac_prefix; a MAC of one's own is refused.
+  Diagnostics v;
+  const auto vmac = load(
+      "global_defs { vmac_prefix vm }\nvrrp_instance A { interface eth0\n virtual_router_id 7\n "
+      "use_vmac\n virtual_ipaddress { 10.0.0.1/24 } }\n",
+      v);
+  INFO(v.to_string());
+  REQUIRE_FALSE(v.has_errors());
+  CHECK(config::vmac_name(vmac.instances[0], vmac.global) == "vm.7");
+  Diagnostics own;
+  (void)read_one("vrrp_instance A {\n use_vmac v7 00:00:5e:00:01:07\n}\n", own);
+  CHECK(has(own, "k.conf:2: error: use_vmac 00:00:5e:00:01:07: a MAC of one's own is not supported"));
 
   Diagnostics d1;
   const auto doc = read_one(kTutorial, d1);

@@ -34,7 +34,7 @@ TEST_CASE("the message: RFC 5322 headers with CRLF, the recipients in To, a UTC 
   CHECK(message ==
         "Date: Mon, 07 Dec 2026 18:23:46 +0000\r\nFrom: lb@example.test\r\n"
         "Subject: [lb1] VRRP Instance VI_1 - Entering MASTER state\r\nX-Mailer: vrrpd\r\n"
-        "To: ops@example.test, oncall@example.test\r\n\r\n=> body <=\r\n");
+        "To: ops@example.test, oncall@example.test\r\n\r\n=> body <=\r\n\r\n");
 }
 
 TEST_CASE("a state already mailed for the same instance or group is not mailed again") {
