@@ -53,13 +53,15 @@ std::string host_name() {
 
 class App {
  public:
-  App(VrrpConfig config, const common::cli::DaemonOptions& options, io::NetlinkAddresses addresses)
+  App(VrrpConfig config, const common::cli::DaemonOptions& options, io::NetlinkAddresses addresses,
+      io::NetlinkRoutes routes)
       : options_(options),
         config_(std::move(config)),
         logger_(common::io::make_logger(config_.global.log, "vrrpd", options.debug)),
         addresses_(std::move(addresses)),
+        routes_(std::move(routes)),
         drop_limiter_(3, common::Duration(60'000)),
-        services_{loop_, *logger_, addresses_, drop_limiter_},
+        services_{loop_, *logger_, addresses_, routes_, drop_limiter_},
         sigterm_(loop_, SIGTERM, [this](int) { stop("SIGTERM"); }),
         sigint_(loop_, SIGINT, [this](int) { stop("SIGINT"); }),
         sighup_(loop_, SIGHUP, [this](int) { reload(); }),
@@ -475,6 +477,7 @@ class App {
   std::unique_ptr<common::log::Logger> logger_;
   common::io::EventLoop loop_;
   io::NetlinkAddresses addresses_;
+  io::NetlinkRoutes routes_;
   common::log::RateLimiter drop_limiter_;
   io::SharedServices services_;
   std::unique_ptr<io::LinkMonitor> links_;
@@ -557,7 +560,12 @@ int run(std::span<const std::string_view> args) {
     std::fprintf(stderr, "vrrpd: %s\n", addresses.error().describe().c_str());
     return 1;
   }
-  App app(std::move(*config), *options, std::move(*addresses));
+  auto routes = io::NetlinkRoutes::open();
+  if (!routes) {
+    std::fprintf(stderr, "vrrpd: %s\n", routes.error().describe().c_str());
+    return 1;
+  }
+  App app(std::move(*config), *options, std::move(*addresses), std::move(*routes));
   return app.run();
 }
 

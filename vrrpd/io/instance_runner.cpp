@@ -82,7 +82,8 @@ InstanceRunner::InstanceRunner(SharedServices services, config::Instance config,
       master_down_timer_(services.loop, [this] { feed(fsm::MasterDownExpired{}); }),
       garp_delay_timer_(services.loop, [this] { announce_vips("delayed"); }),
       garp_refresh_timer_(services.loop, [this] { announce_vips("refresh"); }),
-      vip_retry_timer_(services.loop, [this] { retry_vips(); }) {
+      vip_retry_timer_(services.loop, [this] { retry_vips(); }),
+      routes_(services.logger, services.routes, config_) {
   expectation_.version = static_cast<std::uint8_t>(config_.version);
   expectation_.vrid = static_cast<std::uint8_t>(config_.vrid);
   expectation_.interval_cs = static_cast<std::uint16_t>(config_.advert_interval.count() / 10);
@@ -260,7 +261,10 @@ int InstanceRunner::vip_ifindex(const config::VirtualAddress& vip) const {
 }
 
 std::optional<std::string> InstanceRunner::add_vips() {
-  if (config_.vips.empty()) return std::nullopt;
+  if (config_.vips.empty()) {
+    routes_.set();
+    return std::nullopt;
+  }
   services_.logger.info("({}) setting VIPs.", config_.name);
   for (std::size_t i = 0; i < config_.vips.size(); ++i) {
     const auto& vip = config_.vips[i];
@@ -277,6 +281,7 @@ std::optional<std::string> InstanceRunner::add_vips() {
     }
   }
   vip_retry_.held(services_.loop.now());
+  routes_.set();  // after the VIPs: a route may use one as its source
   return std::nullopt;
 }
 
@@ -315,6 +320,7 @@ void InstanceRunner::on_address_removed(int ifindex, const common::net::IpAddres
 }
 
 void InstanceRunner::remove_vips() {
+  routes_.clear();
   if (config_.vips.empty()) return;
   services_.logger.info("({}) removing VIPs.", config_.name);
   for (std::size_t i = 0; i < config_.vips.size(); ++i) {
@@ -328,6 +334,7 @@ void InstanceRunner::remove_vips() {
 }
 
 void InstanceRunner::remove_stale_vips() {
+  routes_.clear_stale();
   for (const auto& vip : config_.vips) {
     const auto r = services_.addresses.remove(vip_ifindex(vip), vip);
     if (r && *r == RemoveOutcome::Removed) {

@@ -20,6 +20,8 @@
 #include "vrrpd/core/protocol/advert_validation.h"
 #include "vrrpd/io/announcer.h"
 #include "vrrpd/io/netlink_addresses.h"
+#include "vrrpd/io/netlink_routes.h"
+#include "vrrpd/io/route_set.h"
 #include "vrrpd/io/vrrp_socket.h"
 
 namespace vrrpd::io {
@@ -29,6 +31,7 @@ struct SharedServices {
   common::io::EventLoop& loop;
   common::log::Logger& logger;
   NetlinkAddresses& addresses;
+  NetlinkRoutes& routes;
   common::log::RateLimiter& drop_log_limiter;
 };
 
@@ -106,6 +109,7 @@ class InstanceRunner {
   fsm::VipRetry vip_retry_;
   std::string vip_fault_;  // the fault raised because the VIPs could not be held
   common::io::TimerWatcher vip_retry_timer_;
+  RouteSet routes_;  // virtual_routes and virtual_rules, while MASTER
   StateListener listener_;
 
   struct Counters {

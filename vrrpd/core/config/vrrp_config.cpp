@@ -151,6 +151,8 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
                 }),
       cfg::field("dont_track_primary", &I::dont_track_primary, cfg::parse_bool, "false"),
       cfg::field("use_vmac", &I::vmac, parse_use_vmac),
+      cfg::list("route", &I::routes, parse_virtual_route),
+      cfg::list("rule", &I::rules, parse_virtual_rule),
       cfg::field("garp_master_delay", &I::garp_master_delay, cfg::parse_duration, "5s"),
       cfg::field("garp_master_repeat", &I::garp_master_repeat, cfg::uint_in<std::uint32_t>(1, 255), "5"),
       cfg::field("garp_master_refresh", &I::garp_master_refresh, cfg::parse_duration, "0s"),
@@ -235,6 +237,16 @@ void validate_vmac(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnos
   }
 }
 
+// A rule without priority gets keepalived's 16384 (keepalived warns too).
+void validate_rules(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  for (const auto& rule : in.rules) {
+    if (rule.priority) continue;
+    diagnostics.warning(doc.at(rule.line), fmt::format("instance '{}': rule '{}' has no priority: {}, as keepalived "
+                                                       "sets it (this is probably not what you want)",
+                                                       in.name, rule.text, kDefaultRulePriority));
+  }
+}
+
 void validate_auth(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
   if (in.auth_type == AuthType::Pass) {
     if (in.version != 2) {
@@ -273,6 +285,7 @@ void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagno
     validate_addresses(doc, in, diagnostics);
     validate_auth(doc, in, diagnostics);
     validate_vmac(doc, in, diagnostics);
+    validate_rules(doc, in, diagnostics);
     if (in.priority == 255 && in.state == InitialState::Backup) {
       diagnostics.warning(doc.at(in.line), fmt::format("instance '{}': priority 255 means address owner: it becomes "
                                                        "MASTER at once whatever 'state' says",
@@ -342,6 +355,8 @@ bool same_settings(Instance a, Instance b) {
   for (auto* in : {&a, &b}) {
     in->line = 0;
     for (auto& vip : in->vips) vip.line = 0;
+    for (auto& route : in->routes) route.line = 0;
+    for (auto& rule : in->rules) rule.line = 0;
   }
   return a == b;
 }

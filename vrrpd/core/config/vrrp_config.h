@@ -12,6 +12,7 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "vrrpd/core/config/route_config.h"
 #include "vrrpd/core/config/track_config.h"
 
 namespace vrrpd::config {
@@ -90,6 +91,8 @@ struct Instance {
   AuthType auth_type = AuthType::None;
   std::string auth_pass;
   std::vector<VirtualAddress> vips;  // vip and vip_excluded
+  std::vector<VirtualRoute> routes;  // route: keepalived's virtual_routes, while MASTER
+  std::vector<VirtualRule> rules;    // rule: keepalived's virtual_rules, while MASTER
   bool dont_track_primary = false;   // the interface going down is no fault (keepalived's dont_track_primary)
   // use_vmac: the VIPs and adverts go on a macvlan of <interface> with the
   // RFC 5798 virtual router MAC, named this (empty: vmac_prefix.VRID).

@@ -150,6 +150,13 @@ void instance_item(Writer& w, InstanceDef& in, const Node& node) {
     if (is_block(w, node)) peer_block(w, in.section, node);
   } else if (k == "authentication") {
     if (is_block(w, node)) auth_block(w, in.section, node);
+  } else if (k == "virtual_routes" || k == "virtual_rules") {
+    // One route (rule) per line, ip(8)'s words: `route =` (`rule =`) as written.
+    if (!is_block(w, node)) return;
+    for (const auto& item : node.items) {
+      put(in.section, k == "virtual_routes" ? "route" : "rule",
+          std::string(item.keyword()) + (item.arg_count() > 0 ? " " + item.args_from(0) : ""), item.line);
+    }
   } else if (k == "track_script" || k == "track_process" || k == "track_interface" || k == "track_file") {
     if (!is_block(w, node)) return;
     auto refs = track_block(w, node, k);

@@ -268,6 +268,21 @@ vrrp_instance B { interface eth0
   CHECK_FALSE(mail.instances[1].smtp_alert.has_value());  // the global default
   CHECK(mail.sync_groups[0].smtp_alert == false);
 
+  // virtual_routes and virtual_rules: one route (rule) per line.
+  Diagnostics rd;
+  const auto routed = load(
+      "vrrp_instance A { interface eth0\n virtual_router_id 7\n virtual_ipaddress { 10.0.0.1/24 }\n"
+      " virtual_routes {\n  src 10.0.0.1 10.52.0.0/16 via 10.0.0.254\n  blackhole 10.53.0.0/16\n }\n"
+      " virtual_rules {\n  from 10.0.0.1/32 table 100 priority 100\n }\n}\n",
+      rd);
+  INFO(rd.to_string());
+  REQUIRE_FALSE(rd.has_errors());
+  REQUIRE(routed.instances[0].routes.size() == 2);
+  CHECK(routed.instances[0].routes[0].source->to_string() == "10.0.0.1");
+  CHECK(routed.instances[0].routes[1].type == config::VirtualRoute::Type::Blackhole);
+  REQUIRE(routed.instances[0].rules.size() == 1);
+  CHECK(routed.instances[0].rules[0].table == 100u);
+
   // use_vmac, with global_defs' vmac_prefix; a MAC of one's own is refused.
   Diagnostics v;
   const auto vmac = load(
