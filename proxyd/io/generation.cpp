@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/io/tls/tls_context.h"
 
 namespace proxyd::io {
@@ -189,6 +190,13 @@ FrontendShared* Generation::find_frontend(std::string_view name) const {
     if (f->config.name == name) return f.get();
   }
   return nullptr;
+}
+
+std::string server_cookie(const ServerShared& server, const config::ProxySettings& backend) {
+  if (!server.config.cookie.empty()) return server.config.cookie;
+  if (!backend.cookie || !backend.cookie->dynamic || backend.dynamic_cookie_key.empty()) return {};
+  if (!server.live->resolved.load(std::memory_order_relaxed)) return {};
+  return http::dynamic_cookie(backend.dynamic_cookie_key, server.live->address());
 }
 
 }  // namespace proxyd::io

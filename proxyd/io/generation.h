@@ -172,6 +172,10 @@ struct ServerShared {
   bool inherited = false;                             // <live> came from the previous generation
 };
 
+// The server's persistence cookie: its cookie=, or with `cookie … dynamic`
+// HAProxy's dynamic cookie of its present address (it follows DNS); "" for none.
+std::string server_cookie(const ServerShared& server, const config::ProxySettings& backend);
+
 struct BackendShared {
   explicit BackendShared(const config::Backend& c) : config(c) {}
   const config::Backend& config;

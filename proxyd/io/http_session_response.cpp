@@ -250,8 +250,9 @@ void HttpSession::response_head_complete() {
   editor.apply(fe.response_header_rules);
   if (be.cookie) {
     auto* server = connector_.server();
-    if (server != nullptr && !server->config.cookie.empty()) {
-      http::apply_response_cookie(*be.cookie, server->config.cookie, insert_cookie_, editor);
+    const auto cookie = server != nullptr ? server_cookie(*server, be) : std::string();
+    if (!cookie.empty()) {
+      http::apply_response_cookie(*be.cookie, cookie, insert_cookie_, editor);
       if (insert_cookie_) record_.cookie_response = 'I';
     }
   }

@@ -128,7 +128,8 @@ void HttpSession::find_cookie_target(const http::MessageHead& head) {
   if (value) {
     record_.cookie_request = 'I';
     for (const auto& s : backend_->servers) {
-      if (!s->config.cookie.empty() && s->config.cookie == *value) cookie_target_ = s.get();
+      const auto cookie = server_cookie(*s, be);
+      if (!cookie.empty() && cookie == *value) cookie_target_ = s.get();
     }
     if (cookie_target_ != nullptr) {
       const auto& live = *cookie_target_->live;

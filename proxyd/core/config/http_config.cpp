@@ -231,7 +231,7 @@ Result<http::HeaderRule> parse_header_rule(http::HeaderRule::Action action, std:
 Result<http::CookieSettings> parse_cookie(std::string_view value) {
   const auto words = common::text::split_words(value);
   if (words.size() < 2 || !is_token(words[0])) {
-    return fail("expected NAME insert|prefix|rewrite [indirect] [nocache] [httponly] [secure]");
+    return fail("expected NAME insert|prefix|rewrite [indirect] [nocache] [httponly] [secure] [dynamic]");
   }
   http::CookieSettings cookie;
   cookie.name = std::string(words[0]);
@@ -254,8 +254,10 @@ Result<http::CookieSettings> parse_cookie(std::string_view value) {
       cookie.httponly = true;
     } else if (words[i] == "secure") {
       cookie.secure = true;
+    } else if (words[i] == "dynamic") {
+      cookie.dynamic = true;
     } else {
-      return fail("unknown cookie option '{}' (expected indirect, nocache, httponly or secure)", words[i]);
+      return fail("unknown cookie option '{}' (expected indirect, nocache, httponly, secure or dynamic)", words[i]);
     }
   }
   if (cookie.indirect && cookie.mode != CookieMode::Insert) return fail("cookie option indirect needs insert");

@@ -135,6 +135,12 @@ void check_layer7_keys(const cfg::IniDocument& doc, const cfg::IniSection& secti
               diagnostics);
   }
   if (settings.cookie) need_http(doc, section, seen, "cookie", "cookie", diagnostics);
+  if (settings.cookie && settings.cookie->dynamic && settings.dynamic_cookie_key.empty()) {
+    diagnostics.warning(doc.at(line_of(section, "cookie")),
+                        fmt::format("{}: cookie … dynamic without dynamic_cookie_key: servers without cookie= get "
+                                    "none (as HAProxy)",
+                                    section.title()));
+  }
 }
 
 void validate_http(const cfg::IniDocument& doc, const ProxyConfig& config, cfg::Diagnostics& diagnostics) {

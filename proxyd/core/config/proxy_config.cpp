@@ -227,6 +227,7 @@ cfg::KeyTable<ProxySettings> proxy_keys() {
       header_rule_key("http_response_set_header", &S::response_header_rules, http::HeaderRule::Action::Set),
       header_rule_key("http_response_del_header", &S::response_header_rules, http::HeaderRule::Action::Del),
       cfg::field("cookie", &S::cookie, optional_cookie()),
+      cfg::field("dynamic_cookie_key", &S::dynamic_cookie_key, cfg::parse_text),
       errorfile_key(),
       cfg::field("timeout_http_request", &S::timeout_http_request, cfg::parse_duration, "10s"),
       cfg::field("timeout_http_keep_alive", &S::timeout_http_keep_alive, cfg::optional_of(cfg::parse_duration)),

@@ -183,6 +183,7 @@ struct ProxySettings {
   std::vector<http::HeaderRule> request_header_rules;   // http_request_{add,set,del}_header
   std::vector<http::HeaderRule> response_header_rules;  // http_response_{add,set,del}_header
   std::optional<http::CookieSettings> cookie;
+  std::string dynamic_cookie_key;  // HAProxy's dynamic-cookie-key: the secret of `cookie … dynamic`
   std::vector<ErrorFile> errorfiles;
   Duration timeout_http_request{10000};             // whole request head (slowloris) -> 408
   std::optional<Duration> timeout_http_keep_alive;  // idle between requests; absent: timeout_http_request

@@ -26,8 +26,11 @@ std::optional<std::string> log_value(Writer& w, const CfgLine& l) {
     w.error(l.line, "log: expected a target (/dev/log, 127.0.0.1:514, stderr …)");
     return std::nullopt;
   }
-  if (target == "stdout") {
-    w.notice(l.line, "log stdout: proxyd writes this target to stderr (journald and docker collect both)");
+  if (target == "stdout" || target == "fd@1" || target == "fd@2") {
+    if (target != "fd@2") {
+      w.notice(l.line,
+               fmt::format("log {}: proxyd writes this target to stderr (journald and docker collect both)", target));
+    }
     target = "stderr";
   } else if (target.starts_with("udp@") || target.starts_with("ipv4@")) {
     target = target.substr(target.find('@') + 1);

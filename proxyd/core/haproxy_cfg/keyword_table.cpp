@@ -171,7 +171,6 @@ constexpr KeywordVerdict kVerdicts[] = {
     {"proxy", "capture cookie", false, false, "no cookie capture: httplog prints - in the cookie fields"},
     {"proxy", "compression", false, false, "no HTTP compression in proxyd: compress at the server"},
     {"proxy", "description", true, false, "text for HAProxy's stats page; proxyd's page shows none"},
-    {"proxy", "dynamic-cookie-key", false, false, "no dynamic cookies: give each server cookie=VALUE"},
     {"proxy", "email-alert from", false, false, "no e-mail alerts: alert on the logs or on proxyd_server_status{state=\"DOWN\"} (Prometheus)"},
     {"proxy", "email-alert level", false, false, "no e-mail alerts: alert on the logs or Prometheus metrics"},
     {"proxy", "email-alert mailers", false, false, "no e-mail alerts: alert on the logs or Prometheus metrics"},

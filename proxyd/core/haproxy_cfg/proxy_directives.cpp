@@ -228,6 +228,7 @@ void old_replace(Writer& w, const CfgLine& l) {
 const std::map<std::string_view, Handler>& handlers() {
   static const std::map<std::string_view, Handler> kHandlers{
       {"mode", [](Writer& w, const CfgLine& l) { put_plain(w, l, "mode"); }},
+      {"dynamic-cookie-key", [](Writer& w, const CfgLine& l) { put_plain(w, l, "dynamic_cookie_key"); }},
       {"balance", balance},
       {"hash-type", [](Writer& w, const CfgLine& l) { put_plain(w, l, "hash_type"); }},
       {"server", server},

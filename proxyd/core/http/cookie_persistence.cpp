@@ -1,5 +1,9 @@
 #include "proxyd/core/http/cookie_persistence.h"
 
+#include <fmt/format.h>
+
+#include "common/core/xxh64.h"
+
 #include <vector>
 
 #include "common/core/text.h"
@@ -167,6 +171,16 @@ void apply_response_cookie(const CookieSettings& settings, std::string_view serv
     case CookieSettings::Mode::Rewrite:
       return rewrite_server_cookie(settings, server_cookie, response);
   }
+}
+
+std::string dynamic_cookie(std::string_view key, const common::net::Endpoint& address) {
+  if (address.is_unix()) return {};
+  std::string bytes(key);
+  const auto raw = address.address.bytes();
+  bytes.append(reinterpret_cast<const char*>(raw.data()), raw.size());
+  const std::uint32_t port = address.port;
+  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((port >> shift) & 0xff));
+  return fmt::format("{:016x}", common::xxh64(bytes));
 }
 
 }  // namespace proxyd::http

@@ -4,6 +4,8 @@
 // set the cookie on the response. Pure.
 #pragma once
 
+#include "common/core/address.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +22,15 @@ struct CookieSettings {
   bool nocache = false;   // insert: responses carrying it get Cache-Control: private
   bool httponly = false;
   bool secure = false;
+  bool dynamic = false;  // servers without cookie= get dynamic_cookie() of their address
 };
+
+// HAProxy's dynamic cookie of a server (`cookie … dynamic` with
+// `dynamic-cookie-key`): XXH64 of the key, the address's bytes and the port
+// (4 bytes, network order), as 16 hex digits; "" for a non-IP address. The
+// same on every node and the same as HAProxy's, so a client keeps its
+// server across nodes and across a migration.
+std::string dynamic_cookie(std::string_view key, const common::net::Endpoint& address);
 
 // The server value carried by the request's Cookie headers for <settings>
 // ("web1" from "SERVERID=web1", or from "JSESSIONID=web1~abc" in prefix

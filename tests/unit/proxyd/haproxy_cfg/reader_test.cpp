@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "proxyd/core/config/proxy_config.h"
+#include "proxyd/core/http/cookie_persistence.h"
 #include "proxyd/core/log/log_format.h"
 
 using namespace proxyd;
@@ -509,3 +510,28 @@ backend db
   CHECK(c.frontends[0].settings.log_format == proxyd::log::kTcpLogFormat);
   CHECK(c.frontends[1].settings.mode == config::Mode::Tcp);  // a tcp backend: stays tcp
 }
+
+TEST_CASE("dynamic cookies and log fd@2 are read as HAProxy means them") {
+  Diagnostics d;
+  const auto c = load(R"(global
+    log fd@2 local2
+defaults
+    mode http
+backend app
+    dynamic-cookie-key MYKEY
+    cookie JSESSIONID prefix dynamic nocache
+    server a 10.0.0.1:8080
+)",
+                      d);
+  INFO(d.to_string());
+  REQUIRE(!d.has_errors());
+  CHECK(c.global.logs[0].target == common::log::LogSettings::Target::Stderr);
+  const auto* app = c.find_backend("app");
+  REQUIRE(app);
+  REQUIRE(app->settings.cookie);
+  CHECK(app->settings.cookie->dynamic);
+  CHECK(app->settings.dynamic_cookie_key == "MYKEY");
+  // HAProxy's value for 10.0.0.1:8080 under MYKEY (XXH64 of key, address, port).
+  CHECK(http::dynamic_cookie("MYKEY", *common::net::Endpoint::parse("10.0.0.1:8080")) == "c81ac2d2a4a662ad");
+}
+
