@@ -534,4 +534,3 @@ backend app
   // HAProxy's value for 10.0.0.1:8080 under MYKEY (XXH64 of key, address, port).
   CHECK(http::dynamic_cookie("MYKEY", *common::net::Endpoint::parse("10.0.0.1:8080")) == "c81ac2d2a4a662ad");
 }
-
