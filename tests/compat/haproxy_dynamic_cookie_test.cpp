@@ -12,6 +12,7 @@
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/http_client.h"
+#include "support/http_head.h"
 #include "support/netns_lab.h"
 #include "support/tcp_backend.h"
 
@@ -46,16 +47,7 @@ struct Answer {
   std::string cookie;  // the SRV value of Set-Cookie, if any
 };
 
-std::string header_of(const std::string& head, const std::string& name) {
-  std::istringstream in(head);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.size() <= name.size() || line[name.size()] != ':') continue;
-    if (strncasecmp(line.c_str(), name.c_str(), name.size()) != 0) continue;
-    return line.substr(line.find_first_not_of(' ', name.size() + 1));
-  }
-  return {};
-}
+using testing::header_of;
 
 Answer ask(std::uint16_t port, const std::string& cookie = "") {
   auto client = testing::TcpClient::connect(fmt::format("127.0.0.1:{}", port));

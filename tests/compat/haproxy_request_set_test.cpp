@@ -19,6 +19,7 @@
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/http_client.h"
+#include "support/http_head.h"
 #include "support/httplog_fields.h"
 #include "support/tcp_backend.h"
 
@@ -104,19 +105,7 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
              << " body=" << s.body.substr(0, 20);
 }
 
-std::string header_of(const std::string& head, const std::string& name) {
-  std::istringstream in(head);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos || colon != name.size()) continue;
-    if (strncasecmp(line.c_str(), name.c_str(), name.size()) != 0) continue;
-    auto value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    return value;
-  }
-  return {};
-}
+using testing::header_of;
 
 // Sends <request> on a fresh connection and reads the answer to its end.
 Seen send_one(const Side& side, const std::string& request) {

@@ -19,6 +19,7 @@
 #include "support/daemon_runner.h"
 #include "support/http_backend.h"
 #include "support/http_client.h"
+#include "support/http_head.h"
 #include "support/httplog_fields.h"
 #include "support/netns_lab.h"
 #include "support/tcp_backend.h"
@@ -113,16 +114,7 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
              << " auth=" << s.www_authenticate;
 }
 
-std::string header_of(const std::string& head, const std::string& name) {
-  std::istringstream in(head);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.size() <= name.size() || line[name.size()] != ':') continue;
-    if (strncasecmp(line.c_str(), name.c_str(), name.size()) != 0) continue;
-    return line.substr(line.find_first_not_of(' ', name.size() + 1));
-  }
-  return {};
-}
+using testing::header_of;
 
 // The first 8 columns of a CSV body's header row (chunked from HAProxy):
 // HAProxy's CSV has columns proxyd's has not after those (proxyd/README.md).

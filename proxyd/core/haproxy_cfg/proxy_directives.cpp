@@ -150,6 +150,27 @@ void log(Writer& w, const CfgLine& l) {
   w.unsupported(l, "log (in a proxy)", "proxyd logs every proxy to [global]'s targets: move the log line there");
 }
 
+// monitor-uri PATH: answered 200 and unlogged, before any rule (HAProxy's
+// order), in frontends only (a backend's is ignored, as by HAProxy).
+void monitor_uri(Writer& w, const CfgLine& l) {
+  if (w.kind == SectionKind::Backend) {
+    return w.notice(l.line, "'monitor-uri' in a backend is ignored, as by HAProxy (it is a frontend's)");
+  }
+  const auto on_path = [&](std::vector<CfgWord> action) {
+    for (const char* word : {"if", "{", "path"}) action.push_back({word, false});
+    action.push_back(l.words.size() > 1 ? l.words[1] : CfgWord{});
+    action.push_back({"}", false});
+    return common::config::IniEntry{"http_request", CfgLine{std::move(action), l.line}.tail(0), l.line};
+  };
+  w.facts.monitor_uri = {on_path({{"set-log-level", false}, {"silent", false}}), on_path({{"return", false},
+                                                                                          {"status", false},
+                                                                                          {"200", false},
+                                                                                          {"content-type", false},
+                                                                                          {"text/plain", false},
+                                                                                          {"string", false},
+                                                                                          {"OK", false}})};
+}
+
 void stats(Writer& w, const CfgLine& l) {
   const auto what = l.word(1);
   static const std::map<std::string_view, const char*> kKeys{
@@ -310,35 +331,7 @@ const std::map<std::string_view, Handler>& handlers() {
       {"description", [](Writer& w, const CfgLine& l) { w.no_op(l, "description", "proxyd shows no descriptions"); }},
       {"id", [](Writer& w, const CfgLine& l) { w.no_op(l, "id", "proxyd numbers proxies in file order"); }},
       {"enabled", [](Writer& w, const CfgLine& l) { w.no_op(l, "enabled", "proxies are enabled by default"); }},
-      {"monitor-uri",
-       [](Writer& w, const CfgLine& l) {
-         if (w.kind == SectionKind::Backend) {
-           return w.notice(l.line, "'monitor-uri' in a backend is ignored, as by HAProxy (it is a frontend's)");
-         }
-         const auto path = l.words.size() > 1 ? l.words[1] : CfgWord{};
-         CfgLine silent{{{"set-log-level", false},
-                         {"silent", false},
-                         {"if", false},
-                         {"{", false},
-                         {"path", false},
-                         path,
-                         {"}", false}},
-                        l.line};
-         CfgLine rule{{{"return", false},
-                       {"status", false},
-                       {"200", false},
-                       {"content-type", false},
-                       {"text/plain", false},
-                       {"string", false},
-                       {"OK", false},
-                       {"if", false},
-                       {"{", false},
-                       {"path", false},
-                       path,
-                       {"}", false}},
-                      l.line};
-         w.facts.monitor_uri = {{"http_request", silent.tail(0), l.line}, {"http_request", rule.tail(0), l.line}};
-       }},
+      {"monitor-uri", monitor_uri},
       {"http-reuse",
        [](Writer& w, const CfgLine& l) {
          w.no_op(l, "http-reuse", "proxyd keeps each client's server connection alive for that client (safe)");
