@@ -112,8 +112,9 @@ class App {
   }
 
  private:
-  // use_vmac: the runner works on the VMAC (VIPs, adverts, gratuitous ARPs
-  // from the virtual MAC), sending from the base interface's address.
+  // use_vmac: the VIPs go on the VMAC (announced from the virtual MAC), and
+  // so do the adverts, from the base interface's address, unless
+  // vmac_xmit_base keeps them on the base interface.
   common::Result<config::Instance> on_vmac(const config::Instance& instance) {
     if (!instance.vmac) return instance;
     std::vector<common::net::IpAddress> vips;
@@ -128,6 +129,10 @@ class App {
       return common::fail("instance {}: {}", instance.name, index.error().describe());
     }
     auto on = instance;
+    for (auto& vip : on.vips) {
+      if (vip.device.empty()) vip.device = name;
+    }
+    if (instance.vmac_xmit_base) return on;  // adverts from the base interface, as it is
     on.interface = name;
     if (!on.unicast_source) on.unicast_source = *source;
     return on;

@@ -125,8 +125,9 @@ class HttpSession final : public SessionBase {
   common::Duration since(common::TimePoint t) const;
 
   Worker& worker_;
-  // Expires with the session: a page answered later (serve_page) is dropped.
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Made by the first serve_page and expiring with the session: a page
+  // answered after the session ended is dropped.
+  std::shared_ptr<char> alive_;
   GenerationPtr generation_;
   FrontendShared& frontend_;
   const config::ProxySettings& fe_settings_;

@@ -102,6 +102,7 @@ void HttpSession::serve_page(stats::StatsRoute route, config::Stats page, const 
   }
   txn_.request = RequestPhase::Service;
   arm_timer();
+  if (!alive_) alive_ = std::make_shared<char>();
   std::weak_ptr<char> alive = alive_;
   Worker* worker = &worker_;
   worker_.serve({std::move(route), std::move(page), [worker, alive, this](int status, std::string response) {

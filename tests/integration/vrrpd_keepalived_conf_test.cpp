@@ -174,7 +174,7 @@ TEST_CASE("vrrpd -c --offline names keepalived.conf's unsupported keywords at fi
   const auto conf = dir.write("keepalived.conf",
                               "global_defs {\n  router_id a\n  lvs_sync_daemon eth0 VI_1\n}\n"
                               "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n"
-                              "  vmac_xmit_base\n}\n");
+                              "  use_vmac_addr\n}\n");
   const auto out = dir.file("out.txt");
   const auto cmd = fmt::format("{}/vrrpd -c --offline -f {} > {} 2>&1", HAPAIR_BIN_DIR, conf, out);
   CHECK(WEXITSTATUS(std::system(cmd.c_str())) == 1);
@@ -182,7 +182,7 @@ TEST_CASE("vrrpd -c --offline names keepalived.conf's unsupported keywords at fi
   text << std::ifstream(out).rdbuf();
   INFO(text.str());
   CHECK(text.str().find(conf + ":3: error: 'lvs_sync_daemon' is not supported by vrrpd") != std::string::npos);
-  CHECK(text.str().find(conf + ":8: error: 'vmac_xmit_base' is not supported by vrrpd") != std::string::npos);
+  CHECK(text.str().find(conf + ":8: error: 'use_vmac_addr' is not supported by vrrpd") != std::string::npos);
 }
 
 TEST_CASE("vrrpd --convert writes keepalived.conf as vrrpd's INI, which vrrpd -c accepts", "[vrrpd][keepalived]") {

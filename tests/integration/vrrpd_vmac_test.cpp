@@ -1,6 +1,6 @@
 // use_vmac beside the real Keepalived: one keepalived.conf with a VMAC, run
 // by vrrpd on one node and Keepalived on the other (then the other way
-// round). Both make the same macvlan (vrrp.51, private mode, RFC 5798's
+// round; then with vmac_xmit_base and unicast adverts). Both make the same macvlan (vrrp.51, private mode, RFC 5798's
 // 00:00:5e:00:01:33), the master holds the VIP on it, announces it with
 // gratuitous ARPs from the virtual MAC, and the two elect each other over
 // the VMACs' adverts; when vrrpd stops, its VMAC is gone and the base
@@ -21,7 +21,10 @@ namespace {
 
 constexpr const char* kVmacMac = "00:00:5e:00:01:33";  // VRID 51
 
-std::string conf() {
+// <xmit_base>: unicast adverts from the base interface (vmac_xmit_base).
+std::string conf(bool xmit_base) {
+  const auto unicast =
+      xmit_base ? "   vmac_xmit_base\n   unicast_peer {\n      @lb1 10.77.0.12\n      @lb2 10.77.0.11\n   }\n" : "";
   return fmt::format(R"(global_defs {{
    router_id ${{_INSTANCE}}
    vrrp_garp_master_delay 1
@@ -34,12 +37,12 @@ vrrp_instance VI_1 {{
    @lb2 priority 100
    advert_int 1
    use_vmac
-   virtual_ipaddress {{
+{}   virtual_ipaddress {{
       {}/24
    }}
 }}
 )",
-                     VrrpLab::kVip);
+                     unicast, VrrpLab::kVip);
 }
 
 bool vip_on_vmac(VrrpLab& lab, const std::string& node) {
@@ -69,11 +72,12 @@ std::string show_vmac(VrrpLab& lab, const std::string& node) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void run(bool vrrpd_on_lb1) {
-  INFO((vrrpd_on_lb1 ? "vrrpd on lb1, Keepalived on lb2" : "Keepalived on lb1, vrrpd on lb2"));
+void run(bool vrrpd_on_lb1, bool xmit_base = false) {
+  INFO((vrrpd_on_lb1 ? "vrrpd on lb1, Keepalived on lb2" : "Keepalived on lb1, vrrpd on lb2")
+       << (xmit_base ? ", vmac_xmit_base and unicast" : ""));
   const std::string ours = vrrpd_on_lb1 ? "lb1" : "lb2";
   VrrpLab lab;
-  const auto path = lab.dir().write("keepalived.conf", conf());
+  const auto path = lab.dir().write("keepalived.conf", conf(xmit_base));
   const auto arp_ignore_before = sysctl(lab, ours, "arp_ignore");
   lab.start_on_keepalived_conf("lb1", !vrrpd_on_lb1, path);
   lab.start_on_keepalived_conf("lb2", vrrpd_on_lb1, path);
@@ -123,5 +127,8 @@ TEST_CASE("use_vmac: vrrpd and Keepalived make the same VMAC and elect each othe
   }
   SECTION("Keepalived on lb1") {
     run(false);
+  }
+  SECTION("vmac_xmit_base with unicast peers, vrrpd on lb1") {
+    run(true, true);
   }
 }

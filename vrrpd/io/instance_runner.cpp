@@ -344,6 +344,19 @@ void InstanceRunner::remove_stale_vips() {
   }
 }
 
+// A VIP on another interface (dev IFACE, a VMAC) is announced there, from
+// that interface's MAC, as keepalived does.
+common::Result<Announcer*> InstanceRunner::announcer_for(const config::VirtualAddress& vip) {
+  const int index = vip_ifindex(vip);
+  if (index == ifindex_) return &announcer_;
+  if (auto it = announcers_.find(index); it != announcers_.end()) return &it->second;
+  auto info = read_interface(vip.device);
+  if (!info) return tl::unexpected(info.error());
+  auto opened = Announcer::open(info->index, info->mac);
+  if (!opened) return tl::unexpected(opened.error());
+  return &announcers_.emplace(index, std::move(*opened)).first->second;
+}
+
 void InstanceRunner::announce_vips(const char* why) {
   if (fsm_.state() != fsm::State::Master || config_.vips.empty()) return;
   for (const auto& vip : config_.vips) {
@@ -351,8 +364,13 @@ void InstanceRunner::announce_vips(const char* why) {
     services_.logger.info("({}) Sending {} on {} for {}", config_.name,
                           vip.address.network.is_v4() ? "gratuitous ARP" : "unsolicited Neighbour Advert", device,
                           vip.address.network.to_string());
+    auto announcer = announcer_for(vip);
+    if (!announcer) {
+      services_.logger.warning("({}) {}", config_.name, announcer.error().describe());
+      continue;
+    }
     for (std::uint32_t n = 0; n < config_.garp_master_repeat; ++n) {
-      if (auto r = announcer_.announce(vip.address.network); !r) {
+      if (auto r = (*announcer)->announce(vip.address.network); !r) {
         services_.logger.warning("({}) {}", config_.name, r.error().describe());
         break;
       }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,13 +88,16 @@ class InstanceRunner {
   void remove_stale_vips();
   void log_drop(const common::net::IpAddress& sender, std::string_view key, const std::string& detail);
   int vip_ifindex(const config::VirtualAddress& vip) const;
+  // The announcer of the interface <vip> lives on (its MAC), opened on first use.
+  common::Result<Announcer*> announcer_for(const config::VirtualAddress& vip);
 
   SharedServices services_;
   config::Instance config_;
   int ifindex_;
   common::net::IpAddress source_;
   VrrpSendSocket socket_;
-  Announcer announcer_;
+  Announcer announcer_;                  // on the instance's interface
+  std::map<int, Announcer> announcers_;  // on the other interfaces of VIPs (dev, a VMAC), by ifindex
   bool link_up_;
   std::vector<std::string> faults_;  // active fault reasons
   fsm::VrrpInstance fsm_;

@@ -151,6 +151,7 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
                 }),
       cfg::field("dont_track_primary", &I::dont_track_primary, cfg::parse_bool, "false"),
       cfg::field("use_vmac", &I::vmac, parse_use_vmac),
+      cfg::field("vmac_xmit_base", &I::vmac_xmit_base, cfg::parse_bool, "false"),
       cfg::list("route", &I::routes, parse_virtual_route),
       cfg::list("rule", &I::rules, parse_virtual_rule),
       cfg::field("garp_master_delay", &I::garp_master_delay, cfg::parse_duration, "5s"),
@@ -224,15 +225,18 @@ void validate_addresses(const cfg::IniDocument& doc, const Instance& in, cfg::Di
 // use_vmac: IPv4 multicast instances (the VMAC carries the VIPs; adverts go
 // out from it with the base interface's address).
 void validate_vmac(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  if (!in.vmac && in.vmac_xmit_base) {
+    diagnostics.warning(doc.at(in.line),
+                        fmt::format("instance '{}': vmac_xmit_base without use_vmac changes nothing", in.name));
+  }
   if (!in.vmac) return;
   if (in.family() != common::net::Family::V4) {
     diagnostics.error(doc.at(in.line),
                       fmt::format("instance '{}': use_vmac is supported for IPv4 instances only", in.name));
   }
-  if (in.unicast()) {
-    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': use_vmac with unicast_peer needs Keepalived's "
-                                                   "vmac_xmit_base, which vrrpd does not have: use multicast or "
-                                                   "drop use_vmac",
+  if (in.unicast() && !in.vmac_xmit_base) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': use_vmac with unicast_peer needs vmac_xmit_base "
+                                                   "(adverts from the base interface), as Keepalived",
                                                    in.name));
   }
 }

@@ -97,6 +97,7 @@ struct Instance {
   // use_vmac: the VIPs and adverts go on a macvlan of <interface> with the
   // RFC 5798 virtual router MAC, named this (empty: vmac_prefix.VRID).
   std::optional<std::string> vmac;
+  bool vmac_xmit_base = false;  // adverts on <interface> itself; the VIPs still on the VMAC
   Duration garp_master_delay{5000};
   std::uint32_t garp_master_repeat = 5;
   Duration garp_master_refresh{0};

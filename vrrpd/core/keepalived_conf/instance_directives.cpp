@@ -136,6 +136,8 @@ bool simple_key(Writer& w, IniSection& section, const Node& node) {
     put(section, "preempt", boolean(node).value_or(true) ? "true" : "false", node.line);
   } else if (k == "use_vmac") {
     use_vmac(w, section, node);
+  } else if (k == "vmac_xmit_base") {
+    put(section, "vmac_xmit_base", "true", node.line);
   } else {
     return notify_key(w, section, node);
   }

@@ -155,7 +155,6 @@ constexpr KeywordVerdict kVerdicts[] = {
     {"vrrp_instance", "unicast_ttl", false, "vrrpd sends and requires TTL 255 (RFC): the peers must be on the same link (only 255 is accepted)"},
     {"vrrp_instance", "use_ipvlan", false, "ipvlan interfaces are not supported: use plain VIPs or use_vmac"},
     {"vrrp_instance", "use_vmac_addr", false, "vrrpd makes one VMAC per instance (use_vmac), on its interface: put the VIPs of other interfaces in instances of their own"},
-    {"vrrp_instance", "vmac_xmit_base", false, "vrrpd sends adverts from the VMAC (use_vmac's default); sending them from the base interface is not supported: drop vmac_xmit_base"},
     {"vrrp_instance", "vrf", false, "VRF binding is not supported: run vrrpd with ip vrf exec VRF, or keep the interface"},
     {"vrrp_sync_group", "notify_deleted", false, "vrrpd reports an instance removed by a reload as STOP: handle STOP in the notify script"},
     {"vrrp_sync_group", "notify_priority_changes", false, "not supported: vrrpd's status JSON (SIGUSR1) shows each instance's effective priority"},

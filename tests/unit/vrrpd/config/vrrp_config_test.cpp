@@ -220,7 +220,15 @@ TEST_CASE("use_vmac: the VMAC's name (PREFIX.VRID or its own), IPv4 multicast on
       "[instance B]\ninterface = eth1\nvirtual_router_id = 52\nversion = 3\nvip = fd00::10/64\nuse_vmac = true\n"
       "[instance C]\ninterface = eth1\nvirtual_router_id = 53\nvip = 10.0.0.12/24\nuse_vmac = a_name_too_long_x\n",
       bad);
-  CHECK(all(bad).find("use_vmac with unicast_peer needs Keepalived's vmac_xmit_base") != std::string::npos);
+  CHECK(all(bad).find("use_vmac with unicast_peer needs vmac_xmit_base") != std::string::npos);
   CHECK(all(bad).find("use_vmac is supported for IPv4 instances only") != std::string::npos);
   CHECK(all(bad).find("longer than 15 characters") != std::string::npos);
+  Diagnostics xmit;
+  const auto base = load(
+      "[instance A]\ninterface = eth1\nvirtual_router_id = 51\nvip = 10.0.0.10/24\nuse_vmac = true\n"
+      "vmac_xmit_base = true\nunicast_peer = 10.0.0.2\n",
+      xmit);
+  INFO(all(xmit));
+  CHECK(xmit.error_count() == 0);
+  CHECK(base.instances[0].vmac_xmit_base);
 }

@@ -206,7 +206,7 @@ vrrp_instance A {
   interface eth0
   virtual_router_id 1
   unicast_ttl 255
-  vmac_xmit_base
+  use_vmac_addr
   track_interface eth1
   notify_master /x.sh root
   virtual_ipaddress { 10.0.0.1/24 brd 10.0.0.255 dev eth0 }
@@ -221,7 +221,7 @@ vrrp_instance A {
   CHECK(has(d, "k.conf:6: notice: 'vrrp_skip_check_adv_addr' changes nothing for vrrpd"));
   CHECK(has(d, "k.conf:8: error: 'virtual_server' is not supported by vrrpd: balance with proxyd"));
   CHECK(has(d, "k.conf:14: notice: 'unicast_ttl 255' changes nothing"));
-  CHECK(has(d, "k.conf:15: error: 'vmac_xmit_base' is not supported by vrrpd: vrrpd sends adverts from the VMAC"));
+  CHECK(has(d, "k.conf:15: error: 'use_vmac_addr' is not supported by vrrpd: vrrpd makes one VMAC per instance"));
   CHECK(has(d, "k.conf:16: error: 'track_interface' is a block: write track_interface { … }"));
   CHECK(has(d, "k.conf:17: error: 'notify_master': vrrpd runs every notify script as [global] script_user"));
   CHECK(has(d, "k.conf:18: error: 'brd' is not supported by vrrpd"));
