@@ -237,7 +237,9 @@ class App {
   void on_link(int ifindex, const std::string& name, bool up) {
     // A stale "down" (a VMAC is created down, then set up before its instance
     // starts): the kernel's present state decides.
-    if (const auto now = io::read_interface(name); !up && now && now->up) return;
+    if (!up) {
+      if (const auto now = io::read_interface(name); now && now->up) return;
+    }
     for (auto& [n, runner] : runners_) {
       if (runner->ifindex() == ifindex) runner->on_link(up);
     }
