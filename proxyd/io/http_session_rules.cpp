@@ -114,6 +114,18 @@ void HttpSession::serve_page(stats::StatsRoute route, config::Stats page, const 
                  }});
 }
 
+namespace {
+
+// Whether cookie <value> names <server>: its cookie= compared as it stands (no
+// copy per server and request), a dynamic cookie only where the backend has them.
+bool names_server(const ServerShared& server, const config::ProxySettings& backend, std::string_view value) {
+  if (value.empty()) return false;
+  if (!server.config.cookie.empty()) return server.config.cookie == value;
+  return backend.cookie && backend.cookie->dynamic && server_cookie(server, backend) == value;
+}
+
+}  // namespace
+
 // Persistence cookie: the server it names, while that server is up.
 void HttpSession::find_cookie_target(const http::MessageHead& head) {
   const auto& be = backend_->config.settings;
@@ -129,8 +141,7 @@ void HttpSession::find_cookie_target(const http::MessageHead& head) {
   if (value) {
     record_.cookie_request = 'I';
     for (const auto& s : backend_->servers) {
-      const auto cookie = server_cookie(*s, be);
-      if (!cookie.empty() && cookie == *value) cookie_target_ = s.get();
+      if (names_server(*s, be, *value)) cookie_target_ = s.get();
     }
     if (cookie_target_ != nullptr) {
       const auto& live = *cookie_target_->live;
