@@ -30,6 +30,8 @@ packages=(
   # Redis and PostgreSQL for the scripted and ready-made TCP checks
   # (started by the tests themselves; the packages' own services are not used)
   dnsmasq-base redis-server postgresql-15
+  # CPU, memory and I/O pressure for the short-advert stress test (tests only)
+  stress-ng
 )
 
 missing=()

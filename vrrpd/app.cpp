@@ -34,6 +34,7 @@
 #include "vrrpd/io/link_monitor.h"
 #include "vrrpd/io/netlink_addresses.h"
 #include "vrrpd/io/notify_runner.h"
+#include "vrrpd/io/realtime.h"
 #include "vrrpd/io/receive_dispatcher.h"
 #include "vrrpd/io/smtp_mailer.h"
 #include "vrrpd/io/tracker_set.h"
@@ -62,6 +63,7 @@ class App {
         routes_(std::move(routes)),
         drop_limiter_(3, common::Duration(60'000)),
         services_{loop_, *logger_, addresses_, routes_, drop_limiter_},
+        realtime_(loop_, *logger_),
         sigterm_(loop_, SIGTERM, [this](int) { stop("SIGTERM"); }),
         sigint_(loop_, SIGINT, [this](int) { stop("SIGINT"); }),
         sighup_(loop_, SIGHUP, [this](int) { reload(); }),
@@ -91,6 +93,7 @@ class App {
     address_monitor_ = std::move(*addresses);
     const auto router_id = config_.global.router_id.empty() ? host_name() : config_.global.router_id;
     logger_->notice("Starting vrrpd {} (router_id {}, pid {})", HAPAIR_VERSION, router_id, ::getpid());
+    realtime_.apply(config_.global);
     if (auto status = setup_scripts(); !status) {
       logger_->error("cannot start: {}", status.error().describe());
       return 1;
@@ -431,6 +434,7 @@ class App {
       fresh.push_back(instance.name);
     }
     config_ = std::move(*next);
+    realtime_.apply(config_.global);
     make_mailer();
     if (vmacs_) {
       std::set<std::string> wanted;
@@ -452,6 +456,9 @@ class App {
     j["router_id"] = config_.global.router_id.empty() ? host_name() : config_.global.router_id;
     j["pid"] = ::getpid();
     j["version"] = HAPAIR_VERSION;
+    j["scheduling"] = {{"policy", io::scheduling_description()},
+                       {"memory_locked", realtime_.memory_locked()},
+                       {"realtime_demotions", realtime_.demotions()}};
     j["instances"] = nlohmann::json::array();
     for (const auto& [name, runner] : runners_) j["instances"].push_back(runner->status());
     for (const auto& [name, instance] : pending_) {
@@ -487,6 +494,7 @@ class App {
   io::NetlinkRoutes routes_;
   common::log::RateLimiter drop_limiter_;
   io::SharedServices services_;
+  io::Realtime realtime_;
   std::unique_ptr<io::LinkMonitor> links_;
   std::unique_ptr<io::AddressMonitor> address_monitor_;
   std::optional<io::VmacLinks> vmacs_;  // before runners_: outlives them

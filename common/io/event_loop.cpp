@@ -91,6 +91,11 @@ void TimerWatcher::stop() {
   ev_timer_stop(loop_.raw(), &watcher_);
 }
 
+void TimerWatcher::set_priority(int priority) {
+  stop();
+  ev_set_priority(&watcher_, priority);
+}
+
 void TimerWatcher::trampoline(struct ev_loop*, ev_timer* w, int) {
   static_cast<TimerWatcher*>(w->data)->callback_();
 }

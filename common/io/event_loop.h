@@ -86,6 +86,9 @@ class TimerWatcher {
   void start_at(TimePoint deadline);
   void stop();
   bool active() const { return ev_is_active(&watcher_); }
+  // Among the watchers pending in one loop iteration, those of a higher
+  // priority (up to EV_MAXPRI) run first. Stops the timer.
+  void set_priority(int priority);
 
  private:
   static void trampoline(struct ev_loop*, ev_timer* w, int revents);

@@ -20,6 +20,9 @@ fsm::InstanceParams make_params(const config::Instance& c, const IpAddress& sour
   p.preempt = c.preempt;
   p.preempt_delay = std::chrono::duration_cast<fsm::Micros>(c.preempt_delay);
   p.primary_address = source;
+  // One peer: nobody else to order with Skew_Time (the own address was
+  // removed from unicast_peer already).
+  p.sole_peer = c.unicast_peers.size() == 1 && c.skew_on_priority_zero == config::SkewOnPriorityZero::Auto;
   return p;
 }
 
@@ -110,6 +113,8 @@ InstanceRunner::InstanceRunner(SharedServices services, config::Instance config,
     vip_ifindex_.push_back(static_cast<int>(index));
   }
   vip_added_by_us_.assign(config_.vips.size(), false);
+  // Adverts first when several watchers are due in one loop iteration.
+  advert_timer_.set_priority(EV_MAXPRI);
 }
 
 InstanceRunner::~InstanceRunner() = default;
@@ -151,7 +156,7 @@ void InstanceRunner::perform(const fsm::Action& action) {
       [this](const auto& a) {
         using T = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<T, fsm::SendAdvert>) {
-          send_advert(a.priority);
+          send_advert(a);
         } else if constexpr (std::is_same_v<T, fsm::AddVips>) {
           // carried out by feed()
         } else if constexpr (std::is_same_v<T, fsm::RemoveVips>) {
@@ -176,9 +181,9 @@ void InstanceRunner::perform(const fsm::Action& action) {
       action);
 }
 
-void InstanceRunner::send_advert(std::uint8_t priority) {
+void InstanceRunner::send_advert(const fsm::SendAdvert& send) {
   auto advert = advert_template_;
-  advert.priority = priority;
+  advert.priority = send.priority;
   for (const auto& destination : destinations_) {
     const auto bytes = protocol::encode(advert, {source_, destination});
     if (auto sent = socket_.send(destination, bytes); !sent) {
@@ -190,6 +195,16 @@ void InstanceRunner::send_advert(std::uint8_t priority) {
       ++counters_.adverts_sent;
     }
   }
+  if (send.late) report_lateness(*send.late);
+}
+
+void InstanceRunner::report_lateness(fsm::Micros late) {
+  if (!lateness_.record(late, std::chrono::duration_cast<fsm::Micros>(config_.advert_interval))) return;
+  services_.drop_log_limiter.log(
+      services_.logger, Level::Warning, fmt::format("{} late advert", config_.name),
+      fmt::format("({}) advert sent {:.1f}ms late (advert_int {}): vrrpd was held up", config_.name,
+                  static_cast<double>(late.count()) / 1000.0, common::format_duration(config_.advert_interval)),
+      services_.loop.now());
 }
 
 void InstanceRunner::on_advert(const ReceivedPacket& packet, const protocol::Advert& advert) {
@@ -281,6 +296,7 @@ std::optional<std::string> InstanceRunner::add_vips() {
     }
   }
   vip_retry_.held(services_.loop.now());
+  vips_added_at_ = services_.loop.now();
   routes_.set();  // after the VIPs: a route may use one as its source
   return std::nullopt;
 }
@@ -360,21 +376,23 @@ common::Result<Announcer*> InstanceRunner::announcer_for(const config::VirtualAd
 void InstanceRunner::announce_vips(const char* why) {
   if (fsm_.state() != fsm::State::Master || config_.vips.empty()) return;
   for (const auto& vip : config_.vips) {
-    const auto& device = vip.device.empty() ? config_.interface : vip.device;
-    services_.logger.info("({}) Sending {} on {} for {}", config_.name,
-                          vip.address.network.is_v4() ? "gratuitous ARP" : "unsolicited Neighbour Advert", device,
-                          vip.address.network.to_string());
     auto announcer = announcer_for(vip);
     if (!announcer) {
       services_.logger.warning("({}) {}", config_.name, announcer.error().describe());
       continue;
     }
+    // Sent first, logged after: the log line must not delay the clients.
     for (std::uint32_t n = 0; n < config_.garp_master_repeat; ++n) {
       if (auto r = (*announcer)->announce(vip.address.network); !r) {
         services_.logger.warning("({}) {}", config_.name, r.error().describe());
         break;
       }
+      if (n == 0) first_announcement_sent();
     }
+    const auto& device = vip.device.empty() ? config_.interface : vip.device;
+    services_.logger.info("({}) Sending {} on {} for {}", config_.name,
+                          vip.address.network.is_v4() ? "gratuitous ARP" : "unsolicited Neighbour Advert", device,
+                          vip.address.network.to_string());
   }
   // The first burst schedules the delayed one (keepalived garp_master_delay)
   // and the periodic refresh, if configured.
@@ -384,6 +402,27 @@ void InstanceRunner::announce_vips(const char* why) {
   if (config_.garp_master_refresh.count() > 0 && !garp_refresh_timer_.active()) {
     garp_refresh_timer_.start(config_.garp_master_refresh, config_.garp_master_refresh);
   }
+}
+
+// The first gratuitous ARP after the VIPs were added: how long it took.
+void InstanceRunner::first_announcement_sent() {
+  if (!vips_added_at_) return;
+  vip_to_garp_ = std::chrono::duration_cast<fsm::Micros>(services_.loop.now() - *vips_added_at_);
+  vips_added_at_.reset();
+  services_.logger.info("({}) first {} sent {}us after the VIPs were added", config_.name,
+                        config_.family() == common::net::Family::V4 ? "gratuitous ARP" : "unsolicited Neighbour Advert",
+                        vip_to_garp_->count());
+}
+
+nlohmann::json InstanceRunner::lateness_status() const {
+  nlohmann::json buckets;
+  for (std::size_t i = 0; i < lateness_.buckets().size(); ++i) {
+    buckets[fsm::AdvertLateness::bucket_name(i)] = lateness_.buckets()[i];
+  }
+  return {{"adverts", lateness_.adverts()},
+          {"late", lateness_.late()},
+          {"max_us", lateness_.max().count()},
+          {"buckets", buckets}};
 }
 
 nlohmann::json InstanceRunner::status() const {
@@ -414,6 +453,9 @@ nlohmann::json InstanceRunner::status() const {
   for (std::size_t i = 0; i < protocol::kDropReasonCount; ++i) {
     dropped[std::string(protocol::describe(static_cast<protocol::DropReason>(i)))] = counters_.dropped[i];
   }
+  j["advert_lateness"] = lateness_status();
+  j["vip_to_first_garp_us"] = vip_to_garp_ ? nlohmann::json(vip_to_garp_->count()) : nlohmann::json(nullptr);
+  j["sole_peer_takeover"] = fsm_.params().sole_peer;
   j["counters"] = {{"adverts_sent", counters_.adverts_sent},
                    {"adverts_received", counters_.adverts_received},
                    {"became_master", counters_.became_master},

@@ -16,6 +16,7 @@
 #include "common/core/log/rate_limiter.h"
 #include "common/io/event_loop.h"
 #include "vrrpd/core/config/vrrp_config.h"
+#include "vrrpd/core/fsm/advert_lateness.h"
 #include "vrrpd/core/fsm/vip_retry.h"
 #include "vrrpd/core/fsm/vrrp_instance.h"
 #include "vrrpd/core/protocol/advert_validation.h"
@@ -78,7 +79,10 @@ class InstanceRunner {
                  VrrpSendSocket socket, Announcer announcer, bool link_up);
   void feed(const fsm::Event& event);
   void perform(const fsm::Action& action);
-  void send_advert(std::uint8_t priority);
+  void send_advert(const fsm::SendAdvert& advert);
+  void report_lateness(fsm::Micros late);
+  void first_announcement_sent();
+  nlohmann::json lateness_status() const;
   // The first failure, if any VIP could not be added.
   std::optional<std::string> add_vips();
   void vips_unavailable(const std::string& reason);
@@ -115,6 +119,11 @@ class InstanceRunner {
   common::io::TimerWatcher vip_retry_timer_;
   RouteSet routes_;  // virtual_routes and virtual_rules, while MASTER
   StateListener listener_;
+  fsm::AdvertLateness lateness_;
+  // Takeover: when the VIPs were added, and how long until the first
+  // gratuitous ARP (or unsolicited NA) left.
+  std::optional<common::TimePoint> vips_added_at_;
+  std::optional<fsm::Micros> vip_to_garp_;
 
   struct Counters {
     std::uint64_t adverts_sent = 0;

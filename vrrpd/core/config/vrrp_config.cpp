@@ -24,6 +24,8 @@ using Choices = std::vector<std::pair<std::string_view, T>>;
 
 const Choices<InitialState> kStates{{"BACKUP", InitialState::Backup}, {"MASTER", InitialState::Master}};
 const Choices<AuthType> kAuthTypes{{"none", AuthType::None}, {"PASS", AuthType::Pass}};
+const Choices<SkewOnPriorityZero> kSkewChoices{{"auto", SkewOnPriorityZero::Auto},
+                                               {"always", SkewOnPriorityZero::Always}};
 
 // keepalived's mail settings (smtp_alert), [global] keys.
 cfg::KeyTable<MailSettings> mail_keys() {
@@ -62,6 +64,9 @@ cfg::KeyTable<Global> global_keys() {
       cfg::field("script_user", &G::script_user, cfg::optional_of(cfg::parse_account_name)),
       cfg::field("notify_fifo", &G::notify_fifo, cfg::parse_path),
       cfg::field("vmac_prefix", &G::vmac_prefix, cfg::parse_word, "vrrp"),
+      cfg::field("realtime_priority", &G::realtime_priority, cfg::uint_in<std::uint32_t>(0, 99), "0"),
+      cfg::field("no_swap", &G::no_swap, cfg::parse_bool, "false"),
+      cfg::field("rlimit_rttime", &G::rlimit_rttime, cfg::parse_duration, "10ms"),
   };
   keys.insert(keys.end(), own.begin(), own.end());
   return keys;
@@ -149,6 +154,9 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
                   if (vip) vip->excluded = true;
                   return vip;
                 }),
+      cfg::field(
+          "skew_on_priority_zero", &I::skew_on_priority_zero,
+          [](std::string_view v) { return cfg::parse_choice(v, kSkewChoices); }, "auto"),
       cfg::field("dont_track_primary", &I::dont_track_primary, cfg::parse_bool, "false"),
       cfg::field("use_vmac", &I::vmac, parse_use_vmac),
       cfg::field("vmac_xmit_base", &I::vmac_xmit_base, cfg::parse_bool, "false"),

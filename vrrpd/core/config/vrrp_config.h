@@ -42,7 +42,19 @@ struct Global {
   std::optional<std::string> script_user;  // default user of notify and track scripts
   std::string notify_fifo;                 // empty: none
   std::string vmac_prefix = "vrrp";        // use_vmac without a name: PREFIX.VRID
+  // Short adverts that do not lie (keepalived's vrrp_rt_priority,
+  // vrrp_no_swap, vrrp_rlimit_rttime): SCHED_RR at this priority (0: off),
+  // memory locked, and the CPU time vrrpd may run at that priority without
+  // sleeping before it is put back to normal scheduling for a second.
+  std::uint32_t realtime_priority = 0;
+  bool no_swap = false;
+  Duration rlimit_rttime{10};
 };
+
+// What a backup does on a priority-0 advert (RFC 5798 6.4.2 waits Skew_Time).
+// auto: with exactly one peer (one unicast_peer) it takes over at once, as
+// Skew_Time only orders several backups; always: always waits Skew_Time.
+enum class SkewOnPriorityZero { Auto, Always };
 
 // A configured command (notify_master ...): the text and its argv.
 struct Command {
@@ -93,7 +105,8 @@ struct Instance {
   std::vector<VirtualAddress> vips;  // vip and vip_excluded
   std::vector<VirtualRoute> routes;  // route: keepalived's virtual_routes, while MASTER
   std::vector<VirtualRule> rules;    // rule: keepalived's virtual_rules, while MASTER
-  bool dont_track_primary = false;   // the interface going down is no fault (keepalived's dont_track_primary)
+  SkewOnPriorityZero skew_on_priority_zero = SkewOnPriorityZero::Auto;
+  bool dont_track_primary = false;  // the interface going down is no fault (keepalived's dont_track_primary)
   // use_vmac: the VIPs and adverts go on a macvlan of <interface> with the
   // RFC 5798 virtual router MAC, named this (empty: vmac_prefix.VRID).
   std::optional<std::string> vmac;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace vrrpd::fsm {
 
 using common::log::Level;
@@ -60,6 +62,16 @@ void VrrpInstance::arm_advert(TimePoint now, Actions& out) {
   out.push_back(ArmTimer{Timer::Advert, *advert_deadline_});
 }
 
+// The timer's cadence does not drift with the loop's lateness: the next
+// advert is due one interval after the previous deadline (a late advert is
+// followed by a shorter gap), unless we are a whole interval behind.
+void VrrpInstance::arm_next_advert(TimePoint now, Actions& out) {
+  TimePoint next = *advert_deadline_ + params_.advert_interval;
+  if (next <= now) next = now + params_.advert_interval;
+  advert_deadline_ = next;
+  out.push_back(ArmTimer{Timer::Advert, next});
+}
+
 // RFC 5798 6.4.1: the owner (255) becomes master at once, others wait in
 // backup for Master_Down_Interval. keepalived 2.x starts `state MASTER`
 // instances in backup as well: a restarted node never steals the VIP before
@@ -90,11 +102,22 @@ void VrrpInstance::become_master(TimePoint now, Actions& out) {
   // batch there (no MASTER line, no notify, no advert, no gratuitous ARP for
   // an address we do not hold) and feeds FaultRaised instead.
   out.push_back(AddVips{});
-  enter(State::Master, out);
-  master_ = params_.primary_address;
-  out.push_back(SendAdvert{params_.priority});
-  out.push_back(AnnounceVips{});
+  enter_master_state(out);
   arm_advert(now, out);
+}
+
+// Clients first: the gratuitous ARPs leave right after the VIPs are added
+// and the advert right after them, before StateChanged starts notify
+// scripts, mails and sync group members (each of which may take time).
+// The log keeps keepalived's order ("Entering MASTER STATE" first).
+void VrrpInstance::enter_master_state(Actions& out) {
+  const State from = state_;
+  state_ = State::Master;
+  log(out, Level::Info, "Entering MASTER STATE");
+  master_ = params_.primary_address;
+  out.push_back(AnnounceVips{});
+  out.push_back(SendAdvert{params_.priority, std::nullopt});
+  out.push_back(StateChanged{from, State::Master});
 }
 
 void VrrpInstance::leave_master(Actions& out) {
@@ -108,7 +131,7 @@ void VrrpInstance::on(const Shutdown&, TimePoint, Actions& out) {
     case State::Master:
       // RFC 5798 6.4.3: a priority-0 advert lets the backup take over after
       // Skew_Time instead of Master_Down_Interval.
-      out.push_back(SendAdvert{0});
+      out.push_back(SendAdvert{0, std::nullopt});
       log(out, Level::Info, "sent 0 priority");
       leave_master(out);
       break;
@@ -142,6 +165,11 @@ void VrrpInstance::on(const AdvertReceived& advert, TimePoint now, Actions& out)
 void VrrpInstance::backup_receives(const AdvertReceived& advert, TimePoint now, Actions& out) {
   if (advert.priority == 0) {
     log(out, Level::Info, "Backup received priority 0 advertisement");
+    if (params_.sole_peer) {
+      log(out, Level::Info, "sole peer released the VIPs: taking over without Skew_Time");
+      become_master(now, out);
+      return;
+    }
     arm_master_down(now + skew_time(), out);
     return;
   }
@@ -165,7 +193,7 @@ void VrrpInstance::backup_receives(const AdvertReceived& advert, TimePoint now, 
 // brain, and again when it ends.
 void VrrpInstance::master_receives(const AdvertReceived& advert, TimePoint now, Actions& out) {
   if (advert.priority == 0) {
-    out.push_back(SendAdvert{params_.priority});
+    out.push_back(SendAdvert{params_.priority, std::nullopt});
     arm_advert(now, out);
     return;
   }
@@ -189,7 +217,7 @@ void VrrpInstance::master_receives(const AdvertReceived& advert, TimePoint now, 
     // after a healed partition the winner may otherwise never hear that
     // another master existed, and would not re-announce the VIP to clients
     // whose ARP caches still point here.
-    out.push_back(SendAdvert{params_.priority});
+    out.push_back(SendAdvert{params_.priority, std::nullopt});
     leave_master(out);
     if (params_.version == 3) master_adver_interval_ = advert.interval;
     master_ = advert.source;
@@ -203,7 +231,7 @@ void VrrpInstance::master_receives(const AdvertReceived& advert, TimePoint now, 
   log(out, Level::Info,
       fmt::format("Received advert from {} with lower priority {}, ours {}, forcing new election",
                   advert.source.to_string(), advert.priority, params_.priority));
-  out.push_back(SendAdvert{params_.priority});
+  out.push_back(SendAdvert{params_.priority, std::nullopt});
   out.push_back(AnnounceVips{});
   arm_advert(now, out);
 }
@@ -227,8 +255,9 @@ void VrrpInstance::on(const MasterDownExpired&, TimePoint now, Actions& out) {
 
 void VrrpInstance::on(const AdvertTimerExpired&, TimePoint now, Actions& out) {
   if (state_ != State::Master || !advert_deadline_ || now + kTimerSlack < *advert_deadline_) return;  // stale
-  out.push_back(SendAdvert{params_.priority});
-  arm_advert(now, out);
+  const auto late = std::chrono::duration_cast<Micros>(now - *advert_deadline_);
+  out.push_back(SendAdvert{params_.priority, std::max(late, Micros{0})});
+  arm_next_advert(now, out);
   // The other master yielded if it stayed silent for two of our intervals.
   if (other_master_seen_ && now - *other_master_seen_ > 2 * params_.advert_interval) {
     end_split_brain(fmt::format("{} yielded", other_master_->to_string()), out);
@@ -242,7 +271,7 @@ void VrrpInstance::on(const FaultRaised& fault, TimePoint, Actions& out) {
     return;
   }
   if (state_ == State::Master) {
-    out.push_back(SendAdvert{0});
+    out.push_back(SendAdvert{0, std::nullopt});
     log(out, Level::Info, "sent 0 priority");
     end_split_brain("we entered FAULT", out);
     leave_master(out);

@@ -41,6 +41,10 @@ struct InstanceParams {
   bool preempt = true;
   Micros preempt_delay{0};
   common::net::IpAddress primary_address;  // our advert source, for ties
+  // A backup with exactly one peer takes over at once on a priority-0 advert:
+  // Skew_Time only orders several backups, and there is none to wait for
+  // (the adapter decides: one unicast peer, skew_on_priority_zero = auto).
+  bool sole_peer = false;
 };
 
 // Events
@@ -75,6 +79,9 @@ using Event = std::variant<Startup, Shutdown, AdvertReceived, MasterDownExpired,
 enum class Timer { Advert, MasterDown };
 struct SendAdvert {
   std::uint8_t priority = 0;
+  // Sent by the advert timer this much after its deadline (absent when not
+  // sent by the timer): the adapter reports late adverts (advert_lateness.h).
+  std::optional<Micros> late;
 };
 struct AddVips {};
 struct RemoveVips {};
@@ -138,6 +145,8 @@ class VrrpInstance {
   void leave_master(Actions& out);
   void arm_master_down(TimePoint deadline, Actions& out);
   void arm_advert(TimePoint now, Actions& out);
+  void arm_next_advert(TimePoint now, Actions& out);
+  void enter_master_state(Actions& out);
   void enter(State next, Actions& out);
   void log(Actions& out, common::log::Level level, std::string text) const;
   void end_split_brain(std::string_view how, Actions& out);

@@ -217,6 +217,40 @@ bool garp_default(Writer& w, const Node& node) {
   return true;
 }
 
+std::optional<std::uint32_t> number(std::string_view text) {
+  std::uint32_t n = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
+  return n;
+}
+
+// vrrp_rt_priority, vrrp_no_swap, vrrp_rlimit_rttime (microseconds; vrrpd
+// counts whole milliseconds, rounded up).
+bool realtime_setting(Writer& w, const Node& node) {
+  const auto k = node.keyword();
+  if (k == "vrrp_no_swap") {
+    put(w.global, "no_swap", "true", node.line);
+    return true;
+  }
+  if (k != "vrrp_rt_priority" && k != "vrrp_rlimit_rttime") return false;
+  if (!w.needs_args(node, 1)) return true;
+  const auto value = number(node.arg(0));
+  if (k == "vrrp_rt_priority") {
+    if (!value || *value < 1 || *value > 99) {
+      w.error(node.line, "vrrp_rt_priority: expected 1 to 99");
+      return true;
+    }
+    put(w.global, "realtime_priority", std::to_string(*value), node.line);
+  } else {
+    if (!value || *value < 2) {
+      w.error(node.line, "vrrp_rlimit_rttime: expected microseconds, at least 2");
+      return true;
+    }
+    put(w.global, "rlimit_rttime", fmt::format("{}ms", (*value + 999) / 1000), node.line);
+  }
+  return true;
+}
+
 void global_item(Writer& w, const Node& node) {
   const auto k = node.keyword();
   if (k == "router_id") {
@@ -229,8 +263,8 @@ void global_item(Writer& w, const Node& node) {
     w.notice(node.line, fmt::format("'{}' changes nothing for vrrpd: an include that matches nothing is a warning, an "
                                     "unreadable one an error; ${{_RANDOM}} is refused",
                                     k));
-  } else if (!garp_default(w, node) && !smtp_alert(w, w.global, node) && !mail_setting(w, node) &&
-             !fixed_value(w, node, "global_defs")) {
+  } else if (!garp_default(w, node) && !realtime_setting(w, node) && !smtp_alert(w, w.global, node) &&
+             !mail_setting(w, node) && !fixed_value(w, node, "global_defs")) {
     w.unmapped("global_defs", node);
   }
 }

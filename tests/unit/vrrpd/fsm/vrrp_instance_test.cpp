@@ -51,6 +51,15 @@ std::optional<TimePoint> armed(const Actions& actions, Timer timer) {
   return std::nullopt;
 }
 
+// The index of the first action of type T, or -1.
+template <class T>
+long first_index(const Actions& actions) {
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    if (std::holds_alternative<T>(actions[i])) return static_cast<long>(i);
+  }
+  return -1;
+}
+
 AdvertReceived advert(const IpAddress& from, std::uint8_t priority, Micros interval = 1s) {
   return {from, priority, interval};
 }
@@ -149,6 +158,31 @@ TEST_CASE("backup waits only Skew_Time after a priority 0 advert (RFC 5798 6.4.2
   CHECK(armed(a, Timer::MasterDown) == f.clock.now() + Micros(60'937));
 }
 
+TEST_CASE("a backup with a sole peer takes over at once on a priority 0 advert, without Skew_Time") {
+  auto p = v3(100, 100ms);
+  p.sole_peer = true;
+  Fixture f(p);
+  f.feed(Startup{});
+  f.feed(advert(kPeer, 200, 100ms));
+  const auto a = f.feed(advert(kPeer, 0, 100ms));
+  CHECK(logged(a, "(VI_1) Backup received priority 0 advertisement"));
+  CHECK(logged(a, "(VI_1) sole peer released the VIPs: taking over without Skew_Time"));
+  CHECK(f.fsm.state() == State::Master);
+  CHECK(has<AddVips>(a));
+  CHECK(all_of<SendAdvert>(a).at(0).priority == 100);
+  CHECK(armed(a, Timer::Advert) == f.clock.now() + 100ms);
+  CHECK_FALSE(armed(a, Timer::MasterDown));
+}
+
+TEST_CASE("without the sole peer rule a priority 0 advert still waits Skew_Time") {
+  Fixture f(v3(100, 100ms));
+  f.feed(Startup{});
+  const auto a = f.feed(advert(kPeer, 0, 100ms));
+  CHECK(f.fsm.state() == State::Backup);
+  CHECK_FALSE(logged(a, "(VI_1) sole peer released the VIPs: taking over without Skew_Time"));
+  CHECK(armed(a, Timer::MasterDown) == f.clock.now() + Micros(60'937));
+}
+
 TEST_CASE("backup with preempt discards a lower-priority master's adverts and takes over (RFC 5798 6.4.2)") {
   Fixture f(v3(200, 100ms));
   const auto start = f.feed(Startup{});
@@ -190,6 +224,33 @@ TEST_CASE("master sends an advert on every Adver_Timer expiry (RFC 5798 6.4.3)")
   const auto tick = f.feed(AdvertTimerExpired{});
   CHECK(all_of<SendAdvert>(tick).size() == 1);
   CHECK(armed(tick, Timer::Advert) == f.clock.now() + 1s);
+}
+
+TEST_CASE("a late advert keeps the cadence and reports its lateness") {
+  Fixture f(v3(100, 20ms));
+  const auto a = f.start_as_master();
+  const auto deadline = *armed(a, Timer::Advert);
+  f.clock.set(deadline + 7ms);  // the loop was busy
+  const auto late = f.feed(AdvertTimerExpired{});
+  REQUIRE(all_of<SendAdvert>(late).size() == 1);
+  CHECK(all_of<SendAdvert>(late)[0].late == 7ms);
+  CHECK(armed(late, Timer::Advert) == deadline + 20ms);  // not now + 20 ms: no drift
+  f.clock.set(deadline + 20ms);
+  const auto on_time = f.feed(AdvertTimerExpired{});
+  CHECK(all_of<SendAdvert>(on_time).at(0).late == 0ms);
+  f.clock.set(deadline + 95ms);  // more than an interval behind: restart from now
+  const auto far = f.feed(AdvertTimerExpired{});
+  CHECK(armed(far, Timer::Advert) == f.clock.now() + 20ms);
+}
+
+TEST_CASE("becoming master announces the VIPs and adverts before StateChanged starts notify scripts") {
+  Fixture f(v3(100));
+  const auto a = f.start_as_master();
+  const auto changed = first_index<StateChanged>(a);
+  CHECK(first_index<AnnounceVips>(a) < changed);
+  CHECK(first_index<SendAdvert>(a) < changed);
+  CHECK(first_index<AnnounceVips>(a) < first_index<SendAdvert>(a));
+  CHECK(logged(a, "(VI_1) Entering MASTER STATE"));
 }
 
 TEST_CASE("master steps down on a higher-priority advert (RFC 5798 6.4.3)") {
@@ -337,19 +398,6 @@ TEST_CASE("sync group: a backup follows a member to MASTER, a master follows it 
   f.feed(FaultRaised{"link"});
   CHECK(f.feed(GroupMaster{"VI_2"}).empty());
 }
-
-namespace {
-
-// The index of the first action of type T, or -1.
-template <class T>
-long first_index(const Actions& actions) {
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    if (std::holds_alternative<T>(actions[i])) return static_cast<long>(i);
-  }
-  return -1;
-}
-
-}  // namespace
 
 TEST_CASE("becoming master adds the VIPs before anything announces the new state") {
   Fixture f(v3(100));

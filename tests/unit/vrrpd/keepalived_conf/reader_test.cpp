@@ -296,6 +296,21 @@ vrrp_instance B { interface eth0
   (void)read_one("vrrp_instance A {\n use_vmac v7 00:00:5e:00:01:07\n}\n", own);
   CHECK(has(own, "k.conf:2: error: use_vmac 00:00:5e:00:01:07: a MAC of one's own is not supported"));
 
+  // Realtime scheduling and locked memory map to their vrrpd keys.
+  Diagnostics rt;
+  const auto realtime = load(
+      "global_defs {\n vrrp_rt_priority 50\n vrrp_no_swap\n vrrp_rlimit_rttime 2500\n}\n"
+      "vrrp_instance A { interface eth0\n virtual_router_id 7\n virtual_ipaddress { 10.0.0.1/24 } }\n",
+      rt);
+  INFO(rt.to_string());
+  REQUIRE_FALSE(rt.has_errors());
+  CHECK(realtime.global.realtime_priority == 50u);
+  CHECK(realtime.global.no_swap);
+  CHECK(realtime.global.rlimit_rttime == std::chrono::milliseconds(3));
+  Diagnostics bad_rt;
+  (void)read_one("global_defs {\n vrrp_rt_priority 100\n}\n", bad_rt);
+  CHECK(has(bad_rt, "k.conf:2: error: vrrp_rt_priority: expected 1 to 99"));
+
   Diagnostics d1;
   const auto doc = read_one(kTutorial, d1);
   const auto ini = common::config::to_ini(doc, "converted");
