@@ -42,6 +42,7 @@ void VrrpLab::start_vrrpd(const std::string& node, const VrrpSettings& s) {
       "[instance VI_1]\ninterface = eth1\npriority = {2}\nvirtual_router_id = 51\nversion = {3}\n"
       "advert_int = {4}\npreempt = {5}\nvip = {6}/24 dev eth1\ngarp_master_delay = 1s\n",
       node, dir_.path(), s.priority, s.version, s.advert_int, s.preempt ? "true" : "false", kVip);
+  if (!s.global_extra.empty()) config.insert(config.find("[instance VI_1]"), s.global_extra);
   if (s.unicast) config += fmt::format("unicast_src_ip = {}\nunicast_peer = {}\n", ip(node), peer);
   if (s.shared_unicast) config += fmt::format("unicast_peer = {}\nunicast_peer = {}\n", ip("lb1"), ip("lb2"));
   if (!s.auth_pass.empty()) config += fmt::format("auth_type = PASS\nauth_pass = {}\n", s.auth_pass);

@@ -20,7 +20,8 @@ struct VrrpSettings {
   bool unicast = false;
   std::string auth_pass;  // non-empty: auth_type PASS (v2)
   bool preempt = true;
-  std::string extra;  // more lines for the [instance] section
+  std::string extra;         // more lines for the [instance] section
+  std::string global_extra;  // more lines for the [global] section
   // unicast_peer lists both nodes and no unicast_src_ip: the shipped
   // configuration's shared file (each node skips its own address).
   bool shared_unicast = false;
