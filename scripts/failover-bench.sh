@@ -9,9 +9,11 @@
 #
 # Options:
 #   --reps N            repetitions per scenario (default 10)
-#   --setups LIST       comma-separated, default hapair-v3,hapair-v2,keepalived
+#   --setups LIST       comma-separated, default hapair-v3,hapair-20ms,hapair-10ms,hapair-v2,keepalived
 #                         hapair-v3   proxyd + vrrpd, VRRPv3, advert_int 100ms (the shipped etc/ configs)
 #                         hapair-v2   proxyd + vrrpd, VRRPv2, advert_int 1s (the tutorials' timers)
+#                         hapair-20ms proxyd + vrrpd, VRRPv3, advert_int 20ms, realtime_priority 50 + no_swap
+#                         hapair-10ms proxyd + vrrpd, VRRPv3, advert_int 10ms, realtime_priority 50 + no_swap
 #                         keepalived  HAProxy + Keepalived (Debian), VRRPv2, advert_int 1s,
 #                                     `killall -0 haproxy` every 2s (etc/lab/*.in)
 #   --scenarios LIST    comma-separated numbers, default 1,2,3,4,5 (6 runs with 1)
@@ -39,7 +41,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPS=10
-SETUPS=hapair-v3,hapair-v2,keepalived
+SETUPS=hapair-v3,hapair-20ms,hapair-10ms,hapair-v2,keepalived
 SCENARIOS=1,2,3,4,5
 BUILD=1
 OUT=build/failover-bench
@@ -99,6 +101,8 @@ setup_up() {
     case $1 in
         hapair-v3) "${LAB[@]}" -q up --vrrp-version 3 --advert-int 100ms ;;
         hapair-v2) "${LAB[@]}" -q up --vrrp-version 2 --advert-int 1s ;;
+        hapair-20ms) "${LAB[@]}" -q up --vrrp-version 3 --advert-int 20ms --realtime 50 ;;
+        hapair-10ms) "${LAB[@]}" -q up --vrrp-version 3 --advert-int 10ms --realtime 50 ;;
         keepalived) "${LAB[@]}" -q up --peer keepalived+haproxy --vrrp-version 2 --advert-int 1s ;;
         *)
             echo "failover-bench: no setup '$1'" >&2
@@ -108,7 +112,7 @@ setup_up() {
     eval "$("${LAB[@]}" env)"
     # Bounds of the waits, from the advert interval: takeover by Master_Down_Interval
     # (3 adverts + skew) or, for Keepalived, a 2 s check plus skew.
-    if [[ $LAB_ADVERT_INT == 100ms ]]; then
+    if [[ $LAB_ADVERT_INT == *ms ]]; then
         TAKEOVER_S=5 SETTLE_S=1 RECOVER_S=10
     else
         TAKEOVER_S=8 SETTLE_S=2 RECOVER_S=20
@@ -360,19 +364,26 @@ print_tables() {
 
 print_comparison() {
     [[ ,$SETUPS, == *,keepalived,* ]] || return 0
-    local s k h2 h3 md
+    local s k setup cells md
+    local columns=(hapair-v2 hapair-v3 hapair-20ms hapair-10ms)
     printf '\nMedian outage in ms (ratio: Keepalived + HAProxy / hapair)\n'
-    printf '| %-40s | %-22s | %-22s | %-24s |\n' scenario "Keepalived+HAProxy 1s" "hapair v2 1s" "hapair v3 100ms (shipped)"
-    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..24})" \
-        "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..26})"
+    printf '| %-40s | %-21s | %-14s | %-19s | %-14s | %-14s |\n' scenario "Keepalived+HAProxy 1s" "hapair v2 1s" \
+        "hapair 100ms shipped" "hapair 20ms RT" "hapair 10ms RT"
+    printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..23})" \
+        "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..21})" "$(printf -- '-%.0s' {1..16})" \
+        "$(printf -- '-%.0s' {1..16})"
     for s in 1 2 3 4 5 6; do
         read -r _ k _ _ <<<"$(stats_of keepalived "$s" 4)"
-        read -r _ h2 _ _ <<<"$(stats_of hapair-v2 "$s" 4)"
-        read -r _ h3 _ _ <<<"$(stats_of hapair-v3 "$s" 4)"
-        [[ $k == - && $h2 == - && $h3 == - ]] && continue
+        cells=()
+        for setup in "${columns[@]}"; do
+            read -r _ md _ _ <<<"$(stats_of "$setup" "$s" 4)"
+            cells+=("$md")
+        done
+        [[ $k == - && ${cells[*]} == "- - - -" ]] && continue
         [[ $(takeovers keepalived "$s") == 0/* ]] && k="no failover"
-        printf '| %-40s | %-22s | %-22s | %-24s |\n' "$s ${SCENARIO_NAMES[s]}" "$k" \
-            "$(with_ratio "$k" "$h2")" "$(with_ratio "$k" "$h3")"
+        printf '| %-40s | %-21s | %-14s | %-19s | %-14s | %-14s |\n' "$s ${SCENARIO_NAMES[s]}" "$k" \
+            "$(with_ratio "$k" "${cells[0]}")" "$(with_ratio "$k" "${cells[1]}")" \
+            "$(with_ratio "$k" "${cells[2]}")" "$(with_ratio "$k" "${cells[3]}")"
     done
 }
 with_ratio() { # KEEPALIVED HAPAIR

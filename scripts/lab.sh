@@ -39,6 +39,7 @@
 #   --unicast | --multicast  VRRP transport (default unicast, as the tutorials in clouds)
 #   --vrrp-version 2|3       default 3
 #   --advert-int DURATION    default 100ms (v3) or 1s (v2); e.g. 1s, 100ms
+#   --realtime PRIORITY      vrrpd with realtime_priority = PRIORITY and no_swap (default: off)
 #   --peer hapair|keepalived+haproxy   the software on lb1/lb2 (default hapair)
 #   --subnet A.B.C           the /24 of the lab (default 10.0.0)
 #   -q, --quiet              up: no summary
@@ -55,6 +56,7 @@ PEER=hapair
 TRANSPORT=unicast
 VRRP_VERSION=3
 ADVERT_INT=
+REALTIME=0
 SUBNET=10.0.0
 BIN=${HAPAIR_BIN:-$ROOT/build/bin}
 QUIET=0
@@ -112,6 +114,7 @@ PEER=$PEER
 TRANSPORT=$TRANSPORT
 VRRP_VERSION=$VRRP_VERSION
 ADVERT_INT=$ADVERT_INT
+REALTIME=$REALTIME
 SUBNET=$SUBNET
 BIN=$BIN
 EOF
@@ -280,6 +283,9 @@ lab_vrrpd_config() { # NODE PRIORITY INITIAL_STATE OUTPUT
     fi
     if [[ $VRRP_VERSION == 2 ]]; then
         edits+=("set:instance VI_1:auth_type=PASS" "set:instance VI_1:auth_pass=password")
+    fi
+    if ((REALTIME > 0)); then
+        edits+=("set:global:realtime_priority=$REALTIME" "set:global:no_swap=true")
     fi
     for state in MASTER BACKUP FAULT STOP; do
         edits+=("add:instance VI_1:notify_${state,,}=$dir/notify.sh $1 $state")
@@ -477,6 +483,7 @@ parse_option() { # sets SHIFT_BY to the number of words consumed, 0 if not an op
         --multicast) TRANSPORT=multicast ;;
         --vrrp-version) VRRP_VERSION=${2:?} SHIFT_BY=2 ;;
         --advert-int) ADVERT_INT=${2:?} SHIFT_BY=2 ;;
+        --realtime) REALTIME=${2:?} SHIFT_BY=2 ;;
         --peer) PEER=${2:?} SHIFT_BY=2 ;;
         --subnet) SUBNET=${2:?} SHIFT_BY=2 ;;
         -q | --quiet) QUIET=1 ;;

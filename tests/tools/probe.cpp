@@ -6,7 +6,8 @@
 // so a request lost in a failover does not delay the next ones and the
 // outage is measured to INTERVAL_MS, not to TIMEOUT_MS. Prints one line per
 // request as it completes ("<ms since start, when sent> ok|fail <served-by>")
-// and a summary, in order of sending:
+// and a summary, in order of sending, after a first line "start <unix time>"
+// (seconds, with milliseconds) giving the wall-clock time of 0 ms:
 //   summary requests=N ok=N failed=N outage_ms=X failed_after_outage=N
 // outage_ms: the longest gap between two successful requests, i.e. the
 // client-visible outage; failed_after_outage: failures after the first
@@ -108,6 +109,10 @@ class Probe {
       : to_(to), interval_(interval), timeout_(timeout) {}
 
   void run(std::chrono::milliseconds duration) {
+    // The wall-clock time of "0 ms", to line the requests up with logs.
+    const auto epoch = std::chrono::system_clock::now() - (Clock::now() - start_);
+    std::printf("start %.3f\n",
+                std::chrono::duration<double, std::milli>(epoch.time_since_epoch()).count() / 1000.0);
     const auto end = start_ + duration;
     auto next = start_;
     bool sending = true;

@@ -38,8 +38,11 @@ struct Expander {
         const auto dash = body.find('-');
         const auto name = body.substr(0, dash);
         if (!name.empty() && is_name_start(name[0])) {
-          const auto fallback = dash == std::string_view::npos ? std::nullopt : std::optional{body.substr(dash + 1)};
-          substitute(name, fallback);
+          if (dash == std::string_view::npos) {
+            substitute(name, std::nullopt);
+          } else {
+            substitute(name, body.substr(dash + 1));
+          }
           i = close + 1;
           return;
         }
