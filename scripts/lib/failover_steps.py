@@ -57,7 +57,18 @@ def first_garp(path, fault, vip):
     return None
 
 
-def first_ok(path, fault):
+def garp_delay(path, fault):
+    # "(VI_1) first gratuitous ARP sent 48us after the VIPs were added"
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.search(r"first gratuitous ARP sent (\d+)us after the VIPs were added", line)
+            t = log_time(line) if m else None
+            if t is not None and t >= fault - 0.001:
+                return int(m.group(1)) / 1e6
+    return None
+
+
+def first_ok(path, since):
     start = None
     with open(path, errors="replace") as f:
         rows = []
@@ -69,7 +80,7 @@ def first_ok(path, fault):
                 rows.append(float(words[0]))
     if start is None:
         return None
-    after = [start + ms / 1000 for ms in rows if start + ms / 1000 >= fault]
+    after = [start + ms / 1000 for ms in rows if start + ms / 1000 >= since]
     return min(after) if after else None
 
 
@@ -77,13 +88,16 @@ def row(args):
     scenario, fault = args[0], float(args[1])
     lb1, lb2, monitor, capture, probe, vip = args[2:8]
     detected = "Track pid proxyd" if scenario == "1" else "Netlink reports eth1 down"
+    garp = first_garp(capture, fault, vip)
+    delay = garp_delay(lb2, fault)
+    added = garp - delay if garp is not None and delay is not None else first_vip(monitor, fault, vip)
     times = [
         first_log(lb1, fault, detected),
         first_log(lb1, fault, "(VI_1) sent 0 priority") if scenario == "1" else None,
         first_log(lb2, fault, "(VI_1) Entering MASTER STATE"),
-        first_vip(monitor, fault, vip),
-        first_garp(capture, fault, vip),
-        first_ok(probe, fault),
+        added,
+        garp,
+        first_ok(probe, added) if added is not None else None,
     ]
     cells = ["-" if t is None else "%.2f" % ((t - fault) * 1000) for t in times]
     print("\t".join([scenario] + cells))
