@@ -277,7 +277,7 @@ lab_vrrpd_config() { # NODE PRIORITY INITIAL_STATE OUTPUT
         "set:track_pid proxyd:pidfile=$dir/$1-proxyd.pid"
         "set:instance VI_1:priority=$2" "set:instance VI_1:state=$3" "set:instance VI_1:version=$VRRP_VERSION"
         "set:instance VI_1:advert_int=$ADVERT_INT" "set:instance VI_1:vip=$(ip_of vip)/24 dev eth1 label eth1:vip"
-        "del:instance VI_1:unicast_peer")
+        "set:instance VI_1:key_file=$dir/vrrp.key" "del:instance VI_1:unicast_peer")
     if [[ $TRANSPORT == unicast ]]; then
         edits+=("add:instance VI_1:unicast_peer=$(ip_of lb1)" "add:instance VI_1:unicast_peer=$(ip_of lb2)")
     fi
@@ -302,6 +302,8 @@ write_configs() {
 echo "\$(date +%s.%N) \$1 \$2" >>"$dir/\$1-notify.log"
 EOF
     chmod 0755 "$dir/notify.sh"
+    # One auth_hmac key for both nodes, as the install instructions make it.
+    (umask 077 && "$BIN/vrrpd" genkey >"$dir/vrrp.key")
     for node in lb1 lb2; do
         peer=$(other_lb "$node")
         if [[ $node == lb1 ]]; then priority=200 initial=MASTER; else priority=100 initial=BACKUP; fi

@@ -417,6 +417,9 @@ class App {
       const auto* wanted = next->find_instance(it->first);
       const auto* current = config_.find_instance(it->first);
       if (wanted != nullptr && current != nullptr && config::same_settings(*wanted, *current)) {
+        if (auto auth = it->second->update_auth(*wanted); !auth) {
+          logger_->error("reload: {}; the instance keeps its running auth_hmac keys", auth.error().describe());
+        }
         ++kept;
         ++it;
         continue;
@@ -527,6 +530,7 @@ constexpr common::cli::ExtraOption kExtraOptions[] = {
     {"offline", "with -c: skip the checks of this host (interfaces, capabilities, script users)", false}};
 
 constexpr std::string_view kCommandsHelp =
+    "  genkey [ID]          print a new auth_hmac key line (ID 1-255, default 1): vrrpd genkey > /etc/vrrpd/vrrp.key\n"
     "  notify-test INSTANCE MASTER|BACKUP|FAULT|STOP\n"
     "                       run the instance's notify scripts for that transition once, in the foreground\n";
 
@@ -550,6 +554,7 @@ int run(std::span<const std::string_view> args) {
     return 0;
   }
   if (options->extra.contains("convert")) return convert(*options);
+  if (!options->command.empty() && options->command[0] == "genkey") return genkey(options->command);
   Diagnostics diagnostics;
   auto config = load(*options, options->config_file, diagnostics);
   if (config && options->check_only && !options->extra.contains("offline")) check_environment(*config, diagnostics);

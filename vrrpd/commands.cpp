@@ -11,6 +11,7 @@
 #include "common/io/process.h"
 #include "vrrpd/core/notify/notify_plan.h"
 #include "vrrpd/core/track/failover_check.h"
+#include "vrrpd/io/advert_keys.h"
 #include "vrrpd/io/config_sources.h"
 #include "vrrpd/io/interface_info.h"
 #include "vrrpd/io/notify_runner.h"
@@ -53,6 +54,15 @@ void check_environment(const VrrpConfig& config, Diagnostics& diagnostics) {
                           fmt::format("instance '{}': interface {} does not exist (yet); the instance waits for it",
                                       instance.name, instance.interface));
     }
+    if (instance.auth_hmac == config::AuthHmac::Off) continue;
+    auto keys = io::load_key_file(instance.key_file);
+    if (!keys) {
+      diagnostics.error(config.where(instance.line), keys.error().describe());
+    } else if (!keys->contains(static_cast<std::uint8_t>(instance.active_key))) {
+      diagnostics.error(config.where(instance.line),
+                        fmt::format("instance '{}': active_key {} is not in key file {}", instance.name,
+                                    instance.active_key, instance.key_file));
+    }
   }
   // Scripts that would be refused at run time are reported now.
   const auto identity = io::resolve_script_user(config.global.script_user);
@@ -90,6 +100,23 @@ bool check_peer(const VrrpConfig& mine, const common::cli::DaemonOptions& option
   }
   std::printf("failover check against %s: %zu problem(s)\n", peer_path.c_str(), problems);
   return problems == 0;
+}
+
+int genkey(const std::vector<std::string>& words) {
+  unsigned id = 1;
+  if (words.size() > 2 ||
+      (words.size() == 2 && (std::sscanf(words[1].c_str(), "%u", &id) != 1 || id < 1 || id > 255))) {
+    std::fprintf(stderr, "vrrpd: usage: vrrpd genkey [ID]   (ID 1-255)\n");
+    return 2;
+  }
+  auto secret = io::random_secret(32);
+  if (!secret) {
+    std::fprintf(stderr, "vrrpd: %s\n", secret.error().describe().c_str());
+    return 1;
+  }
+  std::printf("# vrrpd auth_hmac key (keep this file mode 0600; the same file on both nodes)\n%s\n",
+              config::format_key_line(static_cast<std::uint8_t>(id), *secret).c_str());
+  return 0;
 }
 
 int convert(const common::cli::DaemonOptions& options) {

@@ -23,6 +23,8 @@ bool check_peer(const config::VrrpConfig& mine, const common::cli::DaemonOptions
                 const std::string& peer_path);
 // --convert: the file (keepalived.conf) as vrrpd's INI on stdout.
 int convert(const common::cli::DaemonOptions& options);
+// vrrpd genkey [ID]: a new auth_hmac key line on stdout (config/auth_keys.h).
+int genkey(const std::vector<std::string>& words);
 // vrrpd notify-test VI_1 MASTER: what the transition would run, run now.
 int notify_test(const config::VrrpConfig& config, const std::vector<std::string>& words);
 

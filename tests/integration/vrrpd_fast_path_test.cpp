@@ -177,3 +177,28 @@ TEST_CASE("20 ms adverts at realtime priority: no transition while the node is s
   INFO(lab.status("lb1")["instances"][0]["advert_lateness"].dump());
   CHECK(lab.status("lb1")["instances"][0]["advert_lateness"]["adverts"].get<int>() > 100);
 }
+
+TEST_CASE("a yield and an immediate takeover in one burst keep the VIPs (labelled ones too)", "[root][vrrpd]") {
+  // A peer's stale burst (its last advert and its priority 0, queued while
+  // its link was down) makes the master yield and take over again at once:
+  // the rtnetlink event of its own removal must not read as someone else's.
+  VrrpLab lab;
+  VrrpSettings s;
+  s.unicast = true;
+  s.extra = "vip = 10.77.0.20/24 dev eth1 label eth1:vip\n";
+  lab.start_vrrpd("lb2", node(100, s));
+  REQUIRE(lab.wait_sole_master("lb2", 10s));
+  const auto forge = std::string(HAPAIR_SOURCE_DIR) + "/tests/tools/vrrp_forge.py";
+  REQUIRE(lab.lab()
+              .exec("lb1", {"python3", forge, "forge", "--src", "10.77.0.11", "--dst", "10.77.0.12", "--vrid", "51",
+                            "--priority", "200,0", "--count", "2", "--interval-ms", "0", "--vip", VrrpLab::kVip})
+              .success());
+  REQUIRE(lab.daemon("lb2").wait_for_log(kNoSkew, 5s));
+  std::this_thread::sleep_for(500ms);
+  const auto log = lab.daemon("lb2").log();
+  INFO(log);
+  CHECK(log.find("removed from eth1 by someone else") == std::string::npos);
+  CHECK(lab.lab().addresses("lb2", "eth1").find("10.77.0.20/24") != std::string::npos);
+  CHECK(lab.has_vip("lb2"));
+  CHECK(lab.status("lb2")["instances"][0]["state"] == "MASTER");
+}

@@ -104,6 +104,9 @@ install_node() {
     sys_exec "$node" dpkg -i /root/hapair.deb >"$work/$node-dpkg.log" 2>&1 ||
         { cat "$work/$node-dpkg.log"; echo "FAIL: dpkg -i on $node"; exit 1; }
     sys_exec "$node" sed -i "s/^priority = 200\\b/priority = $priority/" /etc/vrrpd/vrrpd.ini
+    # The install step: one auth_hmac key, the same file on both nodes.
+    [[ -s $work/vrrp.key ]] || (umask 077 && ASAN_OPTIONS=detect_leaks=0 "$build/bin/vrrpd" genkey >"$work/vrrp.key")
+    install -m 0600 "$work/vrrp.key" "$root/etc/vrrpd/vrrp.key"
     local unit
     for unit in proxyd vrrpd; do
         sys_exec "$node" mkdir -p "/etc/systemd/system/$unit.service.d"

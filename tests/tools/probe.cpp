@@ -111,8 +111,7 @@ class Probe {
   void run(std::chrono::milliseconds duration) {
     // The wall-clock time of "0 ms", to line the requests up with logs.
     const auto epoch = std::chrono::system_clock::now() - (Clock::now() - start_);
-    std::printf("start %.3f\n",
-                std::chrono::duration<double, std::milli>(epoch.time_since_epoch()).count() / 1000.0);
+    std::printf("start %.3f\n", std::chrono::duration<double, std::milli>(epoch.time_since_epoch()).count() / 1000.0);
     const auto end = start_ + duration;
     auto next = start_;
     bool sending = true;

@@ -19,6 +19,7 @@
 #include "vrrpd/core/fsm/advert_lateness.h"
 #include "vrrpd/core/fsm/vip_retry.h"
 #include "vrrpd/core/fsm/vrrp_instance.h"
+#include "vrrpd/core/protocol/advert_auth.h"
 #include "vrrpd/core/protocol/advert_validation.h"
 #include "vrrpd/io/announcer.h"
 #include "vrrpd/io/netlink_addresses.h"
@@ -51,7 +52,10 @@ class InstanceRunner {
   // Leaves cleanly: a master sends priority 0 and removes its VIPs.
   void stop();
 
-  void on_advert(const ReceivedPacket& packet, const protocol::Advert& advert);
+  void on_advert(const ReceivedPacket& packet, const protocol::Decoded& decoded);
+  // A reload's auth_hmac settings (new keys, mode, active key): taken in
+  // place, without a transition. On failure the running ones stay.
+  common::Status update_auth(const config::Instance& wanted);
   void on_link(bool up);
   // rtnetlink: <address> was deleted from interface <ifindex>.
   void on_address_removed(int ifindex, const common::net::IpAddress& address);
@@ -76,7 +80,9 @@ class InstanceRunner {
 
  private:
   InstanceRunner(SharedServices services, config::Instance config, int ifindex, common::net::IpAddress source,
-                 VrrpSendSocket socket, Announcer announcer, bool link_up);
+                 VrrpSendSocket socket, Announcer announcer, bool link_up, protocol::AuthSettings auth);
+  // False (logged, counted) when auth_hmac drops the advert.
+  bool authenticate(const ReceivedPacket& packet, const protocol::Decoded& decoded);
   void feed(const fsm::Event& event);
   void perform(const fsm::Action& action);
   void send_advert(const fsm::SendAdvert& advert);
@@ -120,6 +126,7 @@ class InstanceRunner {
   RouteSet routes_;  // virtual_routes and virtual_rules, while MASTER
   StateListener listener_;
   fsm::AdvertLateness lateness_;
+  protocol::AdvertAuthenticator auth_;
   // Takeover: when the VIPs were added, and how long until the first
   // gratuitous ARP (or unsolicited NA) left.
   std::optional<common::TimePoint> vips_added_at_;
@@ -133,6 +140,8 @@ class InstanceRunner {
     std::array<std::uint64_t, protocol::kDropReasonCount> dropped{};
     std::uint64_t address_mismatch = 0;
     std::uint64_t interval_mismatch = 0;
+    std::uint64_t authenticated = 0;
+    std::uint64_t unauthenticated_accepted = 0;
   } counters_;
 };
 

@@ -81,8 +81,11 @@ bool address_present(int ifindex, const common::net::IpAddress& address) {
   char name[IF_NAMESIZE] = {};
   if (::if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) return false;
   const std::string_view wanted(name);
-  return any_address([&](std::string_view n, const common::net::IpAddress& ip) { return n == wanted && ip == address; },
-                     true);  // cannot tell: assume nothing changed
+  // getifaddrs names a labelled IPv4 address by its label ("eth1:vip").
+  const auto device = [](std::string_view n) { return n.substr(0, n.find(':')); };
+  return any_address(
+      [&](std::string_view n, const common::net::IpAddress& ip) { return device(n) == wanted && ip == address; },
+      true);  // cannot tell: assume nothing changed
 }
 
 bool is_local_address(const common::net::IpAddress& address) {

@@ -53,7 +53,7 @@ void ReceiveDispatcher::dispatch(const ReceivedPacket& packet) {
   }
   for (auto* r : runners_) {
     if (r->config().vrid == decoded->advert.vrid) {
-      r->on_advert(packet, decoded->advert);
+      r->on_advert(packet, *decoded);
       return;
     }
   }

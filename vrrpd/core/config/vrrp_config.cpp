@@ -24,6 +24,10 @@ using Choices = std::vector<std::pair<std::string_view, T>>;
 
 const Choices<InitialState> kStates{{"BACKUP", InitialState::Backup}, {"MASTER", InitialState::Master}};
 const Choices<AuthType> kAuthTypes{{"none", AuthType::None}, {"PASS", AuthType::Pass}};
+const Choices<AuthHmac> kAuthHmac{{"off", AuthHmac::Off},
+                                  {"receive_only", AuthHmac::ReceiveOnly},
+                                  {"permissive", AuthHmac::Permissive},
+                                  {"enforce", AuthHmac::Enforce}};
 const Choices<SkewOnPriorityZero> kSkewChoices{{"auto", SkewOnPriorityZero::Auto},
                                                {"always", SkewOnPriorityZero::Always}};
 
@@ -147,6 +151,11 @@ cfg::KeyTable<Instance> instance_protocol_keys() {
       cfg::field(
           "auth_type", &I::auth_type, [](std::string_view v) { return cfg::parse_choice(v, kAuthTypes); }, "none"),
       cfg::field("auth_pass", &I::auth_pass, cfg::parse_text),
+      cfg::field(
+          "auth_hmac", &I::auth_hmac, [](std::string_view v) { return cfg::parse_choice(v, kAuthHmac); }, "off"),
+      cfg::field("key_file", &I::key_file, cfg::parse_path),
+      cfg::field("active_key", &I::active_key, cfg::uint_in<std::uint32_t>(1, 255), "1"),
+      cfg::field("replay_window", &I::replay_window, cfg::parse_duration, "60s"),
       cfg::list("vip", &I::vips, parse_virtual_address),
       cfg::list("vip_excluded", &I::vips,
                 [](std::string_view v) -> common::Result<VirtualAddress> {
@@ -194,6 +203,14 @@ void validate_timing(const cfg::IniDocument& doc, const Instance& in, cfg::Diagn
   }
   if (in.preempt_delay > Duration(1'000'000)) {
     diagnostics.error(doc.at(in.line), fmt::format("instance '{}': preempt_delay is at most 1000s", in.name));
+  }
+}
+
+void validate_hmac(const cfg::IniDocument& doc, const Instance& in, cfg::Diagnostics& diagnostics) {
+  if (in.auth_hmac != AuthHmac::Off && in.key_file.empty()) {
+    diagnostics.error(doc.at(in.line), fmt::format("instance '{}': auth_hmac needs key_file (make one with: vrrpd "
+                                                   "genkey > /etc/vrrpd/vrrp.key; chmod 600)",
+                                                   in.name));
   }
 }
 
@@ -296,6 +313,7 @@ void validate(const cfg::IniDocument& doc, const VrrpConfig& config, cfg::Diagno
     validate_timing(doc, in, diagnostics);
     validate_addresses(doc, in, diagnostics);
     validate_auth(doc, in, diagnostics);
+    validate_hmac(doc, in, diagnostics);
     validate_vmac(doc, in, diagnostics);
     validate_rules(doc, in, diagnostics);
     if (in.priority == 255 && in.state == InitialState::Backup) {
@@ -369,6 +387,11 @@ bool same_settings(Instance a, Instance b) {
     for (auto& vip : in->vips) vip.line = 0;
     for (auto& route : in->routes) route.line = 0;
     for (auto& rule : in->rules) rule.line = 0;
+    // auth_hmac's settings change in place (keys rotate without a transition).
+    in->auth_hmac = AuthHmac::Off;
+    in->key_file.clear();
+    in->active_key = 1;
+    in->replay_window = {};
   }
   return a == b;
 }

@@ -21,6 +21,8 @@ using common::Duration;
 
 enum class InitialState { Backup, Master };
 enum class AuthType { None, Pass };
+// auth_hmac: authenticated adverts (protocol/advert_auth.h says what each does).
+enum class AuthHmac { Off, ReceiveOnly, Permissive, Enforce };
 
 // keepalived's e-mail alerts (smtp_alert): one mail per transition.
 struct MailSettings {
@@ -102,6 +104,10 @@ struct Instance {
   std::vector<common::net::IpAddress> unicast_peers;
   AuthType auth_type = AuthType::None;
   std::string auth_pass;
+  AuthHmac auth_hmac = AuthHmac::Off;
+  std::string key_file;              // auth_hmac's keys (config/auth_keys.h), mode 0600
+  std::uint32_t active_key = 1;      // the key id that signs
+  Duration replay_window{60'000};    // a sender's first advert must be this close to our clock
   std::vector<VirtualAddress> vips;  // vip and vip_excluded
   std::vector<VirtualRoute> routes;  // route: keepalived's virtual_routes, while MASTER
   std::vector<VirtualRule> rules;    // rule: keepalived's virtual_rules, while MASTER
@@ -130,7 +136,8 @@ struct Instance {
 std::string vmac_name(const Instance& in, const Global& global);
 
 // Same settings, wherever in the file they are (line numbers ignored): a
-// reload keeps such an instance running untouched.
+// reload keeps such an instance running untouched. auth_hmac's settings are
+// not compared: the running instance takes them in place (key rotation).
 bool same_settings(Instance a, Instance b);
 
 struct SyncGroup {

@@ -54,6 +54,16 @@ std::string_view describe(DropReason reason) {
       return "bad_interval";
     case DropReason::UnknownSender:
       return "unknown_sender";
+    case DropReason::Unauthenticated:
+      return "unauthenticated";
+    case DropReason::UnknownKey:
+      return "unknown_key";
+    case DropReason::BadHmac:
+      return "bad_hmac";
+    case DropReason::Replay:
+      return "replay";
+    case DropReason::Stale:
+      return "stale";
   }
   return "unknown";
 }

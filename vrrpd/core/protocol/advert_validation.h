@@ -42,8 +42,14 @@ enum class DropReason {
   BadAuth,
   BadInterval,
   UnknownSender,
+  // auth_hmac (advert_auth.h)
+  Unauthenticated,  // no trailer, auth_hmac enforce
+  UnknownKey,
+  BadHmac,
+  Replay,
+  Stale,  // a sender's first advert too far from our clock
 };
-inline constexpr std::size_t kDropReasonCount = 8;
+inline constexpr std::size_t kDropReasonCount = 13;
 std::string_view describe(DropReason reason);  // "bad_ttl", ... (for counters and JSON)
 
 enum class Notice { IntervalMismatch, AddressMismatch };

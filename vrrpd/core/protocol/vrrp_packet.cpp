@@ -62,7 +62,10 @@ tl::expected<Decoded, DecodeError> decode(std::span<const std::uint8_t> bytes, c
   const std::size_t asize = address_size(addresses);
   const std::size_t expected = kHeaderSize + count * asize + (version == 2 ? kAuthSize : 0);
   if (bytes.size() < expected) return tl::unexpected(DecodeError::TooShort);
-  if (bytes.size() != expected) return tl::unexpected(DecodeError::BadLength);
+  out.has_trailer = bytes.size() == expected + kAuthTrailerSize && bytes[expected] == 'V' && bytes[expected + 1] == 'H';
+  if (bytes.size() != expected && !out.has_trailer) return tl::unexpected(DecodeError::BadLength);
+  out.message_size = expected;
+  bytes = bytes.first(expected);
   if (version == 2) {
     a.auth_type = static_cast<AuthType>(bytes[4]);
     a.interval_cs = static_cast<std::uint16_t>(bytes[5] * 100);

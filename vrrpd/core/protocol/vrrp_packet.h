@@ -55,9 +55,15 @@ enum class DecodeError {
 };
 std::string_view describe(DecodeError error);
 
+// An auth_hmac trailer may follow the VRRP message (advert_auth.h): this
+// many bytes starting with 'V' 'H'.
+inline constexpr std::size_t kAuthTrailerSize = 44;
+
 struct Decoded {
   Advert advert;
   std::uint16_t checksum = 0;
+  std::size_t message_size = 0;  // the VRRP message; a trailer follows when has_trailer
+  bool has_trailer = false;
 };
 
 // Decodes the VRRP message <bytes> (the IP payload). The address family of

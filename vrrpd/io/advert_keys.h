@@ -1,0 +1,28 @@
+// The OpenSSL side of authenticated adverts (auth_hmac): HMAC-SHA256, the
+// key file (read like a private key: mode 0600 or stricter), new keys for
+// `vrrpd genkey`, and the wall clock the anti-replay counters use.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/core/result.h"
+#include "vrrpd/core/config/auth_keys.h"
+#include "vrrpd/core/protocol/advert_auth.h"
+
+namespace vrrpd::io {
+
+protocol::Digest hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
+
+// The keys in <path>; errors as "key file PATH:LINE: ...".
+common::Result<config::KeyRing> load_key_file(const std::string& path);
+
+// <size> random bytes from OpenSSL's CSPRNG.
+common::Result<std::vector<std::uint8_t>> random_secret(std::size_t size);
+
+// CLOCK_REALTIME in microseconds.
+std::uint64_t wall_clock_us();
+
+}  // namespace vrrpd::io
