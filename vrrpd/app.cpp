@@ -420,6 +420,7 @@ class App {
         if (auto auth = it->second->update_auth(*wanted); !auth) {
           logger_->error("reload: {}; the instance keeps its running auth_hmac keys", auth.error().describe());
         }
+        it->second->forget_peer_macs();
         ++kept;
         ++it;
         continue;

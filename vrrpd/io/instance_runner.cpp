@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <net/if.h>
 
+#include "vrrpd/core/protocol/virtual_mac.h"
 #include "vrrpd/io/advert_keys.h"
+#include "vrrpd/io/frame_tap.h"
 #include "vrrpd/io/interface_info.h"
 
 namespace vrrpd::io {
@@ -51,37 +53,6 @@ common::Status skip_own_peers(const SharedServices& services, config::Instance& 
   return {};
 }
 
-std::string_view auth_name(config::AuthHmac mode) {
-  switch (mode) {
-    case config::AuthHmac::Off:
-      return "off";
-    case config::AuthHmac::ReceiveOnly:
-      return "receive_only";
-    case config::AuthHmac::Permissive:
-      return "permissive";
-    case config::AuthHmac::Enforce:
-      return "enforce";
-  }
-  return "off";
-}
-
-// auth_hmac's keys, read now (a reload reads them again).
-common::Result<protocol::AuthSettings> auth_settings(const config::Instance& c) {
-  protocol::AuthSettings s;
-  s.mode = static_cast<protocol::AuthMode>(c.auth_hmac);
-  s.active_key = static_cast<std::uint8_t>(c.active_key);
-  s.replay_window_us = static_cast<std::uint64_t>(std::chrono::microseconds(c.replay_window).count());
-  if (c.auth_hmac == config::AuthHmac::Off) return s;
-  auto keys = load_key_file(c.key_file);
-  if (!keys) return common::fail("instance {}: {}", c.name, keys.error().describe());
-  const bool signs = c.auth_hmac == config::AuthHmac::Permissive || c.auth_hmac == config::AuthHmac::Enforce;
-  if (signs && !keys->contains(s.active_key)) {
-    return common::fail("instance {}: active_key {} is not in key file {}", c.name, c.active_key, c.key_file);
-  }
-  s.keys = std::move(*keys);
-  return s;
-}
-
 }  // namespace
 
 common::Result<std::unique_ptr<InstanceRunner>> InstanceRunner::create(SharedServices services,
@@ -99,7 +70,7 @@ common::Result<std::unique_ptr<InstanceRunner>> InstanceRunner::create(SharedSer
   if (!socket) return common::fail("instance {}: {}", config.name, socket.error().describe());
   auto announcer = Announcer::open(info->index, info->mac);
   if (!announcer) return common::fail("instance {}: {}", config.name, announcer.error().describe());
-  auto auth = auth_settings(config);
+  auto auth = load_auth_settings(config);
   if (!auth) return tl::unexpected(auth.error());
   return std::unique_ptr<InstanceRunner>(new InstanceRunner(services, std::move(config), info->index, *source,
                                                             std::move(*socket), std::move(*announcer), info->up,
@@ -261,7 +232,8 @@ void InstanceRunner::on_advert(const ReceivedPacket& packet, const protocol::Dec
     log_drop(packet.source, protocol::describe(*verdict.drop), verdict.detail);
     return;
   }
-  if (!authenticate(packet, decoded)) return;
+  const auto auth = authenticate(packet, decoded);
+  if (!auth || !check_peer_mac(packet, *auth == protocol::AuthOutcome::Authenticated)) return;
   for (const auto notice : verdict.notices) {
     ++(notice == protocol::Notice::AddressMismatch ? counters_.address_mismatch : counters_.interval_mismatch);
   }
@@ -274,53 +246,6 @@ void InstanceRunner::on_advert(const ReceivedPacket& packet, const protocol::Dec
   }
   ++counters_.adverts_received;
   feed(fsm::AdvertReceived{packet.source, advert.priority, fsm::Micros(advert.interval_cs * 10'000)});
-}
-
-bool InstanceRunner::authenticate(const ReceivedPacket& packet, const protocol::Decoded& decoded) {
-  const std::span<const std::uint8_t> payload(packet.payload);
-  std::optional<protocol::AuthTrailer> trailer;
-  if (decoded.has_trailer) {
-    trailer = protocol::parse_trailer(payload.subspan(decoded.message_size));
-    if (!trailer && auth_.mode() != protocol::AuthMode::Off) {
-      ++counters_.dropped[static_cast<std::size_t>(protocol::DropReason::BadHmac)];
-      log_drop(packet.source, "bad_hmac",
-               fmt::format("auth_hmac trailer version {} unknown", payload[decoded.message_size + 2]));
-      return false;
-    }
-  }
-  const auto check =
-      auth_.check(payload.first(decoded.message_size), trailer, {packet.source, packet.destination}, wall_clock_us());
-  if (const auto drop = check.drop()) {
-    ++counters_.dropped[static_cast<std::size_t>(*drop)];
-    log_drop(packet.source, protocol::describe(*drop), check.detail);
-    return false;
-  }
-  if (check.outcome == protocol::AuthOutcome::Unauthenticated) {
-    ++counters_.unauthenticated_accepted;
-    services_.drop_log_limiter.log(services_.logger, Level::Warning,
-                                   fmt::format("{} unauthenticated {}", config_.name, packet.source.to_string()),
-                                   fmt::format("({}) accepted unauthenticated advert from {}: {}", config_.name,
-                                               packet.source.to_string(), check.detail),
-                                   services_.loop.now());
-  } else if (check.outcome == protocol::AuthOutcome::Authenticated) {
-    ++counters_.authenticated;
-  }
-  return true;
-}
-
-common::Status InstanceRunner::update_auth(const config::Instance& wanted) {
-  auto settings = auth_settings(wanted);
-  if (!settings) return tl::unexpected(settings.error());
-  if (wanted.auth_hmac != config_.auth_hmac || wanted.active_key != config_.active_key) {
-    services_.logger.info("({}) auth_hmac {}: active key {}", config_.name, auth_name(wanted.auth_hmac),
-                          wanted.active_key);
-  }
-  config_.auth_hmac = wanted.auth_hmac;
-  config_.key_file = wanted.key_file;
-  config_.active_key = wanted.active_key;
-  config_.replay_window = wanted.replay_window;
-  auth_.update(std::move(*settings));
-  return {};
 }
 
 void InstanceRunner::log_drop(const IpAddress& sender, std::string_view key, const std::string& detail) {
@@ -552,6 +477,12 @@ nlohmann::json InstanceRunner::status() const {
   j["vip_to_first_garp_us"] = vip_to_garp_ ? nlohmann::json(vip_to_garp_->count()) : nlohmann::json(nullptr);
   j["sole_peer_takeover"] = fsm_.params().sole_peer;
   j["auth_hmac"] = auth_name(config_.auth_hmac);
+  nlohmann::json macs = nlohmann::json::object();
+  for (const auto& [peer, known] : mac_guard_.peers()) {
+    macs[peer.to_string()] = {{"mac", protocol::mac_to_string(known.mac)},
+                              {"from", std::string(protocol::describe(known.source))}};
+  }
+  j["peer_macs"] = macs;
   j["counters"] = {{"adverts_sent", counters_.adverts_sent},
                    {"adverts_received", counters_.adverts_received},
                    {"became_master", counters_.became_master},

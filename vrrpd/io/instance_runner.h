@@ -21,6 +21,7 @@
 #include "vrrpd/core/fsm/vrrp_instance.h"
 #include "vrrpd/core/protocol/advert_auth.h"
 #include "vrrpd/core/protocol/advert_validation.h"
+#include "vrrpd/core/protocol/peer_mac.h"
 #include "vrrpd/io/announcer.h"
 #include "vrrpd/io/netlink_addresses.h"
 #include "vrrpd/io/netlink_routes.h"
@@ -56,6 +57,8 @@ class InstanceRunner {
   // A reload's auth_hmac settings (new keys, mode, active key): taken in
   // place, without a transition. On failure the running ones stay.
   common::Status update_auth(const config::Instance& wanted);
+  // A reload: learned peer MACs are forgotten (how a replaced NIC is accepted).
+  void forget_peer_macs() { mac_guard_.forget(); }
   void on_link(bool up);
   // rtnetlink: <address> was deleted from interface <ifindex>.
   void on_address_removed(int ifindex, const common::net::IpAddress& address);
@@ -81,8 +84,11 @@ class InstanceRunner {
  private:
   InstanceRunner(SharedServices services, config::Instance config, int ifindex, common::net::IpAddress source,
                  VrrpSendSocket socket, Announcer announcer, bool link_up, protocol::AuthSettings auth);
-  // False (logged, counted) when auth_hmac drops the advert.
-  bool authenticate(const ReceivedPacket& packet, const protocol::Decoded& decoded);
+  // The outcome, or nothing (logged, counted) when auth_hmac drops the advert.
+  std::optional<protocol::AuthOutcome> authenticate(const ReceivedPacket& packet, const protocol::Decoded& decoded);
+  // False (logged, counted) when the advert comes from another MAC than the
+  // peer's and auth_hmac did not prove it authentic.
+  bool check_peer_mac(const ReceivedPacket& packet, bool authenticated);
   void feed(const fsm::Event& event);
   void perform(const fsm::Action& action);
   void send_advert(const fsm::SendAdvert& advert);
@@ -127,6 +133,7 @@ class InstanceRunner {
   StateListener listener_;
   fsm::AdvertLateness lateness_;
   protocol::AdvertAuthenticator auth_;
+  protocol::PeerMacGuard mac_guard_;
   // Takeover: when the VIPs were added, and how long until the first
   // gratuitous ARP (or unsolicited NA) left.
   std::optional<common::TimePoint> vips_added_at_;

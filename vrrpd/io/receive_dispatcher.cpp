@@ -12,13 +12,22 @@ common::Result<std::unique_ptr<ReceiveDispatcher>> ReceiveDispatcher::open(Share
                                                                            bool join_group) {
   auto socket = VrrpReceiveSocket::open(interface, ifindex, family, join_group);
   if (!socket) return common::fail("{}: {}", interface, socket.error().describe());
-  return std::unique_ptr<ReceiveDispatcher>(new ReceiveDispatcher(services, interface, std::move(*socket)));
+  std::optional<FrameTap> tap;
+  if (auto opened = FrameTap::open(ifindex, family)) {
+    tap.emplace(std::move(*opened));
+  } else {
+    services.logger.warning("{}: no peer MAC check: {}", interface, opened.error().describe());
+  }
+  return std::unique_ptr<ReceiveDispatcher>(
+      new ReceiveDispatcher(services, interface, std::move(*socket), std::move(tap)));
 }
 
-ReceiveDispatcher::ReceiveDispatcher(SharedServices services, std::string interface, VrrpReceiveSocket socket)
+ReceiveDispatcher::ReceiveDispatcher(SharedServices services, std::string interface, VrrpReceiveSocket socket,
+                                     std::optional<FrameTap> tap)
     : services_(services),
       interface_(std::move(interface)),
       socket_(std::move(socket)),
+      tap_(std::move(tap)),
       watcher_(services.loop, [this](int) { on_readable(); }) {
   watcher_.start(socket_.fd(), EV_READ);
 }
@@ -32,6 +41,7 @@ void ReceiveDispatcher::on_readable() {
       return;
     }
     if (!*packet) return;
+    if (tap_) (*packet)->source_mac = tap_->mac_of(**packet);
     dispatch(**packet);
   }
 }

@@ -13,6 +13,7 @@
 #include "common/core/log/logger.h"
 #include "common/core/log/rate_limiter.h"
 #include "common/io/event_loop.h"
+#include "vrrpd/io/frame_tap.h"
 #include "vrrpd/io/instance_runner.h"
 #include "vrrpd/io/vrrp_socket.h"
 
@@ -27,13 +28,15 @@ class ReceiveDispatcher {
   nlohmann::json status() const;
 
  private:
-  ReceiveDispatcher(SharedServices services, std::string interface, VrrpReceiveSocket socket);
+  ReceiveDispatcher(SharedServices services, std::string interface, VrrpReceiveSocket socket,
+                    std::optional<FrameTap> tap);
   void on_readable();
   void dispatch(const ReceivedPacket& packet);
 
   SharedServices services_;
   std::string interface_;
   VrrpReceiveSocket socket_;
+  std::optional<FrameTap> tap_;  // source MACs, for the peer MAC check
   std::vector<InstanceRunner*> runners_;
   common::io::IoWatcher watcher_;
   std::uint64_t malformed_ = 0;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "common/core/address.h"
 #include "common/core/result.h"
 #include "common/io/unique_fd.h"
+#include "vrrpd/core/protocol/announcement.h"
 
 namespace vrrpd::io {
 
@@ -25,7 +27,8 @@ struct ReceivedPacket {
   common::net::IpAddress source;
   common::net::IpAddress destination;
   std::uint8_t ttl = 0;
-  std::vector<std::uint8_t> payload;  // the VRRP message
+  std::vector<std::uint8_t> payload;               // the VRRP message
+  std::optional<protocol::MacAddress> source_mac;  // from the frame tap, when it saw the frame
 };
 
 class VrrpReceiveSocket {

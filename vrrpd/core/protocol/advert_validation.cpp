@@ -64,6 +64,8 @@ std::string_view describe(DropReason reason) {
       return "replay";
     case DropReason::Stale:
       return "stale";
+    case DropReason::WrongMac:
+      return "wrong_mac";
   }
   return "unknown";
 }

@@ -47,9 +47,10 @@ enum class DropReason {
   UnknownKey,
   BadHmac,
   Replay,
-  Stale,  // a sender's first advert too far from our clock
+  Stale,     // a sender's first advert too far from our clock
+  WrongMac,  // from another MAC than the peer's (peer_mac.h)
 };
-inline constexpr std::size_t kDropReasonCount = 13;
+inline constexpr std::size_t kDropReasonCount = 14;
 std::string_view describe(DropReason reason);  // "bad_ttl", ... (for counters and JSON)
 
 enum class Notice { IntervalMismatch, AddressMismatch };
