@@ -40,6 +40,7 @@
 #   --vrrp-version 2|3       default 3
 #   --advert-int DURATION    default 100ms (v3) or 1s (v2); e.g. 1s, 100ms
 #   --realtime PRIORITY      vrrpd with realtime_priority = PRIORITY and no_swap (default: off)
+#   --auth MODE              vrrpd's auth_hmac: enforce (shipped, default), permissive, receive_only, off
 #   --peer hapair|keepalived+haproxy   the software on lb1/lb2 (default hapair)
 #   --subnet A.B.C           the /24 of the lab (default 10.0.0)
 #   -q, --quiet              up: no summary
@@ -57,6 +58,7 @@ TRANSPORT=unicast
 VRRP_VERSION=3
 ADVERT_INT=
 REALTIME=0
+AUTH=enforce
 SUBNET=10.0.0
 BIN=${HAPAIR_BIN:-$ROOT/build/bin}
 QUIET=0
@@ -115,6 +117,7 @@ TRANSPORT=$TRANSPORT
 VRRP_VERSION=$VRRP_VERSION
 ADVERT_INT=$ADVERT_INT
 REALTIME=$REALTIME
+AUTH=$AUTH
 SUBNET=$SUBNET
 BIN=$BIN
 EOF
@@ -277,7 +280,7 @@ lab_vrrpd_config() { # NODE PRIORITY INITIAL_STATE OUTPUT
         "set:track_pid proxyd:pidfile=$dir/$1-proxyd.pid"
         "set:instance VI_1:priority=$2" "set:instance VI_1:state=$3" "set:instance VI_1:version=$VRRP_VERSION"
         "set:instance VI_1:advert_int=$ADVERT_INT" "set:instance VI_1:vip=$(ip_of vip)/24 dev eth1 label eth1:vip"
-        "set:instance VI_1:key_file=$dir/vrrp.key" "del:instance VI_1:unicast_peer")
+        "set:instance VI_1:key_file=$dir/vrrp.key" "set:instance VI_1:auth_hmac=$AUTH" "del:instance VI_1:unicast_peer")
     if [[ $TRANSPORT == unicast ]]; then
         edits+=("add:instance VI_1:unicast_peer=$(ip_of lb1)" "add:instance VI_1:unicast_peer=$(ip_of lb2)")
     fi
@@ -303,7 +306,7 @@ echo "\$(date +%s.%N) \$1 \$2" >>"$dir/\$1-notify.log"
 EOF
     chmod 0755 "$dir/notify.sh"
     # One auth_hmac key for both nodes, as the install instructions make it.
-    (umask 077 && "$BIN/vrrpd" genkey >"$dir/vrrp.key")
+    (umask 077 && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$BIN/vrrpd" genkey >"$dir/vrrp.key")
     for node in lb1 lb2; do
         peer=$(other_lb "$node")
         if [[ $node == lb1 ]]; then priority=200 initial=MASTER; else priority=100 initial=BACKUP; fi
@@ -486,6 +489,7 @@ parse_option() { # sets SHIFT_BY to the number of words consumed, 0 if not an op
         --vrrp-version) VRRP_VERSION=${2:?} SHIFT_BY=2 ;;
         --advert-int) ADVERT_INT=${2:?} SHIFT_BY=2 ;;
         --realtime) REALTIME=${2:?} SHIFT_BY=2 ;;
+        --auth) AUTH=${2:?} SHIFT_BY=2 ;;
         --peer) PEER=${2:?} SHIFT_BY=2 ;;
         --subnet) SUBNET=${2:?} SHIFT_BY=2 ;;
         -q | --quiet) QUIET=1 ;;

