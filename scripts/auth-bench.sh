@@ -11,9 +11,11 @@
 #    2.2.7 (no authentication; it has none that protects).
 # 2. The forged-advert attack: with a client probing the VIP every 10 ms, a
 #    host on the LAN (the lab's client node) sends 200 adverts at priority
-#    255 in 5 s claiming the backup's address and MAC (so the peer MAC check
-#    cannot tell); the client-visible outage and the failed requests, with
-#    auth_hmac off and enforce, --reps each.
+#    255 in 5 s claiming the backup's address (IP_HDRINCL, as the issue's
+#    attack), or its address and MAC (whole frames: the peer MAC check cannot
+#    tell, and the bridge learns the backup's MAC on the attacker's port);
+#    the client-visible outage, the failed requests and the transitions,
+#    with auth_hmac off and enforce, --reps each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,22 +94,29 @@ cpu_part() { # SETUP: off | enforce | keepalived
     "${LAB[@]}" down
 }
 
-attack_part() { # MODE REP
-    log "attack: auth_hmac $1, rep $2"
+attack_part() { # MODE SPOOF(ip|mac) REP
+    log "attack: auth_hmac $1, spoofing $2, rep $3"
     "${LAB[@]}" -q up --vrrp-version 3 --advert-int 100ms --auth "$1"
     eval "$("${LAB[@]}" env)"
     "${LAB[@]}" wait-master lb1 20 >/dev/null
     sleep 1
-    ip netns exec "$NS_client" "$LAB_BIN/hapair-probe" "$LAB_VIP:80" 10 8000 200 >"$OUT/attack-$1-$2.probe" &
+    local before1 before2 spoof=()
+    before1=$(grep -c 'Entering BACKUP' "$LAB_DIR/lb1-vrrpd.log" || true)
+    before2=$(grep -c 'Entering MASTER' "$LAB_DIR/lb2-vrrpd.log" || true)
+    [[ $2 == mac ]] && spoof=(--iface eth1 --src-mac "$MAC_lb2" --dst-mac "$MAC_lb1")
+    ip netns exec "$NS_client" "$LAB_BIN/hapair-probe" "$LAB_VIP:80" 10 8000 200 >"$OUT/attack-$1-$2-$3.probe" &
     local probe=$!
     sleep 1
-    ip netns exec "$NS_client" python3 tests/tools/vrrp_forge.py forge --src "$(echo "$LAB_VIP" | sed 's/\.10$/.12/')" \
-        --dst "$(echo "$LAB_VIP" | sed 's/\.10$/.11/')" --vrid 51 --priority 255 --count 200 --interval-ms 25 \
-        --vip "$LAB_VIP" --iface eth1 --src-mac "$MAC_lb2" --dst-mac "$MAC_lb1" >/dev/null
+    ip netns exec "$NS_client" python3 tests/tools/vrrp_forge.py forge --src "${LAB_VIP%.10}.12" \
+        --dst "${LAB_VIP%.10}.11" --vrid 51 --priority 255 --count 200 --interval-ms 25 --vip "$LAB_VIP" \
+        "${spoof[@]}" >/dev/null
     wait "$probe" || true
-    read -r outage failed _ requests <<<"$("${LAB[@]}" probe-stats "$OUT/attack-$1-$2.probe")"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$outage" "$failed" "$requests" >>"$OUT/attack.tsv"
-    log "auth_hmac $1: outage $outage ms, $failed of $requests requests failed"
+    local yielded taken
+    yielded=$(($(grep -c 'Entering BACKUP' "$LAB_DIR/lb1-vrrpd.log" || true) - before1))
+    taken=$(($(grep -c 'Entering MASTER' "$LAB_DIR/lb2-vrrpd.log" || true) - before2))
+    read -r outage failed _ requests <<<"$("${LAB[@]}" probe-stats "$OUT/attack-$1-$2-$3.probe")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$outage" "$failed" "$yielded" "$taken" >>"$OUT/attack.tsv"
+    log "auth_hmac $1, spoofing $2: outage $outage ms, $failed of $requests failed; lb1 yielded $yielded, lb2 MASTER $taken"
     "${LAB[@]}" down
 }
 
@@ -115,16 +124,22 @@ attack_part() { # MODE REP
 : >"$OUT/attack.tsv"
 for setup in off enforce keepalived; do cpu_part "$setup"; done
 for rep in $(seq 1 "$REPS"); do
-    for mode in off enforce; do attack_part "$mode" "$rep"; done
+    for mode in off enforce; do
+        for spoof in ip mac; do attack_part "$mode" "$spoof" "$rep"; done
+    done
 done
 {
     printf 'auth-bench: CPU per advert at 10 ms adverts over %s s (master: sending, backup: receiving)\n' "$SECONDS_RUN"
     printf '| setup | adverts sent | master µs/advert | adverts received | backup µs/advert |\n|---|---|---|---|---|\n'
     awk -F'\t' '{ printf "| %s | %d | %.1f | %d | %.1f |\n", ($1 == "keepalived" ? "Keepalived 2.2.7 (no auth)" : "vrrpd auth_hmac " $1), $2, ($2 ? $3 / $2 / 1000 : 0), $4, ($4 ? $5 / $4 / 1000 : 0) }' "$OUT/cpu.tsv"
-    printf '\nForged-advert attack (200 adverts at priority 255 in 5 s, spoofed source address and MAC), %s runs each\n' "$REPS"
-    printf '| auth_hmac | outage ms (each run) | failed requests (each run) |\n|---|---|---|\n'
+    printf '\nForged-advert attack (200 adverts at priority 255 in 5 s claiming the backup), %s runs each\n' "$REPS"
+    printf '| auth_hmac | spoofed | outage ms (each run) | failed requests | lb1 yielded | lb2 became MASTER |\n|---|---|---|---|---|---|\n'
     for mode in off enforce; do
-        printf '| %s | %s | %s |\n' "$mode" "$(awk -F'\t' -v m="$mode" '$1 == m { printf "%s%s", s, $3; s = ", " }' "$OUT/attack.tsv")" \
-            "$(awk -F'\t' -v m="$mode" '$1 == m { printf "%s%s", s, $4; s = ", " }' "$OUT/attack.tsv")"
+        for spoof in ip mac; do
+            awk -F'\t' -v m="$mode" -v p="$spoof" '$1 == m && $2 == p {
+                    o = o s $4; f = f s $5; y = y s $6; t = t s $7; s = ", " }
+                END { printf "| %s | %s | %s | %s | %s | %s |\n", m, (p == "ip" ? "address" : "address and MAC"), o, f, y, t }' \
+                "$OUT/attack.tsv"
+        done
     done
 } | tee "$OUT/summary.txt"

@@ -14,9 +14,12 @@
 namespace vrrpd::io {
 
 protocol::Digest hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+  // Fetched once: OpenSSL 3 looks an implicitly named digest up on every call.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   protocol::Digest out{};
   unsigned int length = 0;
-  ::HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &length);
+  ::HMAC(sha256 != nullptr ? sha256 : EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
+         out.data(), &length);
   return out;
 }
 
