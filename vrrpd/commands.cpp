@@ -54,14 +54,9 @@ void check_environment(const VrrpConfig& config, Diagnostics& diagnostics) {
                           fmt::format("instance '{}': interface {} does not exist (yet); the instance waits for it",
                                       instance.name, instance.interface));
     }
-    if (instance.auth_hmac == config::AuthHmac::Off) continue;
-    auto keys = io::load_key_file(instance.key_file);
-    if (!keys) {
-      diagnostics.error(config.where(instance.line), keys.error().describe());
-    } else if (!keys->contains(static_cast<std::uint8_t>(instance.active_key))) {
-      diagnostics.error(config.where(instance.line),
-                        fmt::format("instance '{}': active_key {} is not in key file {}", instance.name,
-                                    instance.active_key, instance.key_file));
+    // The keys as the instance will load them at start.
+    if (auto auth = io::load_auth_settings(instance); !auth) {
+      diagnostics.error(config.where(instance.line), auth.error().describe());
     }
   }
   // Scripts that would be refused at run time are reported now.

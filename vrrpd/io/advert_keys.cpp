@@ -63,14 +63,13 @@ std::string_view auth_name(config::AuthHmac mode) {
 // auth_hmac's keys, read now (a reload reads them again).
 common::Result<protocol::AuthSettings> load_auth_settings(const config::Instance& c) {
   protocol::AuthSettings s;
-  s.mode = static_cast<protocol::AuthMode>(c.auth_hmac);
+  s.mode = c.auth_hmac;
   s.active_key = static_cast<std::uint8_t>(c.active_key);
   s.replay_window_us = static_cast<std::uint64_t>(std::chrono::microseconds(c.replay_window).count());
   if (c.auth_hmac == config::AuthHmac::Off) return s;
   auto keys = load_key_file(c.key_file);
   if (!keys) return common::fail("instance {}: {}", c.name, keys.error().describe());
-  const bool signs = c.auth_hmac == config::AuthHmac::Permissive || c.auth_hmac == config::AuthHmac::Enforce;
-  if (signs && !keys->contains(s.active_key)) {
+  if (protocol::signs(c.auth_hmac) && !keys->contains(s.active_key)) {
     return common::fail("instance {}: active_key {} is not in key file {}", c.name, c.active_key, c.key_file);
   }
   s.keys = std::move(*keys);

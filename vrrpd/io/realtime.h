@@ -34,7 +34,6 @@ class Realtime {
   // start and on reload). A failure is logged and vrrpd runs on without.
   void apply(const config::Global& global);
   std::uint64_t demotions() const { return demotions_; }
-  std::uint32_t priority() const { return priority_; }
   bool memory_locked() const { return locked_; }
 
  private:

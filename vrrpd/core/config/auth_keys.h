@@ -20,6 +20,9 @@ namespace vrrpd::config {
 
 using KeyRing = std::map<std::uint8_t, std::vector<std::uint8_t>>;
 
+// auth_hmac: authenticated adverts (protocol/advert_auth.h says what each does).
+enum class AuthHmac { Off, ReceiveOnly, Permissive, Enforce };
+
 // Every problem as "LINE: message" in the error (all of them, one per line).
 common::Result<KeyRing> parse_key_file(std::string_view text);
 

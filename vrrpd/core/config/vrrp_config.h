@@ -12,6 +12,7 @@
 #include "common/core/config/ini_document.h"
 #include "common/core/log/log_settings.h"
 #include "common/core/time.h"
+#include "vrrpd/core/config/auth_keys.h"
 #include "vrrpd/core/config/route_config.h"
 #include "vrrpd/core/config/track_config.h"
 
@@ -21,8 +22,6 @@ using common::Duration;
 
 enum class InitialState { Backup, Master };
 enum class AuthType { None, Pass };
-// auth_hmac: authenticated adverts (protocol/advert_auth.h says what each does).
-enum class AuthHmac { Off, ReceiveOnly, Permissive, Enforce };
 
 // keepalived's e-mail alerts (smtp_alert): one mail per transition.
 struct MailSettings {

@@ -61,7 +61,11 @@ bool digest_equal(const Digest& a, const Digest& b);
 // one is checked (dropped when wrong), an advert without one accepted and
 // counted. permissive: signed; unsigned ones accepted and counted (the
 // migration step). enforce: signed; unsigned ones dropped.
-enum class AuthMode { Off, ReceiveOnly, Permissive, Enforce };
+using AuthMode = config::AuthHmac;
+// Whether adverts sent in <mode> carry a trailer (permissive, enforce).
+inline bool signs(AuthMode mode) {
+  return mode == AuthMode::Permissive || mode == AuthMode::Enforce;
+}
 
 enum class AuthOutcome {
   Authenticated,
@@ -96,7 +100,7 @@ class AdvertAuthenticator {
   // trailer if any, <now_us> our wall clock in microseconds.
   AuthCheck check(std::span<const std::uint8_t> message, const std::optional<AuthTrailer>& trailer,
                   const PacketAddresses& addresses, std::uint64_t now_us);
-  bool signs() const { return settings_.mode == AuthMode::Permissive || settings_.mode == AuthMode::Enforce; }
+  bool signs() const { return protocol::signs(settings_.mode); }
   // Appends the trailer to <message> (an encoded advert to <addresses>).
   void sign(std::vector<std::uint8_t>& message, const PacketAddresses& addresses, std::uint64_t now_us);
   AuthMode mode() const { return settings_.mode; }
